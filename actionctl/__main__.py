@@ -1,0 +1,3 @@
+from actionctl.cli import main
+
+main()

@@ -1,0 +1,70 @@
+"""The Typer application and the one place that turns errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+from actionctl import __version__
+from actionctl.envvars import Env
+from actionctl.errors import ActionctlError
+
+INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in actionctl, not in what the user asked
+
+
+class ActionctlGroup(TyperGroup):
+    """Runs a command; an ActionctlError becomes `error: message [CODE]` on stderr and its exit status."""
+
+    def invoke(self, ctx):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ActionctlError as exc:
+            from actionctl import console
+
+            console.error_line(exc.code, exc.message)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            sys.stderr.write("interrupted\n")
+            sys.exit(130)
+        except Exception as exc:
+            if _is_framework(exc) or os.environ.get(Env.DEBUG):
+                raise
+            from actionctl import console
+
+            console.error_line("INTERNAL_ERROR", f"{type(exc).__name__}: {exc} — this is a bug in actionctl; "
+                               f"set {Env.DEBUG}=1 to see where")
+            sys.exit(INTERNAL_ERROR_EXIT)
+
+
+def _is_framework(exc: Exception) -> bool:
+    """Typer's and Click's own exceptions (usage errors, exit) carry their own handling."""
+    return type(exc).__module__.split(".")[0] in ("typer", "click")
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"actionctl {__version__}\n")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=ActionctlGroup,
+    name="actionctl",
+    help="Keep Fliplet App Actions V3 in git: validate, run, test and deploy them from the terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Keep Fliplet App Actions V3 in git: validate, run, test and deploy them from the terminal."""

@@ -1,0 +1,61 @@
+"""`actionctl schedule`: when scheduled actions run next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import OutputFormat
+from actionctl.errors import UsageError
+
+
+@app.command("schedule")
+def schedule_command(
+    names: list[str] = typer.Argument(None, help="Actions to show (default: every action with a frequency)."),
+    count: int = typer.Option(5, "--count", "-n", min=1, max=1000, help="How many runs to show for each."),
+    start: str = typer.Option(None, "--from", help="ISO date/time to count from (default: now; no offset = UTC)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+) -> None:
+    """Next runs of scheduled actions, in their time zone and in UTC, across daylight-saving changes."""
+    from actionctl import console, inventory
+    from actionctl.project import open_project
+
+    infos = inventory.actions(open_project())
+    if names:
+        infos = inventory.select(infos, names)
+        unscheduled = [i.name for i in infos if not i.frequency]
+        if unscheduled:
+            raise UsageError(f"{', '.join(unscheduled)} has no frequency, so it never runs on a schedule")
+    found = inventory.schedules(infos, count, _parse_start(start))
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps({"schedules": [_as_json(s) for s in found]}, indent=2) + "\n")
+    elif not found:
+        console.note("no action has a frequency")
+    else:
+        console.schedules(found)
+
+
+def _parse_start(text: str | None) -> dt.datetime:
+    if text is None:
+        return dt.datetime.now(dt.timezone.utc)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--from {text!r} is not an ISO date or time, e.g. 2026-03-29T00:00:00Z") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _as_json(item) -> dict:
+    return {
+        "name": item.name,
+        "frequency": item.frequency,
+        "timezone": item.timezone,
+        "description": item.description,
+        "error": item.error,
+        "runs": [{"local": r.local.isoformat(), "utc": r.utc.strftime("%Y-%m-%dT%H:%M:%SZ"), "note": r.note}
+                 for r in item.runs],
+    }

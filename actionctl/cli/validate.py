@@ -1,0 +1,34 @@
+"""`actionctl validate`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import ValidateFormat
+
+
+@app.command()
+def validate(
+    paths: list[Path] = typer.Argument(None, help="Manifests, .js files or folders (default: the whole project)."),
+    fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
+) -> None:
+    """Check manifests and code exactly as the service would. Exit 0 clean, 1 errors, 2 usage."""
+    from actionctl import console, diagnostic_formats
+    from actionctl.validation import validate_paths
+
+    report = validate_paths(paths)
+    if fmt is ValidateFormat.text:
+        console.diagnostics(report)
+    else:
+        render = {"json": diagnostic_formats.to_json, "github": diagnostic_formats.to_github,
+                  "sarif": diagnostic_formats.to_sarif}[fmt.value]
+        text = render(report)
+        sys.stdout.write(text + "\n" if text else "")
+        if report.actions == 0:
+            console.note("no action manifests found")
+    raise typer.Exit(report.exit_code(strict))

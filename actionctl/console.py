@@ -1,0 +1,147 @@
+"""Rich rendering for people: diagnostics with code frames, tables and summaries.
+
+Data goes to stdout, messages to stderr. Rich honours NO_COLOR and turns colour off when output is not a
+terminal, so the same text is safe to pipe.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from actionctl.diagnostics import Diagnostic, Report, Severity
+
+_FRAME_WIDTH = 120  # characters of a long line shown around the column
+
+
+@cache
+def out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+@cache
+def err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def error_line(code: str, message: str) -> None:
+    err().print(f"[bold red]error[/]: {escape(message)} [dim]\\[{code}][/]")
+
+
+def note(message: str) -> None:
+    err().print(escape(message))
+
+
+def diagnostics(report: Report, *, frames: bool = True) -> None:
+    console = out()
+    sources = _Sources()
+    for d in report.diagnostics:
+        console.print(_headline(report, d))
+        if frames:
+            frame = sources.frame(d)
+            if frame is not None:
+                console.print(frame)
+    console.print(_summary(report))
+
+
+def _headline(report: Report, d: Diagnostic) -> Text:
+    colour = "red" if d.severity is Severity.ERROR else "yellow"
+    text = Text()
+    text.append(f"{report.relpath(d.file)}:{d.line}:{d.column}", style="bold")
+    text.append(": ")
+    text.append(d.severity.value, style=f"bold {colour}")
+    text.append(f" {d.code}", style=colour)
+    text.append(f" {d.message}")
+    return text
+
+
+def _summary(report: Report) -> Text:
+    noun = "action" if report.actions == 1 else "actions"
+    if not report.diagnostics:
+        return Text(f"✓ {report.actions} {noun} valid", style="bold green")
+    parts = []
+    if report.errors:
+        parts.append(f"{report.errors} error{'s' if report.errors != 1 else ''}")
+    if report.warnings:
+        parts.append(f"{report.warnings} warning{'s' if report.warnings != 1 else ''}")
+    mark, style = ("✗", "bold red") if report.errors else ("!", "bold yellow")
+    return Text(f"{mark} {', '.join(parts)} in {report.actions} {noun}", style=style)
+
+
+class _Sources:
+    """Lines of the files diagnostics point into, each read once."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Path, list[str] | None] = {}
+
+    def lines(self, path: Path) -> list[str] | None:
+        if path not in self._lines:
+            try:
+                self._lines[path] = path.read_bytes().decode("utf-8", "replace").splitlines()
+            except OSError:
+                self._lines[path] = None
+        return self._lines[path]
+
+    def frame(self, d: Diagnostic) -> Text | None:
+        lines = self.lines(d.file)
+        if not lines or d.line > len(lines):
+            return None
+        width = len(str(d.line))
+        text = Text()
+        if d.line >= 2 and lines[d.line - 2].strip():
+            text.append(f"  {d.line - 1:>{width}} │ ", style="dim").append(_clip(lines[d.line - 2], d.column)[0])
+            text.append("\n")
+        shown, shift = _clip(lines[d.line - 1], d.column)
+        text.append(f"  {d.line:>{width}} │ ", style="dim").append(shown).append("\n")
+        colour = "red" if d.severity is Severity.ERROR else "yellow"
+        pad = " " * (d.column - 1 - shift)
+        underline = "^" * max(1, min(d.length, len(shown) - (d.column - 1 - shift)))
+        text.append(f"  {'':>{width}} │ ", style="dim").append(pad + underline, style=f"bold {colour}")
+        return text
+
+
+def _clip(line: str, column: int) -> tuple[str, int]:
+    """The part of a long line around `column`, with tabs shown as single spaces; and how far it was shifted."""
+    line = line.replace("\t", " ")
+    if len(line) <= _FRAME_WIDTH:
+        return line, 0
+    start = max(0, min(column - _FRAME_WIDTH // 2, len(line) - _FRAME_WIDTH))
+    return line[start : start + _FRAME_WIDTH], start
+
+
+def action_table(infos) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("name", "environment", "active", "triggers", "schedule", "dependencies", "file"):
+        table.add_column(column, overflow="fold")
+    for info in infos:
+        when = f"{info.frequency} ({info.timezone or 'UTC'})" if info.frequency else ""
+        name = escape(info.name or "?") if info.readable else f"[red]{escape(info.name or '?')} (unreadable)[/]"
+        active = "yes" if info.active is True else "[yellow]no[/]"
+        table.add_row(name, escape(str(info.environment)), active, escape(", ".join(info.triggers)),
+                      escape(str(when)), escape(", ".join(map(str, info.dependencies))), escape(info.file))
+    out().print(table)
+
+
+def schedules(items) -> None:
+    from rich.table import Table
+
+    console = out()
+    for item in items:
+        console.print(Text.assemble((item.name, "bold"), f"  {item.frequency}  {item.timezone}  ",
+                                    (item.description, "dim")))
+        if item.error:
+            console.print(Text(f"  {item.error}", style="red"))
+            continue
+        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 2))
+        table.add_column(f"  local ({item.timezone})")
+        table.add_column("UTC")
+        table.add_column("")
+        for run in item.runs:
+            table.add_row(f"  {run.local:%a %Y-%m-%d %H:%M %Z}", f"{run.utc:%Y-%m-%d %H:%M}Z", run.note or "")
+        console.print(table)

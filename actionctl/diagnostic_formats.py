@@ -1,0 +1,87 @@
+"""Machine-readable renderings of a validation report: JSON (our contract), GitHub annotations, SARIF."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from actionctl import __version__
+from actionctl.diagnostics import Diagnostic, Report, Severity
+from actionctl.rules.catalog import describe_code
+
+
+def to_json(report: Report) -> str:
+    body = {
+        "ok": report.ok,
+        "actions": report.actions,
+        "diagnostics": [
+            {
+                "code": d.code,
+                "severity": d.severity.value,
+                "message": d.message,
+                "file": report.relpath(d.file),
+                "line": d.line,
+                "column": d.column,
+                "action": d.action,
+            }
+            for d in report.diagnostics
+        ],
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+def to_github(report: Report) -> str:
+    """Workflow commands that GitHub Actions turns into annotations on the pull request."""
+    lines = []
+    for d in report.diagnostics:
+        level = "error" if d.severity is Severity.ERROR else "warning"
+        props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in (
+            ("file", _from_cwd(d.file)), ("line", d.line), ("col", d.column), ("title", d.code)))
+        lines.append(f"::{level} {props}::{_escape_data(d.message)}")
+    return "\n".join(lines)
+
+
+def to_sarif(report: Report) -> str:
+    codes = sorted({d.code for d in report.diagnostics})
+    rules = [{"id": code, "shortDescription": {"text": describe_code(code)}} for code in codes]
+    results = [_sarif_result(d, codes.index(d.code)) for d in report.diagnostics]
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "actionctl", "version": __version__, "rules": rules}},
+            "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+            "results": results,
+        }],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False)
+
+
+def _sarif_result(d: Diagnostic, rule_index: int) -> dict:
+    return {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": "error" if d.severity is Severity.ERROR else "warning",
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": _from_cwd(d.file), "uriBaseId": "SRCROOT"},
+            "region": {"startLine": d.line, "startColumn": d.column, "endColumn": d.column + d.length},
+        }}],
+    }
+
+
+def _from_cwd(path: Path) -> str:
+    """Annotations are placed relative to where the job runs (the repository root in CI)."""
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

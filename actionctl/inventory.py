@@ -1,0 +1,97 @@
+"""What actions a project holds, read quickly (no code analysis): for `list` and `schedule`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from actionctl import schedule
+from actionctl.errors import UnknownActionError
+from actionctl.manifest import DEFAULT_ENVIRONMENT, load_manifest
+from actionctl.project import Project
+from actionctl.suggest import closest
+
+
+@dataclass
+class ActionInfo:
+    name: str | None
+    file: str  # manifest, relative to the project
+    code: str | None
+    environment: Any
+    active: Any
+    triggers: list[str]
+    frequency: Any
+    timezone: Any
+    dependencies: list[Any]
+    readable: bool  # False when the manifest could not be loaded
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ScheduleInfo:
+    name: str
+    frequency: str
+    timezone: str
+    description: str
+    runs: list[schedule.Run] = field(default_factory=list)
+    error: str | None = None
+
+
+def actions(project: Project) -> list[ActionInfo]:
+    return [_info(project, path) for path in project.manifests()]
+
+
+def _info(project: Project, path: Path) -> ActionInfo:
+    manifest = load_manifest(path, with_code=False)
+    data = manifest.data
+    triggers = data.get("triggers")
+    kinds = [t.get("trigger") for t in triggers if isinstance(t, dict)] if isinstance(triggers, list) else []
+    setting = data.get("code")
+    code = path.parent / setting if isinstance(setting, str) and setting.strip() else path.with_suffix(".js")
+    dependencies = data.get("dependencies")
+    return ActionInfo(
+        name=manifest.name,
+        file=project.relpath(path),
+        code=project.relpath(code) if manifest.problem is None else None,
+        environment=data.get("environment") or DEFAULT_ENVIRONMENT,
+        active=data.get("active", False),
+        triggers=[str(k) for k in kinds],
+        frequency=data.get("frequency"),
+        timezone=data.get("timezone"),
+        dependencies=dependencies if isinstance(dependencies, list) else [],
+        readable=manifest.problem is None,
+    )
+
+
+def select(infos: list[ActionInfo], names: list[str]) -> list[ActionInfo]:
+    """The actions named, in the order named; UnknownActionError for a name no manifest has."""
+    by_name = {info.name: info for info in infos if info.name}
+    chosen = []
+    for name in names:
+        if name not in by_name:
+            raise UnknownActionError(name, closest(name, by_name))
+        chosen.append(by_name[name])
+    return chosen
+
+
+def schedules(infos: list[ActionInfo], count: int, after: dt.datetime) -> list[ScheduleInfo]:
+    """Upcoming runs of every action that has a frequency."""
+    found = []
+    for info in infos:
+        if not isinstance(info.frequency, str) or not info.name:
+            continue
+        zone = info.timezone if isinstance(info.timezone, str) else "UTC"
+        item = ScheduleInfo(info.name, info.frequency, zone, schedule.describe(info.frequency))
+        problem = schedule.check_frequency(info.frequency)
+        if problem is not None and problem.code == "FREQUENCY_INVALID":
+            item.error = f"{problem.code}: {problem.message}"
+        elif schedule.check_timezone(zone) is not None:
+            item.error = f"TIMEZONE_INVALID: unknown time zone {zone!r}"
+        else:
+            item.runs = schedule.next_runs(info.frequency, zone, after, count)
+        found.append(item)
+    return found

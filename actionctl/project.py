@@ -1,0 +1,206 @@
+"""The project: its root (where `actionctl.yaml` is), its configuration and its action manifests."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from actionctl import yamldoc
+from actionctl.diagnostics import Diagnostic, Severity
+from actionctl.errors import PathNotFoundError
+from actionctl.suggest import did_you_mean
+from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
+
+CONFIG_FILE = "actionctl.yaml"
+DEFAULT_ACTIONS_DIR = "actions"
+REGIONS = ("eu", "us", "ca")
+CONFIG_KEYS = ("app", "region", "api_url", "actions", "limits", "vars", "profiles")
+PROFILE_KEYS = ("app", "region", "api_url", "limits", "vars")
+# Limits of a run (seconds, characters of JSON, bytes of JSON, megabytes), the reference's by default.
+DEFAULT_LIMITS = {"timeout": 120, "payload": 2048, "result": 6_000_000, "memory": 256}
+# Folders that hold YAML which is not a manifest, or nothing of ours.
+_NOT_MANIFEST_DIRS = frozenset({"fixtures", "tests", "node_modules", "__pycache__", "templates"})
+_MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Project:
+    root: Path
+    config_path: Path | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def actions_dir(self) -> Path:
+        actions = self.config.get("actions")
+        return self.root / (actions if isinstance(actions, str) and actions.strip() else DEFAULT_ACTIONS_DIR)
+
+    @property
+    def limits(self) -> dict[str, float]:
+        configured = self.config.get("limits")
+        configured = configured if isinstance(configured, dict) else {}
+        return {**DEFAULT_LIMITS, **{k: v for k, v in configured.items() if k in DEFAULT_LIMITS}}
+
+    def manifests(self) -> list[Path]:
+        """Every manifest of the project."""
+        if self.config_path is None:
+            return _walk(self.root)
+        return _walk(self.actions_dir) if self.actions_dir.is_dir() else []
+
+    def relpath(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding actionctl.yaml."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def open_project(start: Path | None = None) -> Project:
+    """The project containing `start` (a file or folder; default: the working directory).
+
+    Without an actionctl.yaml anywhere above, the folder itself is the project, with default settings.
+    """
+    start = (start or Path.cwd()).resolve()
+    if not start.exists():
+        raise PathNotFoundError(str(start))
+    folder = start if start.is_dir() else start.parent
+    root = find_root(folder)
+    if root is None:
+        return Project(folder)
+    project = Project(root, root / CONFIG_FILE)
+    _load_config(project)
+    return project
+
+
+def select_manifests(project: Project, paths: list[Path]) -> list[Path]:
+    """The manifests named by `paths` (files, or folders searched recursively); all of them by default."""
+    if not paths:
+        return project.manifests()
+    selected: dict[Path, None] = {}
+    for path in paths:
+        if not path.exists():
+            raise PathNotFoundError(str(path))
+        resolved = path.resolve()
+        if resolved.is_file():
+            selected[resolved] = None
+        elif resolved == project.root:
+            selected.update(dict.fromkeys(project.manifests()))
+        else:
+            selected.update(dict.fromkeys(_walk(resolved)))
+    return list(selected)
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_MANIFEST_DIRS)
+        for name in sorted(files):
+            if name.endswith(_MANIFEST_SUFFIXES) and not _is_special(name):
+                found.append(Path(current, name))
+    return found
+
+
+def _is_special(name: str) -> bool:
+    stem = name.rsplit(".", 1)[0]
+    return name.startswith(".") or stem == "actionctl" or stem.endswith(".test")
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+def _load_config(project: Project) -> None:
+    path = project.config_path
+    try:
+        doc = yamldoc.load(path.read_bytes())
+    except YamlLoadError as exc:
+        if exc.code != "MANIFEST_EMPTY":  # an empty actionctl.yaml just means "all defaults"
+            project.problems.append(Diagnostic(exc.code, exc.message, path, exc.mark.line, exc.mark.column))
+        return
+    except OSError as exc:
+        project.problems.append(Diagnostic("FILE_UNREADABLE", f"cannot read: {exc.strerror}", path, 1, 1))
+        return
+    if doc.data is None:
+        return
+    if not isinstance(doc.data, dict):
+        project.problems.append(_config_problem(doc, path, (), "actionctl.yaml must be a mapping of settings"))
+        return
+    project.config = doc.data
+    project.problems.extend(_check_config(doc, path))
+
+
+def _check_config(doc: YamlDoc, path: Path) -> list[Diagnostic]:
+    problems = [Diagnostic("YAML_DUPLICATE_KEY", f'"{".".join(map(str, d.path))}" is set twice (first on line '
+                           f"{d.first.line})", path, d.again.line, d.again.column) for d in doc.duplicates]
+    problems += _check_settings(doc, path, (), doc.data, CONFIG_KEYS)
+    actions = doc.data.get("actions")
+    if actions is not None and not isinstance(actions, str):
+        problems.append(_config_problem(doc, path, ("actions",), "actions must be the path of the folder of "
+                                        "manifests, e.g. `actions: actions`"))
+    profiles = doc.data.get("profiles")
+    if profiles is not None and not isinstance(profiles, dict):
+        problems.append(_config_problem(doc, path, ("profiles",), "profiles must be a mapping of profile names"))
+    elif profiles:
+        for name, profile in profiles.items():
+            if not isinstance(profile, dict):
+                problems.append(_config_problem(doc, path, ("profiles", name), f"profile {name!r} must be a "
+                                                "mapping (app, region, api_url, vars, limits)"))
+            else:
+                problems += _check_settings(doc, path, ("profiles", name), profile, PROFILE_KEYS)
+    return problems
+
+
+def _check_settings(doc: YamlDoc, path: Path, at: tuple, settings: dict, allowed: tuple) -> list[Diagnostic]:
+    problems = []
+    for key in settings:
+        if key not in allowed:
+            mark = doc.key_mark((*at, key))
+            problems.append(Diagnostic("UNKNOWN_KEY", f'unknown setting "{key}"{did_you_mean(str(key), allowed)}',
+                                       path, mark.line, mark.column))
+    app = settings.get("app")
+    if app is not None and (isinstance(app, bool) or not isinstance(app, int) or app <= 0):
+        problems.append(_config_problem(doc, path, (*at, "app"), "app must be the numeric id of the Fliplet app"))
+    region = settings.get("region")
+    if region is not None and region not in REGIONS:
+        problems.append(_config_problem(doc, path, (*at, "region"), f"region must be eu, us or ca, not {region!r}"))
+    api_url = settings.get("api_url")
+    if api_url is not None and (not isinstance(api_url, str) or urlsplit(api_url).scheme not in ("http", "https")
+                                or not urlsplit(api_url).hostname):
+        problems.append(_config_problem(doc, path, (*at, "api_url"), "api_url must be an http(s) URL"))
+    problems += _check_limits(doc, path, at, settings.get("limits"))
+    variables = settings.get("vars")
+    if variables is not None and not isinstance(variables, dict):
+        problems.append(_config_problem(doc, path, (*at, "vars"), "vars must be a mapping of names to values"))
+    return problems
+
+
+def _check_limits(doc: YamlDoc, path: Path, at: tuple, limits: Any) -> list[Diagnostic]:
+    if limits is None:
+        return []
+    if not isinstance(limits, dict):
+        return [_config_problem(doc, path, (*at, "limits"), "limits must be a mapping (timeout, payload, result, "
+                                "memory)")]
+    problems = []
+    for key, value in limits.items():
+        if key not in DEFAULT_LIMITS:
+            mark = doc.key_mark((*at, "limits", key))
+            problems.append(Diagnostic("UNKNOWN_KEY", f'unknown limit "{key}"{did_you_mean(str(key), DEFAULT_LIMITS)}',
+                                       path, mark.line, mark.column))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            problems.append(_config_problem(doc, path, (*at, "limits", key), f"limits.{key} must be a positive "
+                                            "number"))
+    return problems
+
+
+def _config_problem(doc: YamlDoc, path: Path, at: tuple, message: str) -> Diagnostic:
+    mark: Mark = doc.value_mark(at)
+    return Diagnostic("CONFIG_INVALID", message, path, mark.line, mark.column, Severity.ERROR)

@@ -1,0 +1,28 @@
+"""Keys of the manifest: duplicates (YAML would silently keep the last) and keys the service does not know."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from actionctl.diagnostics import Diagnostic
+from actionctl.manifest import FIELDS, READ_ONLY_FIELDS
+from actionctl.rules.context import ActionCheck
+from actionctl.suggest import did_you_mean
+
+
+def check(a: ActionCheck) -> Iterator[Diagnostic]:
+    for duplicate in a.doc.duplicates:
+        shown = ".".join(str(p) for p in duplicate.path)
+        yield a.at_mark(
+            "YAML_DUPLICATE_KEY",
+            f'"{shown}" is set twice (first on line {duplicate.first.line}); YAML would silently keep only the '
+            "last one — remove one of them",
+            duplicate.again, length=len(str(duplicate.path[-1])))
+    for key in a.data:
+        if key in FIELDS:
+            continue
+        if key in READ_ONLY_FIELDS:
+            yield a.at("UNKNOWN_KEY", f'"{key}" is set by the service and cannot be set in a manifest — remove it',
+                       (key,), key=True)
+        else:
+            yield a.at("UNKNOWN_KEY", f'unknown field "{key}"{did_you_mean(str(key), FIELDS)}', (key,), key=True)

@@ -1,0 +1,93 @@
+"""`init` and `new`: lay out a project and add actions from templates, never replacing a file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from actionctl.atomicfile import write_new
+from actionctl.errors import ActionctlError, RefusedOverwriteError, UsageError
+from actionctl.manifest import load_manifest
+from actionctl.project import CONFIG_FILE, REGIONS, Project, open_project
+from actionctl.rules.name import name_problems
+from actionctl.schema import SCHEMA_FILE, schema_text
+from actionctl.suggest import did_you_mean
+
+TEMPLATES = ("on-demand", "scheduled", "log", "analytics", "blank")
+PROJECT_FOLDERS = ("actions", "fixtures/datasources", "fixtures/http", "tests")
+
+
+@dataclass
+class Scaffold:
+    root: Path
+    created: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # already there, left untouched
+
+    def add(self, path: Path, text: str) -> None:
+        (self.created if write_new(path, text) else self.kept).append(path)
+
+
+def templates_dir() -> Path:
+    """Templates ship inside the wheel; in a source checkout they sit beside the package."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def _template(*parts: str) -> str:
+    return templates_dir().joinpath(*parts).read_text(encoding="utf-8")
+
+
+def init_project(folder: Path, app: int | None = None, region: str = "eu") -> Scaffold:
+    if region not in REGIONS:
+        raise UsageError(f"region must be one of {', '.join(REGIONS)}, not {region!r}")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} exists and is not a folder")
+    scaffold = Scaffold(folder.resolve())
+    app_line = f"app: {app}" if app is not None else "# app: 12345              # the id of the Fliplet app"
+    config = _template("project", "actionctl.yaml").replace("__APP__", app_line).replace("__REGION__", region)
+    scaffold.add(folder / CONFIG_FILE, config)
+    scaffold.add(folder / ".gitignore", _template("project", "gitignore"))
+    scaffold.add(folder / SCHEMA_FILE, schema_text())
+    for sub in PROJECT_FOLDERS:
+        # Git does not keep empty folders; a .gitkeep keeps the layout in the repository.
+        target = folder / sub
+        if target.is_dir() and any(target.iterdir()):
+            scaffold.kept.append(target)
+        else:
+            scaffold.add(target / ".gitkeep", "")
+    return scaffold
+
+
+def new_action(name: str, template: str = "on-demand", start: Path | None = None) -> Scaffold:
+    if template not in TEMPLATES:
+        raise UsageError(f"unknown template {template!r}{did_you_mean(template, TEMPLATES)}; choose one of "
+                         f"{', '.join(TEMPLATES)}")
+    for code, message, *_ in name_problems(name):
+        raise ActionctlError(message, code=code)
+    project = open_project(start)
+    if project.config_path is None:
+        raise UsageError(f"{project.root} is not in an actionctl project (no {CONFIG_FILE} here or above) — run "
+                         "`actionctl init` first", code="PROJECT_NOT_FOUND")
+    _refuse_taken_name(project, name)
+    folder = project.actions_dir
+    manifest, code = folder / f"{name}.yaml", folder / f"{name}.js"
+    existing = [project.relpath(p) for p in (manifest, code) if p.exists()]
+    if existing:
+        raise RefusedOverwriteError(existing)
+    scaffold = Scaffold(project.root)
+    schema = project.root / SCHEMA_FILE
+    if not schema.exists():
+        scaffold.add(schema, schema_text())
+    relative_schema = Path(os.path.relpath(schema, folder)).as_posix()
+    text = _template(template, "action.yaml").replace("__NAME__", name).replace("__SCHEMA__", relative_schema)
+    scaffold.add(manifest, text)
+    scaffold.add(code, _template(template, "action.js").replace("__NAME__", name))
+    return scaffold
+
+
+def _refuse_taken_name(project: Project, name: str) -> None:
+    for path in project.manifests():
+        if load_manifest(path, with_code=False).name == name:
+            raise ActionctlError(f'an action named "{name}" already exists in {project.relpath(path)}',
+                                 code="NAME_ALREADY_EXISTS")

@@ -1,0 +1,73 @@
+"""Validate a project's actions exactly as the service would, and a little more carefully."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from actionctl.diagnostics import Diagnostic, Report, Severity
+from actionctl.errors import UsageError
+from actionctl.manifest import ManifestFile, code_path_for, load_manifest
+from actionctl.project import Project, open_project, select_manifests
+from actionctl.rules import ActionCheck, check_action
+from actionctl.rules import name as name_rules
+
+
+def validate_paths(paths: list[Path] | None = None) -> Report:
+    """Validate the manifests under `paths` (default: the whole project of the working directory)."""
+    paths = list(paths or [])
+    project = open_project(paths[0] if paths else None)
+    code_files = [p for p in paths if p.suffix == ".js"]
+    manifest_args = [p for p in paths if p.suffix != ".js"]
+    selected = select_manifests(project, manifest_args) if manifest_args or not paths else []
+    selected += _manifests_for_code(project, code_files)
+    return validate_manifests(project, selected)
+
+
+def validate_manifests(project: Project, paths: list[Path]) -> Report:
+    manifests = [load_manifest(path) for path in paths]
+    diagnostics: list[Diagnostic] = list(project.problems)
+    checks: list[ActionCheck] = []
+    for manifest in manifests:
+        if manifest.problem is not None:
+            diagnostics.append(_load_problem(manifest))
+            continue
+        check = ActionCheck(manifest)
+        checks.append(check)
+        diagnostics.extend(check_action(check))
+    diagnostics.extend(_unique_names(project, paths, checks))
+    diagnostics.sort(key=lambda d: (d.file.as_posix(), d.line, d.column, d.code))
+    return Report(project.root, len(manifests), diagnostics)
+
+
+def _unique_names(project: Project, selected: list[Path], checks: list[ActionCheck]) -> list[Diagnostic]:
+    """Names must be unique across the project, even when only some manifests are being validated."""
+    chosen = {path.resolve() for path in selected}
+    rest = [path for path in project.manifests() if path.resolve() not in chosen]
+    others = [ActionCheck(m) for m in (load_manifest(path, with_code=False) for path in rest) if m.problem is None]
+    return [d for d in name_rules.check_unique(checks + others) if d.file.resolve() in chosen]
+
+
+def _manifests_for_code(project: Project, code_files: list[Path]) -> list[Path]:
+    """The manifests whose `code:` points at one of `code_files`."""
+    wanted = set()
+    for path in code_files:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file", code="PATH_NOT_FOUND")
+        wanted.add(path.resolve())
+    found = []
+    for manifest_path in project.manifests():
+        manifest = load_manifest(manifest_path, with_code=False)
+        code_path = code_path_for(manifest_path, manifest.code_setting)
+        if code_path is not None and code_path.resolve() in wanted:
+            found.append(manifest_path)
+            wanted.discard(code_path.resolve())
+    if wanted:
+        missing = ", ".join(sorted(project.relpath(p) for p in wanted))
+        raise UsageError(f"no manifest in the project uses {missing} as its code", code="ACTION_UNKNOWN")
+    return found
+
+
+def _load_problem(manifest: ManifestFile) -> Diagnostic:
+    problem = manifest.problem
+    return Diagnostic(problem.code, problem.message, problem.file, problem.mark.line, problem.mark.column,
+                      Severity.ERROR, manifest.name)

@@ -1,0 +1,225 @@
+"""YAML documents that remember where every key and value was written.
+
+PyYAML's `safe_load` forgets positions and silently keeps the last of two duplicate keys. We compose
+the node graph instead (with libyaml when present) and build plain Python values ourselves, keeping a
+map from each path — a tuple of keys and indexes — to the line and column of its key and its value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+YamlPath = tuple  # ("triggers", 0, "trigger")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# Aliases let a tiny file describe an enormous tree; we refuse documents that expand past this.
+_MAX_NODES = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    path: YamlPath
+    first: Mark
+    again: Mark
+
+
+class YamlLoadError(Exception):
+    """The bytes could not be read as one YAML document. `code` is a diagnostic code."""
+
+    def __init__(self, code: str, message: str, mark: Mark) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.mark = mark
+
+
+@dataclass
+class YamlDoc:
+    data: Any
+    text: str
+    keys: dict[YamlPath, Mark] = field(default_factory=dict)
+    values: dict[YamlPath, Mark] = field(default_factory=dict)
+    # Scalar style of each value: "" plain, "'" or '"' quoted, "|" or ">" block.
+    styles: dict[YamlPath, str] = field(default_factory=dict)
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+
+    def value_mark(self, path: YamlPath) -> Mark:
+        """Where the value at `path` starts; the nearest written ancestor when it is absent."""
+        while path:
+            if path in self.values:
+                return self.values[path]
+            if path in self.keys:
+                return self.keys[path]
+            path = path[:-1]
+        return self.values.get((), Mark(1, 1))
+
+    def key_mark(self, path: YamlPath) -> Mark:
+        """Where the key of `path` is written (falls back like `value_mark`)."""
+        return self.keys.get(path) or self.value_mark(path)
+
+    def char_mark(self, path: YamlPath, offset: int) -> Mark:
+        """The position of character `offset` inside a one-line scalar value, when the file shows it as is.
+
+        Escapes or folding can make the value differ from its source text; then the value's start is
+        the honest answer.
+        """
+        start = self.value_mark(path)
+        value = self._value_at(path)
+        if not isinstance(value, str) or path not in self.values:
+            return start
+        quote = 1 if self.styles.get(path) in ("'", '"') else 0
+        lines = self.text.splitlines()
+        if start.line > len(lines):
+            return start
+        source_line = lines[start.line - 1]
+        begin = start.column - 1 + quote
+        if source_line[begin : begin + len(value)] != value:
+            return start
+        return Mark(start.line, start.column + quote + offset)
+
+    def _value_at(self, path: YamlPath) -> Any:
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text of a file (a BOM is allowed), or a YamlLoadError pointing at the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise YamlLoadError(
+            "FILE_ENCODING_INVALID",
+            f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot start or continue a character — "
+            "save the file as UTF-8",
+            Mark(line, column),
+        ) from None
+
+
+def load(raw: bytes | str) -> YamlDoc:
+    """Parse one YAML document, keeping positions. Raises YamlLoadError for anything unreadable."""
+    text = raw if isinstance(raw, str) else decode(raw)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlLoadError("YAML_SYNTAX_ERROR", f"{exc.reason} (character {exc.character!r})",
+                            _mark_at_index(text, exc.position)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error we know of is marked
+        raise YamlLoadError("YAML_SYNTAX_ERROR", str(exc), Mark(1, 1)) from None
+    if root is None:
+        raise YamlLoadError("MANIFEST_EMPTY", "the file holds no YAML document", Mark(1, 1))
+    builder = _Builder(text)
+    data = builder.build(root, ())
+    return YamlDoc(data, text, builder.keys, builder.values, builder.styles, builder.duplicates)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlLoadError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if exc.context and "single document" in exc.context:
+        problem = "the file holds more than one YAML document (found another `---`); keep one action per file"
+    elif exc.context:
+        problem = f"{problem} ({exc.context})"
+    where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
+    return YamlLoadError("YAML_SYNTAX_ERROR", problem, where)
+
+
+def _mark_at_index(text: str, index: int) -> Mark:
+    before = text[:index]
+    return Mark(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    """Turns a composed node graph into plain values while recording positions."""
+
+    def __init__(self, text: str) -> None:
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.keys: dict[YamlPath, Mark] = {}
+        self.values: dict[YamlPath, Mark] = {}
+        self.styles: dict[YamlPath, str] = {}
+        self.duplicates: list[DuplicateKey] = []
+        self._built: dict[int, Any] = {}  # alias targets already built, by node id
+        self._stack: set[int] = set()
+        self._count = 0
+
+    def build(self, node: yaml.Node, path: YamlPath) -> Any:
+        self.values[path] = _mark(node)
+        self._count += 1
+        if self._count > _MAX_NODES:
+            raise YamlLoadError("YAML_SYNTAX_ERROR", "the document expands to too many values (alias bomb?)",
+                                _mark(node))
+        if isinstance(node, yaml.ScalarNode):
+            self.styles[path] = node.style or ""
+            return self._scalar(node)
+        if id(node) in self._stack:
+            raise YamlLoadError("YAML_SYNTAX_ERROR", "an alias refers to the node that contains it", _mark(node))
+        if id(node) in self._built:  # a second alias of the same node: same value, no second walk
+            return self._built[id(node)]
+        self._stack.add(id(node))
+        try:
+            value = self._mapping(node, path) if isinstance(node, yaml.MappingNode) else self._sequence(node, path)
+        finally:
+            self._stack.discard(id(node))
+        self._built[id(node)] = value
+        return value
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlLoadError("YAML_SYNTAX_ERROR", exc.problem or "cannot read this value", _mark(node)) from None
+
+    def _sequence(self, node: yaml.SequenceNode, path: YamlPath) -> list:
+        return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict:
+        self._find_duplicates(node, path)
+        if any(key.tag == _MERGE_TAG for key, _ in node.value):
+            try:
+                self.constructor.flatten_mapping(node)  # merged keys first, so explicit ones win
+            except yaml.constructor.ConstructorError as exc:
+                raise YamlLoadError("YAML_SYNTAX_ERROR", exc.problem or "invalid merge", _mark(node)) from None
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlLoadError("YAML_SYNTAX_ERROR", "a key must be a plain value, not a list or mapping",
+                                    _mark(key_node))
+            key = self._scalar(key_node)
+            self.keys[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _find_duplicates(self, node: yaml.MappingNode, path: YamlPath) -> None:
+        seen: dict[Any, Mark] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key = self._scalar(key_node)
+            if key in seen:
+                self.duplicates.append(DuplicateKey((*path, key), seen[key], _mark(key_node)))
+            else:
+                seen[key] = _mark(key_node)

@@ -1,0 +1,3 @@
+async function execute(context) {
+  return { message: 'Hello World', timestamp: Date.now() };
+}

@@ -1,0 +1,4 @@
+async function execute(context) {
+  console.log('Page visited', context.payload);
+  return { tracked: true };
+}

@@ -1,0 +1,9 @@
+/**
+ * Runs when a log event matching the trigger's `where` is recorded.
+ * context.payload is { trigger: 'log', log: { type, dataSourceId, dataSourceEntryId, data, … } }.
+ */
+async function execute(context) {
+  const log = context.payload.log || context.payload;
+
+  return { success: true, type: log.type, entryId: log.dataSourceEntryId };
+}

@@ -1,0 +1,86 @@
+"""Shared fixtures: an isolated environment, a tree builder and a CLI runner that parses JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from actionctl.cli import app
+
+
+@pytest.fixture(autouse=True)
+def isolation(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No colour, a wide terminal, no user config and no token from the developer's shell."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    for name in ("ACTIONCTL_TOKEN", "ACTIONCTL_PROFILE", "ACTIONCTL_DEBUG", "CI", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project (actionctl.yaml, actions/) that is the working directory."""
+    (tmp_path / "actionctl.yaml").write_text("region: eu\n")
+    (tmp_path / "actions").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def tree(project: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Write files (text or bytes) below the project root."""
+
+    def build(files: dict[str, str | bytes]) -> Path:
+        for name, content in files.items():
+            path = project / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return project
+
+    return build
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Outcome]:
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Outcome:
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        stderr = result.stderr if _has_stderr(result) else ""
+        return Outcome(result.exit_code, result.stdout, stderr)
+
+    return invoke
+
+
+def _has_stderr(result) -> bool:
+    try:
+        result.stderr  # noqa: B018 - older Click raises when stderr is not captured separately
+    except ValueError:
+        return False
+    return True
+
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
