@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from actionctl.cli import project, schedule, validate  # noqa: F401  (registers the commands)
+import importlib
+
 from actionctl.cli.app import app
+
+# The commands register themselves on import; `--help` lists them in this order.
+_COMMANDS = ("project", "validate", "listing", "schedule")
+for _module in _COMMANDS:
+    importlib.import_module(f"actionctl.cli.{_module}")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""`actionctl init`, `new`, `list` and `schema`: the project and its actions."""
+"""`actionctl init` and `new`: lay out a project and add actions."""
 
 from __future__ import annotations
 
@@ -60,38 +60,3 @@ def _report_scaffold(scaffold, fmt: OutputFormat) -> None:
         out.print(f"[green]created[/] {rel(path)}")
     for path in scaffold.kept:
         out.print(f"[dim]kept[/]    {rel(path)} (already there, left as it is)")
-
-
-@app.command("list")
-def list_actions(
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
-) -> None:
-    """List the project's actions: name, environment, triggers, schedule, dependencies."""
-    from actionctl import console, inventory
-    from actionctl.project import open_project
-
-    infos = inventory.actions(open_project())
-    if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps({"actions": [i.as_json() for i in infos]}, indent=2, default=str) + "\n")
-        return
-    if not infos:
-        console.note("no actions yet — add one with `actionctl new NAME`")
-        return
-    console.action_table(infos)
-
-
-@app.command()
-def schema(
-    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
-) -> None:
-    """Print the JSON Schema of action manifests (for editors and other tools)."""
-    from actionctl.schema import schema_text
-
-    if output is None:
-        sys.stdout.write(schema_text())
-        return
-    from actionctl import console
-    from actionctl.atomicfile import write_atomic
-
-    write_atomic(output, schema_text())
-    console.note(f"wrote {output}")

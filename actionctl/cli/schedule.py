@@ -15,7 +15,8 @@ from actionctl.errors import UsageError
 
 @app.command("schedule")
 def schedule_command(
-    names: list[str] = typer.Argument(None, help="Actions to show (default: every action with a frequency)."),
+    names: list[str] = typer.Argument(None, metavar="NAME",
+                                      help="Actions to show (default: every action with a frequency)."),
     count: int = typer.Option(5, "--count", "-n", min=1, max=1000, help="How many runs to show for each."),
     start: str = typer.Option(None, "--from", help="ISO date/time to count from (default: now; no offset = UTC)."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),

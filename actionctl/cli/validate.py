@@ -13,7 +13,8 @@ from actionctl.cli.options import ValidateFormat
 
 @app.command()
 def validate(
-    paths: list[Path] = typer.Argument(None, help="Manifests, .js files or folders (default: the whole project)."),
+    paths: list[Path] = typer.Argument(None, metavar="PATH",
+                                        help="Manifests, .js files or folders (default: the whole project)."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
 ) -> None:

@@ -1,0 +1,47 @@
+"""`actionctl list` and `schema`: what the project holds, and the shape of a manifest."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import OutputFormat
+
+
+@app.command("list")
+def list_actions(
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+) -> None:
+    """List the project's actions: name, environment, triggers, schedule, dependencies."""
+    from actionctl import console, inventory
+    from actionctl.project import open_project
+
+    infos = inventory.actions(open_project())
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps({"actions": [i.as_json() for i in infos]}, indent=2, default=str) + "\n")
+        return
+    if not infos:
+        console.note("no actions yet — add one with `actionctl new NAME`")
+        return
+    console.action_table(infos)
+
+
+@app.command()
+def schema(
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Print the JSON Schema of action manifests (for editors and other tools)."""
+    from actionctl.schema import schema_text
+
+    if output is None:
+        sys.stdout.write(schema_text())
+        return
+    from actionctl import console
+    from actionctl.atomicfile import write_atomic
+
+    write_atomic(output, schema_text())
+    console.note(f"wrote {output}")
