@@ -19,7 +19,8 @@ from pathlib import Path
 TRIGGERS = [
     ("server", "  - trigger: manual\n"),
     ("server", "  - trigger: log\n    where:\n      type: dataSource.entry.create\n      dataSourceId: {n}\n"),
-    ("client", "  - trigger: analytics\n    where:\n      type: analytics.pageView\n      data:\n        _pageId: {n}\n"),
+    ("client", "  - trigger: analytics\n    where:\n      type: analytics.pageView\n"
+               "      data:\n        _pageId: {n}\n"),
     ("any", "  - trigger: manual\n  - trigger: schedule\n"),
 ]
 FREQUENCIES = ["0 8 * * 1", "*/5 1 * * *", "0 0 1 * *", "45 23 * * 6", "*/15 9-17 * * 1-5", "30 2 * * *"]

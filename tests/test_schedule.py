@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -65,7 +66,8 @@ def test_runs_are_strictly_after_from_and_unique(cli, tree):
     utc = [r["utc"] for r in item["runs"]]
     assert utc[0] == "2026-11-01T06:00:00Z"
     assert len(set(utc)) == 20 and utc == sorted(utc)
-    steps = {dt.datetime.fromisoformat(b[:-1]) - dt.datetime.fromisoformat(a[:-1]) for a, b in zip(utc, utc[1:])}
+    moments = [dt.datetime.fromisoformat(u[:-1]) for u in utc]
+    steps = {b - a for a, b in itertools.pairwise(moments)}
     assert steps == {dt.timedelta(minutes=10)}  # New York falls back at 06:00Z; every ten minutes stays ten
 
 
