@@ -50,9 +50,9 @@ def syntax_error(source: str) -> tuple[str, int, int, int] | object | None:
         located = _locate(str(exc), source)
         if located is not None:
             return located
-    # V8 stopped at our sentinel: the source is only incomplete, so the error is at its end.
+    # V8 got as far as our sentinel: the source ended with something still open.
     lines = source.split("\n")
-    return message, len(lines), len(lines[-1]) + 1, 1
+    return "Unexpected end of input", len(lines), len(lines[-1]) + 1, 1
 
 
 def _locate(text: str, source: str) -> tuple[str, int, int, int] | None:

@@ -1,0 +1,112 @@
+"""JavaScript facts from a real parse, and V8's syntax verdict obtained without running anything."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from actionctl import v8syntax
+from actionctl.jsparse import analyze
+
+
+def test_fliplet_uses_ignore_comments_and_strings():
+    facts = analyze(textwrap.dedent("""\
+        // Fliplet.Media.Files.get()
+        /* Fliplet.CSV */
+        const s = 'Fliplet.Barcode' + `Fliplet.Audio ${1}`;
+        async function execute(context) {
+          return Fliplet.DataSources.connect(1);
+        }
+        """))
+    assert [(u.namespace, u.span.line, u.span.column) for u in facts.fliplet] == [("DataSources", 5, 10)]
+
+
+def test_fliplet_uses_through_subscripts_destructuring_and_app_namespaces():
+    facts = analyze(textwrap.dedent("""\
+        const { Communicate, Media: M } = Fliplet;
+        async function execute(context) {
+          Fliplet['Encryption'].x();
+          Fliplet.App.Settings.get('k');
+          await Fliplet.App.V3.Actions.request({});
+          return Fliplet.App.Storage;
+        }
+        """))
+    assert [u.namespace for u in facts.fliplet] == ["Communicate", "Media", "Encryption", "App.Settings",
+                                                   "App.V3.Actions", "App.Storage"]
+
+
+@pytest.mark.parametrize(("code", "form", "kind", "is_async", "has_param"), [
+    ("async function execute(context) {}", "function", "function", True, True),
+    ("const execute = async (context) => {};", "const", "arrow", True, True),
+    ("let execute = async (context) => {};", "let", "arrow", True, True),
+    ("const execute = async function(context) {};", "const", "function", True, True),
+    ("const execute = async context => context;", "const", "arrow", True, True),
+    ("function execute(context) {}", "function", "function", False, True),
+    ("async function execute(/* none */) {}", "function", "function", True, False),
+    ("var execute = async (c) => 1;", "var", "arrow", True, True),
+    ("const execute = make();", "const", "other", False, False),
+    ("async function* execute(context) {}", "generator", "function", True, True),
+])
+def test_execute_forms(code, form, kind, is_async, has_param):
+    [definition] = analyze(code).executes
+    assert (definition.form, definition.value_kind, definition.is_async, definition.has_param) == (
+        form, kind, is_async, has_param)
+
+
+def test_nested_execute_is_not_top_level():
+    facts = analyze("function wrap() {\n  async function execute(context) {}\n}\n")
+    assert facts.executes == [] and (facts.nested_execute.line, facts.nested_execute.column) == (2, 18)
+
+
+def test_syntax_error_positions_are_v8s():
+    assert v8syntax.syntax_error("const x = ;\n") == ("Unexpected token ';'", 1, 11, 1)
+    assert v8syntax.syntax_error("function f() {\n  return 1;\n") == ("Unexpected end of input", 3, 1, 1)
+    assert v8syntax.syntax_error("async function execute(c) { return 1 }") is v8syntax.VALID
+
+
+def test_a_valid_script_tree_sitter_dislikes_is_accepted():
+    # tree-sitter reads `<` after `return` as JSX; V8 (the service's engine) is the judge of syntax.
+    facts = analyze("async function execute(context) {\n  const a = 1, b = 2;\n  return a <b;\n}\n")
+    assert facts.syntax is None
+
+
+HOSTILE = [
+    # Each would hang, exit or escape if it were ever executed while checking syntax.
+    "while (true) {}\nconst x = ;\n",
+    "}); while (true) {} (function () {\n",
+    "*/ while (true) {} /*\nconst = ;",
+    "`; while (true) {} `\n)",
+    "process.exit(1); syntax error here",
+]
+
+
+@pytest.mark.parametrize("code", HOSTILE)
+def test_syntax_checking_never_runs_the_code(code, tmp_path):
+    """Run in a subprocess with a deadline: a hang or an exit would fail the test, not the suite."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("import sys, json\nfrom actionctl.jsparse import analyze\n"
+                     "facts = analyze(sys.stdin.read())\nprint(json.dumps(facts.syntax is not None))\n")
+    result = subprocess.run([sys.executable, str(probe)], input=code, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "true"
+
+
+def test_script_errors_for_module_syntax_jsx_and_top_level_await():
+    facts = analyze("import x from 'y';\nexport const a = 1;\nconst el = <div/>;\nawait go();\n"
+                    "async function execute(context) { await go(); }\n")
+    messages = [(p.span.line, p.message.split(" —")[0]) for p in facts.script_errors]
+    assert messages == [
+        (3, "JSX is not JavaScript the service can run; build the markup as a string"),
+        (1, "syntax error: Cannot use import statement outside a module"),
+        (2, "syntax error: Cannot use export statement outside a module"),
+        (4, "syntax error: await is only valid in async functions"),
+    ]
+
+
+def test_handlebars_found_in_strings_and_templates_only():
+    facts = analyze("// {{ comment }}\nconst a = 'x {{ y }}';\nconst b = `\n  {{ z }}`;\n"
+                    "async function execute(context) { return {}; }\n")
+    assert [(s.line, s.column, s.length) for s in facts.handlebars] == [(2, 14, 7), (4, 3, 7)]
