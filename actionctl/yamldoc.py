@@ -74,7 +74,7 @@ class YamlDoc:
         the honest answer.
         """
         start = self.value_mark(path)
-        value = self._value_at(path)
+        value = self.value_at(path)
         if not isinstance(value, str) or path not in self.values:
             return start
         quote = 1 if self.styles.get(path) in ("'", '"') else 0
@@ -87,7 +87,8 @@ class YamlDoc:
             return start
         return Mark(start.line, start.column + quote + offset)
 
-    def _value_at(self, path: YamlPath) -> Any:
+    def value_at(self, path: YamlPath) -> Any:
+        """The value at `path`, or None when there is none."""
         node = self.data
         for part in path:
             try:

@@ -66,19 +66,10 @@ class ActionCheck:
     def _length(self, path: tuple, key: bool) -> int:
         if not path:
             return 1
-        value = path[-1] if key else self._value(path)
+        value = path[-1] if key else self.doc.value_at(path)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return max(1, len(str(value)))
         return 1
-
-    def _value(self, path: tuple) -> Any:
-        node: Any = self.data
-        for part in path:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return node
 
     # --- diagnostics in the code file ------------------------------------------------------------
 
