@@ -136,6 +136,10 @@ def _load_config(project: Project) -> None:
         return
     project.config = doc.data
     project.problems.extend(_check_config(doc, path))
+    actions = doc.data.get("actions")
+    if isinstance(actions, str) and actions.strip() and not project.actions_dir.is_dir():
+        project.problems.append(_config_problem(doc, path, ("actions",), f"the actions folder {actions!r} does "
+                                                "not exist — create it or fix the path"))
 
 
 def _check_config(doc: YamlDoc, path: Path) -> list[Diagnostic]:

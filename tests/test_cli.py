@@ -251,3 +251,12 @@ def test_json_goes_to_stdout_alone(cli, tree, args):
     tree({"actions/good.yaml": GOOD, "actions/good.js": GOOD_JS})
     result = cli(*args)
     json.loads(result.stdout)  # nothing else mixed in
+
+
+def test_a_configured_actions_folder_that_does_not_exist_is_an_error(cli, tree):
+    tree({"actionctl.yaml": "region: eu\nactions: src/actions\n"})
+    result = cli("validate", "--format", "json")
+    assert result.exit_code == 1
+    [problem] = result.json["diagnostics"]
+    assert (problem["code"], problem["line"], problem["column"]) == ("CONFIG_INVALID", 2, 10)
+    assert "'src/actions' does not exist" in problem["message"]
