@@ -26,8 +26,7 @@ _QUERY = r"""
   (#eq? @fliplet.obj "Fliplet"))
 ((variable_declarator name: (object_pattern) @fliplet.pattern value: (identifier) @fliplet.obj)
   (#eq? @fliplet.obj "Fliplet"))
-(string) @text
-(template_string) @text
+(string_fragment) @text
 (jsx_element) @jsx
 (jsx_self_closing_element) @jsx
 (import_statement) @module
@@ -118,25 +117,43 @@ class _Positions:
         return row, node.start_point[1] + len(text)
 
 
-def analyze(source: str) -> JsFacts:
+ASK_V8 = object()  # analyze() asks V8 itself unless given V8's verdict (validation batches them)
+_HINTS = {
+    "Cannot use import statement": " — action code is a script; list libraries in dependencies instead",
+    "Unexpected token 'export'": " — action code is a script: remove `export`",
+    "await is only valid": " — only inside an async function such as execute()",
+}
+
+
+def analyze(source: str, verdict: object = ASK_V8) -> JsFacts:
     parser, query = _language()
     data = source.encode("utf-8")
     tree = parser.parse(data)
     where = _Positions(data)
     facts = JsFacts()
-    if tree.root_node.has_error:
-        facts.syntax = _syntax_problem(tree.root_node, source, where)
-        if facts.syntax is not None:
-            return facts
+    if verdict is ASK_V8:
+        verdict = _ask_v8(source)
     import tree_sitter
 
     captures = tree_sitter.QueryCursor(query).captures(tree.root_node)
-    facts.script_errors = _script_errors(captures, where)
+    if verdict is v8syntax.Unavailable:  # tree-sitter alone, with the script rules V8 would apply
+        if tree.root_node.has_error:
+            facts.syntax = _tree_sitter_problem(tree.root_node, where)
+            return facts
+        facts.script_errors = _script_errors(captures, where)
+    elif verdict is not v8syntax.VALID:
+        message, line, column, length = verdict
+        if captures.get("jsx") and message.startswith("Unexpected token '<'"):
+            message += " — JSX is not JavaScript the service can run; build the markup as a string"
+        else:
+            message += next((hint for prefix, hint in _HINTS.items() if message.startswith(prefix)), "")
+        facts.syntax = SyntaxProblem(f"syntax error: {message}", Span(line, column, length))
+        return facts
     facts.fliplet = _fliplet_uses(captures, where)
     facts.handlebars = _handlebars(captures.get("text", []), where)
     for name in captures.get("execute", []):
         statement = _statement_of(name)
-        if statement is not None and statement.parent is not None and statement.parent.type == "program":
+        if statement is not None and _is_top_level(statement):
             facts.executes.append(_execute_def(name, statement, where))
         elif facts.nested_execute is None:
             facts.nested_execute = where.span(name)
@@ -145,13 +162,21 @@ def analyze(source: str) -> JsFacts:
     return facts
 
 
-def _syntax_problem(root, source: str, where: _Positions) -> SyntaxProblem | None:
-    exact = v8syntax.syntax_error(source)
-    if exact is v8syntax.VALID:  # tree-sitter was stricter than the engine the service runs
-        return None
-    if exact is not None:
-        message, line, column, length = exact
-        return SyntaxProblem(f"syntax error: {message}", Span(line, column, length))
+def _ask_v8(source: str) -> object:
+    try:
+        return v8syntax.check(source)
+    except v8syntax.Unavailable:
+        return v8syntax.Unavailable
+
+
+def _is_top_level(statement) -> bool:
+    parent = statement.parent
+    if parent is not None and parent.type == "export_statement":  # reported on its own as a syntax error
+        parent = parent.parent
+    return parent is not None and parent.type == "program"
+
+
+def _tree_sitter_problem(root, where: _Positions) -> SyntaxProblem | None:
     node = _first_error(root)
     if node is None:
         return None

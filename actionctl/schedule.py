@@ -71,7 +71,8 @@ def check_frequency(expression: str) -> CronProblem | None:
     if sets is None:
         return CronProblem("FREQUENCY_INVALID", "croniter cannot read this expression", 0, len(expression))
     if not _fires_on_some_day(sets):
-        return CronProblem("FREQUENCY_INVALID", "this expression never fires: no month has that day",
+        return CronProblem("FREQUENCY_INVALID", "this expression never fires: none of its months has that day "
+                           "(e.g. 31 April or 30 February)",
                            fields[2][1], len(fields[2][0]))
     if _can_fire_one_minute_apart(sets):
         return CronProblem(

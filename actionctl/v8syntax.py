@@ -1,53 +1,68 @@
-"""V8's own verdict on a syntax error: its message and exact position, without running the code.
+"""V8's own verdict on syntax: the message and exact position the service's engine would give.
 
-Only compiled, never run: `new Function(src)` parses `src` as a function body and returns without
-calling it; for the position we compile `src` followed by a line holding `\\!`, a token that is
-invalid in every context, so the script always fails to compile and nothing in it can execute. If
+Nothing is ever run. `new Function(src)` parses `src` as a function body and returns without calling
+it. For the position of an error we compile `src` followed by a line holding `\\!`, a token that is
+invalid in every context, so that script always fails to compile and nothing in it can execute: if
 V8 stops before that last line, the error is the user's, with V8's line and caret.
 
-V8 loads only here, so a clean `validate` never pays for it.
+V8 is the judge because tree-sitter, which gives us the structure, accepts some programs V8 refuses
+(`const x;`, a `let` declared twice, `await` in a plain function, import/export in a script).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 
-VALID = object()  # V8 parses the source: no syntax error
+VALID = None  # a verdict is VALID or (message, line, column, length) with 1-based positions
 _SENTINEL = "\n\\!"
 _HEADER = re.compile(r"^<anonymous>:(\d+): SyntaxError: (.*)$")
+
+
+class Unavailable(Exception):
+    """mini-racer could not be loaded on this platform."""
 
 
 @cache
 def _context():
     try:
         from py_mini_racer import MiniRacer
-    except ImportError:  # pragma: no cover - mini-racer is a dependency, but a platform may lack a wheel
-        return None
+    except ImportError as exc:  # pragma: no cover - a dependency, but a platform may lack a wheel
+        raise Unavailable(str(exc)) from None
     context = MiniRacer()
     context.eval("""
-        var __actionctl_check = function (src) {
-          try { new Function(src); return ""; } catch (e) { return String(e && e.message || e); }
+        var __actionctl_check = function (sources) {
+          return JSON.stringify(sources.map(function (src) {
+            try { new Function(src); return ""; } catch (e) { return String(e && e.message || e); }
+          }));
         };
     """)
     return context
 
 
-def syntax_error(source: str) -> tuple[str, int, int, int] | object | None:
-    """VALID, or (message, line, column, length) with 1-based positions, or None if V8 is unavailable."""
+def check_many(sources: Sequence[str]) -> list:
+    """One verdict per source, from one round trip to V8 (plus one per source that has an error)."""
+    if not sources:
+        return []
     context = _context()
-    if context is None:
-        return None
+    messages = json.loads(context.eval(f"__actionctl_check({json.dumps(list(sources))})"))
+    return [_locate_error(context, source) if message else VALID for source, message in zip(sources, messages,
+                                                                                              strict=True)]
+
+
+def check(source: str):
+    return check_many([source])[0]
+
+
+def _locate_error(context, source: str):
     from py_mini_racer import JSParseException
 
-    message = context.eval(f"__actionctl_check({json.dumps(source)})")
-    if not message:
-        return VALID
     try:
         context.eval(source + _SENTINEL)
     except JSParseException as exc:
-        located = _locate(str(exc), source)
+        located = _parse_exception(str(exc), source)
         if located is not None:
             return located
     # V8 got as far as our sentinel: the source ended with something still open.
@@ -55,14 +70,33 @@ def syntax_error(source: str) -> tuple[str, int, int, int] | object | None:
     return "Unexpected end of input", len(lines), len(lines[-1]) + 1, 1
 
 
-def _locate(text: str, source: str) -> tuple[str, int, int, int] | None:
+def _parse_exception(text: str, source: str):
     lines = text.split("\n")
     header = _HEADER.match(lines[0]) if lines else None
     if header is None:
         return None
     line = int(header.group(1))
-    if line > source.count("\n") + 1:  # the sentinel line
+    source_lines = source.split("\n")
+    if line > len(source_lines):  # the sentinel line
         return None
     caret = lines[2] if len(lines) > 2 else ""
-    column = caret.find("^") + 1 if "^" in caret else 1
-    return header.group(2), line, column, max(1, caret.count("^"))
+    if "^" not in caret:
+        return header.group(2), line, 1, 1
+    start = caret.index("^")
+    column, length = _utf16_to_chars(source_lines[line - 1], start, caret.count("^"))
+    return header.group(2), line, column, length
+
+
+def _utf16_to_chars(line: str, start: int, length: int) -> tuple[int, int]:
+    """V8 counts columns in UTF-16 units; our diagnostics count characters (an emoji is one, not two)."""
+    units = 0
+    column = None
+    for index, char in enumerate(line):
+        if column is None and units >= start:
+            column = index
+        if column is not None and units >= start + length:
+            return column + 1, max(1, index - column)
+        units += 2 if ord(char) > 0xFFFF else 1
+    if column is None:
+        column = len(line)
+    return column + 1, max(1, len(line) - column)

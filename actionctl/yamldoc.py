@@ -15,6 +15,8 @@ import yaml
 YamlPath = tuple  # ("triggers", 0, "trigger")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOM = b"\xef\xbb\xbf"
+_STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # Aliases let a tiny file describe an enormous tree; we refuse documents that expand past this.
 _MAX_NODES = 200_000
@@ -100,8 +102,10 @@ class YamlDoc:
 
 def decode(raw: bytes) -> str:
     """UTF-8 text of a file (a BOM is allowed), or a YamlLoadError pointing at the first bad byte."""
+    if raw.startswith(_BOM):  # positions count from after it, as editors show them
+        raw = raw[len(_BOM):]
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
@@ -189,6 +193,8 @@ class _Builder:
         return value
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR_TAG:  # most values: skip the constructor's dispatch
+            return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:

@@ -35,6 +35,9 @@ def check(a: ActionCheck) -> Iterator[Diagnostic]:
         yield a.at("CODE_REQUIRED", f"no code file: {_shown(a, code.path)} does not exist — create it, or point "
                    "`code:` at the right file", ("code",) if setting is not None else ())
         return
+    if code.problem is not None and code.problem.code == "CODE_REQUIRED":  # the path is a folder
+        yield a.at("CODE_REQUIRED", f"{_shown(a, code.path)} is a folder, not a .js file", ("code",))
+        return
     if code.problem is not None:
         yield a.in_file(code.problem.file, code.problem.code, code.problem.message, code.problem.mark)
         return
@@ -73,16 +76,17 @@ def _execute(a: ActionCheck) -> Iterator[Diagnostic]:
             yield a.in_code(FAILED, f"no execute function: the code must define `{_SHAPES['function']}` at the "
                             "top level", 1, 1)
         return
-    lexical = [d for d in definitions if d.form in ("const", "let")]
-    if len(definitions) > 1:
-        later = definitions[1:] if lexical else definitions[:-1]
+    declared = [d for d in definitions if d.form != "assignment"]  # `execute = …` declares nothing
+    lexical = [d for d in declared if d.form in ("const", "let")]
+    if len(declared) > 1:
+        later = declared[1:] if lexical else declared[:-1]
         for definition in later:
             span = definition.span
             if lexical:
                 yield a.in_code(FAILED, "syntax error: Identifier 'execute' has already been declared",
                                 span.line, span.column, length=span.length)
             else:
-                yield a.in_code("EXECUTE_REDEFINED", f"execute is defined {len(definitions)} times; only the last "
+                yield a.in_code("EXECUTE_REDEFINED", f"execute is defined {len(declared)} times; only the last "
                                 "one is used", span.line, span.column, length=span.length,
                                 severity=Severity.WARNING)
     for definition in definitions:

@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from actionctl.diagnostics import Diagnostic, Severity
-from actionctl.jsparse import JsFacts, analyze
+from actionctl.jsparse import ASK_V8, JsFacts, analyze
 from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile
 from actionctl.yamldoc import Mark
 
 
 class ActionCheck:
-    def __init__(self, manifest: ManifestFile) -> None:
+    def __init__(self, manifest: ManifestFile, syntax: object = ASK_V8) -> None:
         self.manifest = manifest
+        self._syntax = syntax  # V8's verdict on the code, when the caller already asked for it
         self.doc = manifest.doc
         self.data: dict[str, Any] = manifest.data
         self.name = manifest.name
@@ -35,7 +36,7 @@ class ActionCheck:
         code = self.manifest.code
         if code is None or code.text is None or not code.text.strip():
             return None
-        return analyze(code.text)
+        return analyze(code.text, self._syntax)
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None

@@ -35,7 +35,7 @@ def check(a: ActionCheck) -> Iterator[Diagnostic]:
 
 
 def _check_one(a: ActionCheck, dependency: str, path: tuple) -> Iterator[Diagnostic]:
-    if "://" in dependency or dependency.startswith(("//", "http:", "https:")):
+    if ":" in dependency or dependency.startswith("//"):  # package names have no scheme
         problem = url_problem(dependency)
         if problem:
             yield a.at("DEPENDENCIES_INVALID", problem, path)

@@ -81,8 +81,10 @@ def _integration_origins(a: ActionCheck) -> Iterator[Diagnostic]:
 
 def origin_problem(origin: object) -> str | None:
     """Why `origin` is not an HTTPS origin (scheme, host and optional port only), or None."""
-    if not isinstance(origin, str) or not origin.strip():
-        return f"an origin must be a non-empty string like https://api.example.com, not {kind(origin)}"
+    if not isinstance(origin, str):
+        return f"an origin must be a string like https://api.example.com, not {kind(origin)}"
+    if not origin.strip():
+        return "an origin cannot be empty; write one like https://api.example.com"
     try:
         parts = urlsplit(origin)
         _check_port(parts.port)  # reading .port raises ValueError for a bad one

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from actionctl.diagnostics import Diagnostic
 from actionctl.manifest import FIELDS, READ_ONLY_FIELDS
 from actionctl.rules.context import ActionCheck
+from actionctl.rules.values import yaml_text
 from actionctl.suggest import did_you_mean
 
 
@@ -25,4 +26,5 @@ def check(a: ActionCheck) -> Iterator[Diagnostic]:
             yield a.at("UNKNOWN_KEY", f'"{key}" is set by the service and cannot be set in a manifest — remove it',
                        (key,), key=True)
         else:
-            yield a.at("UNKNOWN_KEY", f'unknown field "{key}"{did_you_mean(str(key), FIELDS)}', (key,), key=True)
+            shown = yaml_text(key)
+            yield a.at("UNKNOWN_KEY", f'unknown field "{shown}"{did_you_mean(shown, FIELDS)}', (key,), key=True)

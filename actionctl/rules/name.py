@@ -68,7 +68,8 @@ def check_unique(actions: list[ActionCheck]) -> Iterator[Diagnostic]:
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"-{2,}", "-", _BAD_CHAR.sub("-", name.strip())).strip("-") or "my-action"
+    slug = re.sub(r"-{2,}", "-", _BAD_CHAR.sub("-", name.strip())).strip("-")[:NAME_MAX].strip("-")
+    return slug or "my-action"
 
 
 def _rel(other: ActionCheck, me: ActionCheck) -> str:

@@ -63,13 +63,18 @@ def _check_one(a: ActionCheck, item: dict, path: tuple) -> Iterator[Diagnostic]:
     yield from _check_where(a, item, trigger, path)
 
 
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
 def _check_where(a: ActionCheck, item: dict, trigger: str, path: tuple) -> Iterator[Diagnostic]:
     where = item.get("where")
     expected = WHERE_KEYS.get(trigger)
-    if where is None:
+    if where is None or where == {}:
         if expected:
-            yield a.warn("TRIGGER_WHERE_MISSING", f"a {trigger} trigger without `where` matches every "
-                         f"{trigger} event; filter on {' and '.join(expected)}", path)
+            yield a.warn("TRIGGER_WHERE_MISSING", f"{_article(trigger)} {trigger} trigger without a `where` filter "
+                         f"matches every {trigger} event; filter on {' and '.join(expected)}",
+                         path if where is None else (*path, "where"))
         return
     if not isinstance(where, dict):
         yield a.at("TRIGGERS_INVALID", f"where must be a mapping, not {kind(where)}", (*path, "where"))

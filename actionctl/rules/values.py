@@ -31,3 +31,12 @@ def quote_hint(value: Any) -> str:
     if isinstance(value, (bool, int, float, dt.date)):
         return " — YAML reads it that way; put it in quotes to make it a string"
     return ""
+
+
+def yaml_text(value: Any) -> str:
+    """A scalar as YAML spells it: null, true, 2024-01-01, 5."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
