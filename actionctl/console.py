@@ -72,6 +72,13 @@ def _summary(report: Report) -> Text:
     return Text(f"{mark} {', '.join(parts)} in {report.actions} {noun}", style=style)
 
 
+def source_frame(path: Path, line: int, column: int, length: int = 1, colour: str = "red") -> Text | None:
+    """A code frame around `path:line:column`, or None when the file or line is not there."""
+    probe = Diagnostic("", "", path, line, column, Severity.ERROR if colour == "red" else Severity.WARNING,
+                       None, length)
+    return _Sources().frame(probe)
+
+
 class _Sources:
     """Lines of the files diagnostics point into, each read once."""
 

@@ -7,7 +7,7 @@ import importlib
 from actionctl.cli.app import app
 
 # The commands register themselves on import; `--help` lists them in this order.
-_COMMANDS = ("project", "validate", "listing", "schedule")
+_COMMANDS = ("project", "validate", "run", "listing", "schedule")
 for _module in _COMMANDS:
     importlib.import_module(f"actionctl.cli.{_module}")
 

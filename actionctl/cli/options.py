@@ -29,3 +29,10 @@ class Region(str, enum.Enum):
     eu = "eu"
     us = "us"
     ca = "ca"
+
+
+class Trigger(str, enum.Enum):
+    manual = "manual"
+    schedule = "schedule"
+    log = "log"
+    analytics = "analytics"

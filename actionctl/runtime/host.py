@@ -64,8 +64,10 @@ class Worker:
         self._process: subprocess.Popen | None = None
         self._stderr = None
         self._buffer = b""
+        self._ready = False
 
-    def start(self) -> None:
+    def spawn(self) -> None:
+        """Start the process without waiting for it: V8 boots while the caller does other work."""
         if self._process is not None and self._process.poll() is None:
             return
         if self._stderr is not None:
@@ -77,9 +79,21 @@ class Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
         self._buffer = b""
-        ready = self._read_line(time.monotonic() + STARTUP_TIMEOUT)
+        self._ready = False
+
+    def start(self) -> None:
+        """A running worker that has announced itself ready."""
+        self.spawn()
+        if self._ready:
+            return
+        try:
+            ready = self._read_line(time.monotonic() + STARTUP_TIMEOUT)
+        except WorkerTimeout:
+            self.kill()
+            raise WorkerDied(None, "the worker did not start in time") from None
         if json.loads(ready).get("ready") is not True:  # pragma: no cover - protocol guard
             raise WorkerDied(None, "the worker did not announce itself")
+        self._ready = True
 
     def run(self, job: dict, timeout: float) -> dict:
         """The worker's response to `job`; WorkerTimeout or WorkerDied when it gives none."""

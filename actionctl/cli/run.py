@@ -1,0 +1,85 @@
+"""`actionctl run`: execute(context) locally, in a V8 isolate, against fixtures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import OutputFormat, Trigger
+from actionctl.errors import UsageError
+
+
+def json_argument(value: str | None, option: str) -> Any:
+    """A JSON value given inline or as @file.json."""
+    if value is None:
+        return None
+    text = value
+    if value.startswith("@"):
+        try:
+            text = Path(value[1:]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{option} {value}: cannot read the file ({exc.__class__.__name__})") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: not valid JSON ({exc})") from None
+
+
+@app.command()
+def run(
+    target: str = typer.Argument(..., metavar="NAME|FILE", help="The action's name, manifest or .js file."),
+    payload: str = typer.Option(None, "--payload", "-p", help="JSON payload, or @file.json (manual runs)."),
+    trigger: Trigger = typer.Option(Trigger.manual, "--trigger", "-t", help="What starts the run."),
+    event: str = typer.Option(None, "--event", "-e", help="The log or analytics event, JSON or @file.json."),
+    timeout: float = typer.Option(None, "--timeout", min=0.1, help="Seconds before the run is stopped."),
+    now: str = typer.Option(None, "--now", help="Freeze Date.now() and new Date() at this ISO date-time."),
+    seed: int = typer.Option(None, "--seed", help="Make Math.random() repeatable."),
+    profile: str = typer.Option(None, "--profile", envvar="ACTIONCTL_PROFILE",
+                                help="Profile whose local settings (.actionctl/local/settings.NAME.yaml) to use."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    write_fixtures: bool = typer.Option(False, "--write-fixtures", help="Save data-source writes to the fixtures."),
+    validate: bool = typer.Option(True, "--validate/--no-validate", help="Check the action first (default)."),
+) -> None:
+    """Run an action's execute(context) locally, with the service's globals, limits and mocked platform."""
+    from actionctl import console, execution, execution_view
+    from actionctl.project import open_project
+    from actionctl.runtime import fixtures
+
+    project = open_project()
+    options = execution.RunOptions(
+        payload=json_argument(payload, "--payload"), trigger=trigger.value, event=json_argument(event, "--event"),
+        timeout=timeout, now=now, seed=seed, profile=profile, validate=validate)
+    try:
+        prepared, outcome = execution.run(project, target, options)
+    except execution.ValidationRefused as refused:
+        if fmt is OutputFormat.json:
+            _refusal_json(refused)
+        else:
+            console.diagnostics(refused.report)
+        raise
+    for warning in prepared.warnings:
+        console.note(f"warning: {warning}")
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(outcome.as_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        execution_view.render(prepared.name, outcome, project.root)
+    if write_fixtures and outcome.ok:
+        for path in fixtures.write_back(prepared.fixtures, outcome.effects.get("datasources", [])):
+            console.note(f"updated {project.relpath(path)} with this run's data-source writes")
+    raise typer.Exit(0 if outcome.ok else 1)
+
+
+def _refusal_json(refused) -> None:
+    from actionctl.diagnostic_formats import to_json
+    from actionctl.diagnostics import Report
+
+    report: Report = refused.report
+    body = {"ok": False, "result": None, "error": {"code": "VALIDATION_FAILED", "message": refused.message,
+                                                   "stack": ""},
+            "logs": [], "effects": {}, "durationMs": 0, "validation": json.loads(to_json(report))}
+    sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")

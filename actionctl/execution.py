@@ -1,0 +1,167 @@
+"""Run one action locally as the service would: find it, check it, build its job, run it on a worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from actionctl import deps
+from actionctl.diagnostics import Report
+from actionctl.errors import ActionctlError, UnknownActionError, UsageError
+from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile, code_path_for, load_manifest
+from actionctl.project import Project
+from actionctl.runtime import fixtures as fixture_files
+from actionctl.runtime import payloads
+from actionctl.runtime.host import Execution, Worker, error, execute
+from actionctl.suggest import closest
+
+
+class ValidationRefused(ActionctlError):
+    """The action has validation errors; the service would refuse it, so we do not run it."""
+
+    code = "VALIDATION_FAILED"
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{report.errors} validation error(s): fix them first, or run with --no-validate")
+        self.report = report
+
+
+@dataclass
+class RunOptions:
+    payload: Any = None
+    trigger: str = "manual"
+    event: Any = None
+    timeout: float | None = None
+    now: str | None = None  # ISO date-time that Date.now() and new Date() return
+    seed: int | None = None  # makes Math.random() repeatable
+    profile: str | None = None
+    validate: bool = True
+    # Per-run replacements of the project's fixtures (test cases use them).
+    datasources: dict[str, Any] | None = None
+    http: list[dict] | None = None
+    settings: dict[str, Any] | None = None
+
+
+@dataclass
+class Prepared:
+    manifest: ManifestFile
+    name: str
+    job: dict
+    timeout: float
+    result_limit: int
+    memory_mb: int
+    fixtures: fixture_files.Fixtures
+    warnings: list[str] = field(default_factory=list)
+    refusal: Execution | None = None  # set when the run is refused before it starts (payload too large)
+
+
+def find_action(project: Project, target: str) -> ManifestFile:
+    """An action by name, or by the path of its manifest or its .js file."""
+    path = Path(target)
+    if path.suffix in (".yaml", ".yml", ".js") and path.is_file():
+        return _by_path(project, path.resolve())
+    manifests = [load_manifest(p, with_code=False) for p in project.manifests()]
+    for manifest in manifests:
+        if manifest.name == target:
+            return load_manifest(manifest.path)
+    raise UnknownActionError(target, closest(target, [m.name for m in manifests if m.name]))
+
+
+def _by_path(project: Project, path: Path) -> ManifestFile:
+    if path.suffix != ".js":
+        return load_manifest(path)
+    for manifest_path in project.manifests():
+        manifest = load_manifest(manifest_path, with_code=False)
+        code = code_path_for(manifest_path, manifest.code_setting)
+        if code is not None and code.resolve() == path:
+            return load_manifest(manifest_path)
+    raise UsageError(f"no manifest in the project uses {project.relpath(path)} as its code", code="ACTION_UNKNOWN")
+
+
+def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
+            fixtures: fixture_files.Fixtures | None = None) -> Prepared:
+    """Everything a worker needs for one run, checked first the way the service checks it."""
+    if options.validate:
+        from actionctl.validation import validate_manifests
+
+        report = validate_manifests(project, [manifest.path])
+        if not report.ok:
+            raise ValidationRefused(report)
+    if manifest.problem is not None or manifest.code is None or manifest.code.text is None:
+        raise UsageError(f"{project.relpath(manifest.path)} cannot be run: its manifest or code cannot be read",
+                         code="ACTION_UNREADABLE")
+    fixtures = fixtures or fixture_files.load(project.root, options.profile)
+    limits = project.limits
+    data = manifest.data
+    now_ms = _now_ms(options.now)
+    payload = payloads.build(options.trigger, options.payload, options.event, now_ms, project.config.get("app"))
+    prepared = Prepared(
+        manifest=manifest, name=manifest.name or manifest.path.stem,
+        job={}, timeout=float(options.timeout or limits["timeout"]), result_limit=int(limits["result"]),
+        memory_mb=int(limits["memory"]), fixtures=fixtures)
+    if data.get("active") is not True:
+        prepared.warnings.append(f"{prepared.name} is inactive (active is not true): the service would not run it")
+    size = payloads.size(payload)
+    if options.trigger == "manual" and size > limits["payload"]:
+        prepared.refusal = Execution(error=error("PAYLOAD_TOO_LARGE", f"the payload is {size} characters of JSON; "
+                                                 f"the service allows {int(limits['payload'])}"))
+        return prepared
+    dependencies = [d for d in data.get("dependencies") or [] if isinstance(d, str)]
+    prepared.job = {
+        "code": manifest.code.text,
+        "file": project.relpath(manifest.code.path),
+        "scripts": deps.cached_scripts(project.root, dependencies),
+        "context": {
+            "payload": payload,
+            "now": now_ms if options.now else None,
+            "seed": options.seed,
+            "environment": data.get("environment") or DEFAULT_ENVIRONMENT,
+            "dependencies": dependencies,
+            "integrationOrigins": [o for o in data.get("integrationOrigins") or [] if isinstance(o, str)],
+            "settings": options.settings if options.settings is not None else fixtures.settings,
+            "http": options.http if options.http is not None else fixtures.http,
+            "datasources": _datasources(fixtures, options.datasources),
+        },
+    }
+    return prepared
+
+
+def _datasources(fixtures: fixture_files.Fixtures, overrides: dict[str, Any] | None) -> dict:
+    sources = dict(fixtures.datasources)
+    for key, content in (overrides or {}).items():
+        sources[str(key)] = fixture_files.datasource({"id": _id(key), **content}, f"data source {key}")
+    return sources
+
+
+def _id(key: Any) -> Any:
+    return int(key) if isinstance(key, str) and key.isdigit() else key
+
+
+def _now_ms(now: str | None) -> int:
+    if now is None:
+        return int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)
+    try:
+        moment = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now {now!r} is not an ISO date-time, e.g. 2026-01-05T08:00:00Z") from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+def run_prepared(prepared: Prepared, worker: Worker) -> Execution:
+    if prepared.refusal is not None:
+        return prepared.refusal
+    return execute(worker, prepared.job, prepared.timeout, prepared.result_limit)
+
+
+def run(project: Project, target: str, options: RunOptions) -> tuple[Prepared, Execution]:
+    """Find, check and run one action in a fresh worker."""
+    worker = Worker(int(project.limits["memory"]))
+    worker.spawn()  # V8 boots in the worker while this process finds and validates the action
+    try:
+        prepared = prepare(project, find_action(project, target), options)
+        return prepared, run_prepared(prepared, worker)
+    finally:
+        worker.close()

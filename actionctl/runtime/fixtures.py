@@ -1,0 +1,146 @@
+"""Local stand-ins for what an action reads on the service: data sources, HTTP responses, app settings.
+
+    fixtures/datasources/<id>.yaml|yml|json   {name, columns?, entries: [{id?, data, createdAt?, updatedAt?}]}
+    fixtures/http/*.yaml|yml|json             [{method, url, status, headers, body, delayMs?, error?}]
+    .actionctl/local/settings.yaml            {key: value} for Fliplet.App.Settings.get (never committed;
+                                              settings.<profile>.yaml for a profile)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from actionctl.errors import ActionctlError
+
+DEFAULT_TIMESTAMP = "2026-01-01T00:00:00.000Z"  # fixtures without timestamps stay deterministic
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class FixtureError(ActionctlError):
+    code = "FIXTURE_INVALID"
+
+
+@dataclass
+class Fixtures:
+    datasources: dict[str, dict] = field(default_factory=dict)  # id (as text) → {id, name, columns, entries}
+    http: list[dict] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)  # data source id → the file it came from
+
+
+def load(root: Path, profile: str | None = None) -> Fixtures:
+    fixtures = Fixtures()
+    for path in _files(root / "fixtures" / "datasources"):
+        source = datasource(_read(path), path)
+        key = str(source["id"])
+        if key in fixtures.datasources:
+            raise FixtureError(f"{path}: data source {key} is also defined in {fixtures.files[key]}")
+        fixtures.datasources[key] = source
+        fixtures.files[key] = path
+    for path in _files(root / "fixtures" / "http"):
+        fixtures.http.extend(_responses(_read(path), path))
+    settings = root / ".actionctl" / "local" / (f"settings.{profile}.yaml" if profile else "settings.yaml")
+    if settings.is_file():
+        values = _read(settings)
+        if not isinstance(values, dict):
+            raise FixtureError(f"{settings}: settings must be a mapping of keys to values")
+        fixtures.settings = values
+    return fixtures
+
+
+def datasource(content: Any, path: Path | str) -> dict:
+    """A data source in the service's shape, with ids and timestamps filled in."""
+    if not isinstance(content, dict) or not isinstance(content.get("entries", []), list):
+        raise FixtureError(f"{path}: a data source fixture is a mapping with `name` and a list of `entries`")
+    stem = Path(path).stem
+    source_id = content.get("id", int(stem) if stem.isdigit() else stem)
+    entries, next_id = [], 1
+    for index, entry in enumerate(content.get("entries") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("data", {}), dict):
+            raise FixtureError(f"{path}: entries[{index}] must be a mapping with a `data` mapping of columns")
+        entry_id = entry.get("id", next_id)
+        next_id = max(next_id, entry_id + 1 if isinstance(entry_id, int) else next_id)
+        entries.append({"id": entry_id, "data": entry.get("data", {}),
+                        "createdAt": entry.get("createdAt", DEFAULT_TIMESTAMP),
+                        "updatedAt": entry.get("updatedAt", entry.get("createdAt", DEFAULT_TIMESTAMP)),
+                        "dataSourceId": source_id})
+    return {"id": source_id, "name": content.get("name", str(source_id)), "columns": content.get("columns"),
+            "entries": entries}
+
+
+def _responses(content: Any, path: Path) -> list[dict]:
+    responses = content.get("responses") if isinstance(content, dict) else content
+    if not isinstance(responses, list) or not all(isinstance(r, dict) and r.get("url") for r in responses):
+        raise FixtureError(f"{path}: an HTTP fixture is a list of responses, each with at least a `url`")
+    return responses
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in _SUFFIXES and p.is_file())
+
+
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+        content = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise FixtureError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
+    return plain(content)
+
+
+def plain(value: Any) -> Any:
+    """YAML values as JSON would carry them (dates become ISO text)."""
+    return json.loads(json.dumps(value, default=_iso))
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        stamp = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot turn {type(value).__name__} into JSON")
+
+
+def write_back(fixtures: Fixtures, changes: list[dict]) -> list[Path]:
+    """Apply a run's data-source writes to their fixture files (atomically). Returns the files written."""
+    from actionctl.atomicfile import write_atomic
+
+    touched: dict[str, list[dict]] = {}
+    for change in changes:
+        key = str(change.get("dataSourceId"))
+        if key not in fixtures.files:
+            continue
+        entries = touched.setdefault(key, [dict(e) for e in fixtures.datasources[key]["entries"]])
+        _apply(entries, change)
+    written = []
+    for key, entries in touched.items():
+        path, source = fixtures.files[key], fixtures.datasources[key]
+        body = {"id": source["id"], "name": source["name"]}
+        if source.get("columns") is not None:
+            body["columns"] = source["columns"]
+        body["entries"] = [{k: e[k] for k in ("id", "data", "createdAt", "updatedAt")} for e in entries]
+        text = json.dumps(body, indent=2, ensure_ascii=False) + "\n" if path.suffix == ".json" else \
+            yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+        write_atomic(path, text)
+        written.append(path)
+    return written
+
+
+def _apply(entries: list[dict], change: dict) -> None:
+    index = next((i for i, e in enumerate(entries) if e["id"] == change.get("id")), None)
+    if change.get("op") == "remove":
+        if index is not None:
+            del entries[index]
+    elif index is None:
+        entries.append(change["after"])
+    else:
+        entries[index] = change["after"]
