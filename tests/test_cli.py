@@ -24,7 +24,7 @@ def test_version(cli):
 
 def test_every_command_has_help(cli):
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert names == ["init", "new", "validate", "list", "schema", "schedule"]
+    assert names == ["init", "new", "validate", "run", "list", "schema", "schedule"]
     for name in names:
         result = cli(name, "--help")
         assert result.exit_code == 0
