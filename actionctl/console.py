@@ -152,3 +152,18 @@ def schedules(items) -> None:
         for run in item.runs:
             table.add_row(f"  {run.local:%a %Y-%m-%d %H:%M %Z}", f"{run.utc:%Y-%m-%d %H:%M}Z", run.note or "")
         console.print(table)
+
+
+def test_report(report, relpath) -> None:
+    console = out()
+    for result in report.results:
+        took = f"  {result.execution.duration_ms:.0f} ms" if result.execution else ""
+        mark = ("✓ ", "green") if result.ok else ("✗ ", "bold red")
+        console.print(Text.assemble(mark, f"{relpath(result.case.file)}::", (result.case.name, "bold"), took))
+        for failure in result.failures:
+            for line in failure.splitlines():
+                style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+                console.print(Text("    " + line, style=style))
+    # The plain closing line test runners (and CI) read: "N passed, N failed".
+    console.print(Text(f"{report.passed} passed, {report.failed} failed",
+                       style="bold green" if report.ok else "bold red"))

@@ -7,7 +7,7 @@ import importlib
 from actionctl.cli.app import app
 
 # The commands register themselves on import; `--help` lists them in this order.
-_COMMANDS = ("project", "validate", "run", "listing", "schedule")
+_COMMANDS = ("project", "validate", "run", "test", "trigger", "listing", "schedule", "deps")
 for _module in _COMMANDS:
     importlib.import_module(f"actionctl.cli.{_module}")
 

@@ -1,0 +1,43 @@
+"""`actionctl deps fetch`: download URL dependencies into the local cache for offline runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import OutputFormat
+
+deps_app = typer.Typer(help="URL dependencies of the project's actions.", no_args_is_help=True)
+app.add_typer(deps_app, name="deps")
+
+
+@deps_app.command("fetch")
+def fetch(
+    refresh: bool = typer.Option(False, "--refresh", help="Download again even when cached."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+) -> None:
+    """Download every http(s) dependency of the project's actions into .actionctl/cache/deps/."""
+    from actionctl import console, deps
+    from actionctl.manifest import load_manifest
+    from actionctl.project import open_project
+
+    project = open_project()
+    urls = []
+    for path in project.manifests():
+        listed = load_manifest(path, with_code=False).data.get("dependencies")
+        urls += [d for d in listed or [] if isinstance(d, str) and deps.is_url(d)] if isinstance(listed, list) else []
+    fetched = deps.fetch(project.root, urls, refresh=refresh)
+    if fmt is OutputFormat.json:
+        body = {"dependencies": [{"url": f.url, "cached": f.cached, "ok": f.error is None, "error": f.error,
+                                  "path": project.relpath(f.path) if f.path else None} for f in fetched]}
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+    else:
+        for item in fetched:
+            state = "cached" if item.cached else "fetched" if item.error is None else f"failed: {item.error}"
+            console.out().print(f"{state:<8} {item.url}", markup=False)
+        if not fetched:
+            console.note("no action has a URL dependency")
+    raise typer.Exit(0 if all(f.error is None for f in fetched) else 1)

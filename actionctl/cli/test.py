@@ -1,0 +1,50 @@
+"""`actionctl test`: run the cases in tests/*.test.yaml and report like a test runner."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from actionctl.cli.app import app
+
+
+class TestFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+@app.command("test")
+def test_command(
+    targets: list[str] = typer.Argument(None, metavar="[NAME|FILE]...",
+                                        help="Actions or test files (default: every tests/*.test.yaml)."),
+    keyword: str = typer.Option(None, "-k", help="Only cases whose 'file::name' contains this (or matches a glob)."),
+    fmt: TestFormat = typer.Option(TestFormat.text, "--format", "-f"),
+    junit: Path = typer.Option(None, "--junit", help="Also write a JUnit XML report to this file."),
+    workers: int = typer.Option(None, "--workers", "-j", min=1, help="Parallel workers (default: one per core)."),
+) -> None:
+    """Run test cases against local fixtures; exit 0 when all pass, 1 when any fails."""
+    from actionctl import console, testing
+    from actionctl.atomicfile import write_atomic
+    from actionctl.project import open_project
+
+    project = open_project()
+    cases = testing.collect(testing.test_files(project, targets or []), keyword)
+    if not cases:
+        console.note("no test cases found (tests/*.test.yaml)" + (f" matching -k {keyword!r}" if keyword else ""))
+        raise typer.Exit(0)
+    report = testing.run_cases(project, cases, workers)
+    if fmt is TestFormat.json:
+        sys.stdout.write(json.dumps(testing.to_json(report, project.relpath), indent=2, ensure_ascii=False) + "\n")
+    elif fmt is TestFormat.junit:
+        sys.stdout.write(testing.to_junit(report, project.relpath))
+    else:
+        console.test_report(report, project.relpath)
+    if junit is not None:
+        write_atomic(junit, testing.to_junit(report, project.relpath))
+        console.note(f"wrote {junit}")
+    raise typer.Exit(0 if report.ok else 1)

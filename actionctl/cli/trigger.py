@@ -1,0 +1,69 @@
+"""`actionctl trigger`: which actions an event would start, and running them as the service would."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import OutputFormat
+from actionctl.cli.run import json_argument
+from actionctl.errors import UsageError
+
+
+class EventKind(str, enum.Enum):
+    log = "log"
+    analytics = "analytics"
+    schedule = "schedule"
+
+
+@app.command()
+def trigger(
+    kind: EventKind = typer.Argument(..., help="log or analytics (an event), or schedule (one action)."),
+    name: str = typer.Argument(None, metavar="[NAME]", help="With schedule: the action to run at its next tick."),
+    event: str = typer.Option(None, "--event", "-e", help="The event, JSON or @file.json (log and analytics)."),
+    run_them: bool = typer.Option(False, "--run", help="Run the matching actions with the payload they would get."),
+    now: str = typer.Option(None, "--now", help="Freeze Date.now() at this ISO date-time."),
+    timeout: float = typer.Option(None, "--timeout", min=0.1, help="Seconds before each run is stopped."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+) -> None:
+    """Match an event against the project's triggers; with --run, run what matches."""
+    from actionctl import console, execution, execution_view, triggers
+    from actionctl.project import open_project
+
+    project = open_project()
+    if kind is EventKind.schedule:
+        if not name:
+            raise UsageError("trigger schedule needs the action's NAME")
+        manifest = execution.find_action(project, name)
+        kinds = [t.get("trigger") for t in manifest.data.get("triggers") or [] if isinstance(t, dict)]
+        if "schedule" not in kinds:
+            raise UsageError(f"{name} has no schedule trigger, so the service never runs it on a schedule")
+        names, payload_event = [name], None
+        run_them = True
+    else:
+        if name:
+            raise UsageError(f"trigger {kind.value} takes --event, not a NAME")
+        payload_event = json_argument(event, "--event")
+        if not isinstance(payload_event, dict):
+            raise UsageError(f"trigger {kind.value} needs --event with a JSON object")
+        names = [m.name for m in triggers.matching(project, kind.value, payload_event)]
+    results = []
+    for action in names if run_them else []:
+        options = execution.RunOptions(trigger=kind.value, event=payload_event, now=now, timeout=timeout)
+        prepared, outcome = execution.run(project, action, options)
+        results.append((prepared.name, outcome))
+    if fmt is OutputFormat.json:
+        body = {"matched": names, "runs": [{"action": n, **o.as_json()} for n, o in results]}
+        sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    elif not run_them:
+        console.note(f"{len(names)} action(s) match" + (":" if names else ""))
+        for action in names:
+            console.out().print(action)
+    else:
+        for action, outcome in results:
+            execution_view.render(action, outcome, project.root)
+    raise typer.Exit(0 if all(o.ok for _, o in results) else 1)

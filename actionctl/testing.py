@@ -1,0 +1,388 @@
+"""`actionctl test`: test-case files → runs on warm workers → assertions → a report.
+
+A test file (`tests/<anything>.test.yaml`) names its action and lists cases:
+
+    action: confirm-booking
+    fixtures: {datasources: {158: {name: Bookings, entries: [...]}}}   # optional, for every case
+    cases:
+      - name: confirms a pending booking
+        payload: {entryId: 1, name: Nick}          # or trigger: log|analytics + event: {...}
+        now: 2026-01-05T08:00:00Z                  # optional: now, seed, timeout, fixtures
+        expect:
+          result: {success: true}                  # exact; or result_contains: {...}
+          datasources: {158: {updated: [1]}}       # ids (or a count) inserted / updated / removed
+          emails: 1                                # a count, or a list of subsets in order
+          logs: ["confirmed"]                      # substrings (or {level, message}) that must appear
+          error: PAYLOAD_TOO_LARGE                 # or {code, message: substring}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import fnmatch
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from actionctl import execution
+from actionctl.errors import ActionctlError, UsageError
+from actionctl.project import Project
+from actionctl.runtime import fixtures as fixture_files
+from actionctl.runtime.host import Execution, WorkerPool
+
+CASE_KEYS = ("name", "payload", "trigger", "event", "now", "seed", "timeout", "fixtures", "expect")
+EXPECT_KEYS = ("result", "result_contains", "error", "emails", "sms", "pushes", "notifications", "requests",
+               "datasources", "logs")
+COUNTED_EFFECTS = ("emails", "sms", "pushes", "notifications", "requests")
+_MISSING = object()
+
+
+@dataclass
+class Case:
+    file: Path
+    action: str
+    name: str
+    spec: dict
+    problem: str | None = None  # the case (or its file) cannot be run as written
+
+    @property
+    def id(self) -> str:
+        return f"{self.file.name}::{self.name}"
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    failures: list[str] = field(default_factory=list)
+    execution: Execution | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class TestReport:
+    root: Path
+    results: list[CaseResult]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.results if r.ok)
+
+    @property
+    def failed(self) -> int:
+        return len(self.results) - self.passed
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+# --- collecting ---------------------------------------------------------------------------------
+
+def test_files(project: Project, targets: list[str]) -> list[Path]:
+    """Test files named directly, or all of the project's; action names select the files testing them."""
+    folder = project.root / "tests"
+    every = sorted(folder.rglob("*.test.yaml")) + sorted(folder.rglob("*.test.yml")) if folder.is_dir() else []
+    if not targets:
+        return every
+    chosen: dict[Path, None] = {}
+    for target in targets:
+        path = Path(target)
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            chosen[path.resolve()] = None
+            continue
+        matching = [f for f in every if _action_of(f) == target]
+        if not matching:
+            raise UsageError(f'no test file tests an action named "{target}" (looked in {project.relpath(folder)}/)',
+                             code="TESTS_NOT_FOUND")
+        chosen.update(dict.fromkeys(matching))
+    return list(chosen)
+
+
+def _action_of(path: Path) -> str | None:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return content.get("action") if isinstance(content, dict) else None
+
+
+def collect(paths: list[Path], keyword: str | None = None) -> list[Case]:
+    cases = []
+    for path in paths:
+        cases.extend(_cases_of(path))
+    if keyword:
+        pattern = keyword if any(c in keyword for c in "*?[") else f"*{keyword}*"
+        cases = [c for c in cases if fnmatch.fnmatch(c.id.lower(), pattern.lower())]
+    return cases
+
+
+def _cases_of(path: Path) -> list[Case]:
+    try:
+        content = fixture_files.plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return [Case(path, "?", "(file)", {}, f"cannot read the test file: {str(exc).splitlines()[0]}")]
+    if not isinstance(content, dict) or not isinstance(content.get("action"), str):
+        return [Case(path, "?", "(file)", {}, "a test file is a mapping with `action: NAME` and `cases: [...]`")]
+    action, cases = content["action"], content.get("cases")
+    if not isinstance(cases, list) or not cases:
+        return [Case(path, action, "(file)", {}, "`cases` must be a non-empty list")]
+    shared = content.get("fixtures") or {}
+    found = []
+    for index, spec in enumerate(cases):
+        name = spec.get("name") if isinstance(spec, dict) and spec.get("name") else f"case {index + 1}"
+        found.append(Case(path, action, str(name), spec if isinstance(spec, dict) else {}, _problem(spec, shared)))
+        if isinstance(spec, dict) and shared:
+            found[-1].spec = {**spec, "fixtures": _merge_fixtures(shared, spec.get("fixtures") or {})}
+    return found
+
+
+def _problem(spec: Any, shared: Any) -> str | None:
+    if not isinstance(spec, dict):
+        return "a case is a mapping with `name`, a payload or event, and `expect`"
+    unknown = [k for k in spec if k not in CASE_KEYS]
+    if unknown:
+        return f"unknown case field(s) {', '.join(map(str, unknown))}; known: {', '.join(CASE_KEYS)}"
+    expect = spec.get("expect")
+    if not isinstance(expect, dict) or not expect:
+        return "the case has no `expect` — say what must happen"
+    unknown = [k for k in expect if k not in EXPECT_KEYS]
+    if unknown:
+        return f"unknown expectation(s) {', '.join(map(str, unknown))}; known: {', '.join(EXPECT_KEYS)}"
+    if not isinstance(shared, dict):
+        return "the file's `fixtures` must be a mapping"
+    return None
+
+
+def _merge_fixtures(shared: dict, own: dict) -> dict:
+    merged = dict(shared)
+    for key, value in own.items():
+        merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) and key == "datasources" else value
+    return merged
+
+
+# --- running ------------------------------------------------------------------------------------
+
+def run_cases(project: Project, cases: list[Case], workers: int | None = None) -> TestReport:
+    results = [CaseResult(case) for case in cases]
+    runnable: list[tuple[CaseResult, execution.Prepared]] = []
+    manifests: dict[str, Any] = {}
+    fixtures = fixture_files.load(project.root)
+    for result in results:
+        case = result.case
+        if case.problem:
+            result.failures.append(case.problem)
+            continue
+        try:
+            manifest = manifests.get(case.action) or execution.find_action(project, case.action)
+            manifests[case.action] = manifest
+            prepared = execution.prepare(project, manifest, _options(case, validate=_first(case, runnable)),
+                                         fixtures)
+        except execution.ValidationRefused as refused:
+            result.failures.append(f"the action has {refused.report.errors} validation error(s); "
+                                   "`actionctl validate` shows them")
+            continue
+        except ActionctlError as exc:
+            result.failures.append(exc.message)
+            continue
+        runnable.append((result, prepared))
+    _execute(runnable, workers)
+    return TestReport(project.root, results)
+
+
+def _first(case: Case, runnable: list) -> bool:
+    """Validate an action for its first case only: the verdict is the same for every case."""
+    return all(r.case.action != case.action for r, _ in runnable)
+
+
+def _options(case: Case, validate: bool) -> execution.RunOptions:
+    spec = case.spec
+    own = spec.get("fixtures") or {}
+    now = spec.get("now")
+    return execution.RunOptions(
+        payload=spec.get("payload"), trigger=spec.get("trigger", "manual"), event=spec.get("event"),
+        timeout=spec.get("timeout"), now=now if not isinstance(now, dt.datetime) else now.isoformat(),
+        seed=spec.get("seed"), validate=validate, datasources=own.get("datasources"), http=own.get("http"),
+        settings=own.get("settings"))
+
+
+def _execute(runnable: list[tuple[CaseResult, execution.Prepared]], workers: int | None) -> None:
+    if not runnable:
+        return
+    size = min(workers or os.cpu_count() or 1, len(runnable))
+    memory = max(p.memory_mb for _, p in runnable)
+    pool = WorkerPool(size, memory)
+    try:
+        jobs = [(p.job, p.timeout, p.result_limit) for _, p in runnable]
+        refused = {i: p.refusal for i, (_, p) in enumerate(runnable) if p.refusal is not None}
+        outcomes = pool.map([j for i, j in enumerate(jobs) if i not in refused])
+    finally:
+        pool.close()
+    ran = iter(outcomes)
+    for index, (result, _) in enumerate(runnable):
+        result.execution = refused[index] if index in refused else next(ran)
+        result.failures.extend(check(result.case.spec["expect"], result.execution))
+
+
+# --- assertions ---------------------------------------------------------------------------------
+
+def check(expect: dict, outcome: Execution) -> list[str]:
+    """Every way `outcome` falls short of `expect`, as readable messages."""
+    failures = []
+    expected_error = expect.get("error")
+    if expected_error is None and not outcome.ok:
+        failures.append(f"unexpected error {outcome.error['code']}: {outcome.error['message']}")
+        return failures
+    if expected_error is not None:
+        failures.extend(_check_error(expected_error, outcome))
+    if "result" in expect and outcome.result != expect["result"]:
+        failures.append("result differs:\n" + _diff(expect["result"], outcome.result))
+    if "result_contains" in expect:
+        mismatch = contains(outcome.result, expect["result_contains"], "result")
+        if mismatch:
+            failures.append(mismatch)
+    for kind in COUNTED_EFFECTS:
+        if kind in expect:
+            failures.extend(_check_effects(kind, expect[kind], outcome.effects.get(kind, [])))
+    if "datasources" in expect:
+        failures.extend(_check_datasources(expect["datasources"], outcome.effects.get("datasources", [])))
+    if "logs" in expect:
+        failures.extend(_check_logs(expect["logs"], outcome.logs))
+    return failures
+
+
+def _check_error(expected: Any, outcome: Execution) -> list[str]:
+    code = expected.get("code") if isinstance(expected, dict) else expected
+    if outcome.ok:
+        return [f"expected error {code}, but the run succeeded with {json.dumps(outcome.result)}"]
+    if outcome.error["code"] != code:
+        return [f"expected error {code}, got {outcome.error['code']}: {outcome.error['message']}"]
+    wanted = expected.get("message") if isinstance(expected, dict) else None
+    if wanted and wanted not in outcome.error["message"]:
+        return [f"the error message {outcome.error['message']!r} does not contain {wanted!r}"]
+    return []
+
+
+def _check_effects(kind: str, expected: Any, actual: list) -> list[str]:
+    if isinstance(expected, int) and not isinstance(expected, bool):
+        return [] if len(actual) == expected else [f"expected {expected} {kind}, got {len(actual)}"]
+    mismatch = contains(actual, expected, kind)
+    return [mismatch] if mismatch else []
+
+
+def _check_datasources(expected: Any, changes: list[dict]) -> list[str]:
+    if not isinstance(expected, dict):
+        return ["`datasources` expects {ID: {inserted|updated|removed: [ids] or a count}}"]
+    failures = []
+    names = {"inserted": "insert", "updated": "update", "removed": "remove"}
+    for source, wanted in expected.items():
+        if not isinstance(wanted, dict):
+            failures.append(f"datasources.{source}: expected a mapping of inserted/updated/removed")
+            continue
+        for label, value in wanted.items():
+            op = names.get(label)
+            if op is None:
+                failures.append(f"datasources.{source}.{label}: use inserted, updated or removed")
+                continue
+            ids = [c.get("id") for c in changes if str(c.get("dataSourceId")) == str(source) and c.get("op") == op]
+            if isinstance(value, int) and not isinstance(value, bool):
+                if len(ids) != value:
+                    failures.append(f"data source {source}: expected {value} {label}, got {len(ids)} {ids}")
+            elif sorted(map(str, ids)) != sorted(map(str, value or [])):
+                failures.append(f"data source {source}: expected {label} {value}, got {ids}")
+    return failures
+
+
+def _check_logs(expected: Any, logs: list[dict]) -> list[str]:
+    failures = []
+    for item in expected if isinstance(expected, list) else [expected]:
+        level = item.get("level") if isinstance(item, dict) else None
+        text = item.get("message", "") if isinstance(item, dict) else str(item)
+        if not any(text in entry.get("message", "") and (level is None or entry.get("level") == level)
+                   for entry in logs):
+            where = f" at level {level}" if level else ""
+            failures.append(f"no console line{where} contains {text!r}")
+    return failures
+
+
+def contains(actual: Any, expected: Any, path: str) -> str | None:
+    """None when `expected` is a subset of `actual`; otherwise where they part.
+
+    Mappings: every expected key, recursively. Lists: each expected item matched by a later actual item,
+    in order. Anything else: equal.
+    """
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"{path}: expected a mapping, got {json.dumps(actual)}"
+        for key, value in expected.items():
+            inner = actual.get(key, _MISSING)
+            if inner is _MISSING:
+                return f"{path}.{key}: missing (have {', '.join(map(str, actual)) or 'nothing'})"
+            mismatch = contains(inner, value, f"{path}.{key}")
+            if mismatch:
+                return mismatch
+        return None
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return f"{path}: expected a list, got {json.dumps(actual)}"
+        position = 0
+        for index, value in enumerate(expected):
+            while position < len(actual) and contains(actual[position], value, path) is not None:
+                position += 1
+            if position == len(actual):
+                return f"{path}[{index}]: no item matches {json.dumps(value)} (in order)"
+            position += 1
+        return None
+    if actual != expected:
+        return f"{path}: expected {json.dumps(expected)}, got {json.dumps(actual)}"
+    return None
+
+
+def _diff(expected: Any, actual: Any) -> str:
+    left = json.dumps(expected, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+    right = json.dumps(actual, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+    return "\n".join(difflib.unified_diff(left, right, "expected", "actual", lineterm="", n=2))
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+def to_json(report: TestReport, relpath) -> dict:
+    return {
+        "ok": report.ok, "passed": report.passed, "failed": report.failed,
+        "cases": [{"file": relpath(r.case.file), "action": r.case.action, "name": r.case.name, "ok": r.ok,
+                   "failures": r.failures, "durationMs": round(r.execution.duration_ms, 3) if r.execution else 0,
+                   "execution": r.execution.as_json() if r.execution else None}
+                  for r in report.results],
+    }
+
+
+def to_junit(report: TestReport, relpath) -> str:
+    from xml.etree import ElementTree as ET
+
+    suites = ET.Element("testsuites", tests=str(len(report.results)), failures=str(report.failed))
+    by_file: dict[Path, list[CaseResult]] = {}
+    for result in report.results:
+        by_file.setdefault(result.case.file, []).append(result)
+    for path, results in by_file.items():
+        seconds = sum(r.execution.duration_ms for r in results if r.execution) / 1000
+        suite = ET.SubElement(suites, "testsuite", name=relpath(path), tests=str(len(results)),
+                              failures=str(sum(1 for r in results if not r.ok)), time=f"{seconds:.3f}")
+        for result in results:
+            took = result.execution.duration_ms / 1000 if result.execution else 0
+            case = ET.SubElement(suite, "testcase", classname=result.case.action, name=result.case.name,
+                                 file=relpath(path), time=f"{took:.3f}")
+            if not result.ok:
+                failure = ET.SubElement(case, "failure", message=result.failures[0].splitlines()[0])
+                failure.text = "\n\n".join(result.failures)
+            if result.execution and result.execution.logs:
+                ET.SubElement(case, "system-out").text = "\n".join(
+                    f"[{e.get('level')}] {e.get('message')}" for e in result.execution.logs)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
