@@ -24,9 +24,9 @@ def test_version(cli):
 
 def test_every_command_has_help(cli):
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert names == ["init", "new", "validate", "run", "list", "schema", "schedule"]
-    for name in names:
-        result = cli(name, "--help")
+    assert names == ["init", "new", "validate", "run", "test", "trigger", "list", "schema", "schedule"]
+    for name in [*names, "deps fetch"]:
+        result = cli(*name.split(), "--help")
         assert result.exit_code == 0
         assert result.stdout.startswith("Usage: actionctl " + name)
         assert len(result.stdout.splitlines()) > 3  # a description, not just the usage line
