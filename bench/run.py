@@ -86,7 +86,8 @@ def make_project(root: Path, cases: int) -> None:
     (root / "tests").mkdir()
     lines = ["action: hello", "cases:"]
     for n in range(cases):
-        lines += [f"  - name: case {n}", f"    payload: {{n: {n}}}", f"    expect: {{result: {{message: Hello World, n: {n}}}}}"]
+        lines += [f"  - name: case {n}", f"    payload: {{n: {n}}}",
+                  f"    expect: {{result: {{message: Hello World, n: {n}}}}}"]
     (root / "tests" / "hello.test.yaml").write_text("\n".join(lines) + "\n")
 
 
@@ -114,7 +115,8 @@ def main() -> None:
     print(f"warm worker, per execution (host round trip): {warm:7.2f} ms   target 10 ms ({warm / 10:.2f}× target)")
     print(f"  of which inside the worker (context + run):   {inside:7.2f} ms")
     if node_vm is not None:
-        print(f"node, one process with vm (fresh context):    {node_vm:7.2f} ms   actionctl/node = {warm / node_vm:.1f}×")
+        print(f"node, one process with vm (fresh context):    {node_vm:7.2f} ms   "
+              f"actionctl/node = {warm / node_vm:.1f}×")
     print(f"actionctl run hello, end to end:              {run_wall * 1000:7.0f} ms   target 500 ms "
           f"({run_wall / 0.5:.2f}× target)")
     if node_e is not None:
