@@ -10,7 +10,7 @@ from typing import Any
 from actionctl import deps
 from actionctl.diagnostics import Report
 from actionctl.errors import ActionctlError, UnknownActionError, UsageError
-from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile, code_path_for, load_manifest
+from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project
 from actionctl.runtime import fixtures as fixture_files
 from actionctl.runtime import payloads
@@ -72,11 +72,9 @@ def find_action(project: Project, target: str) -> ManifestFile:
 def _by_path(project: Project, path: Path) -> ManifestFile:
     if path.suffix != ".js":
         return load_manifest(path)
-    for manifest_path in project.manifests():
-        manifest = load_manifest(manifest_path, with_code=False)
-        code = code_path_for(manifest_path, manifest.code_setting)
-        if code is not None and code.resolve() == path:
-            return load_manifest(manifest_path)
+    found = manifests_using(project.manifests(), {path})
+    if found:
+        return load_manifest(found[path])
     raise UsageError(f"no manifest in the project uses {project.relpath(path)} as its code", code="ACTION_UNKNOWN")
 
 

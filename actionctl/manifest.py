@@ -151,6 +151,16 @@ def code_path_for(manifest_path: Path, setting: Any) -> Path | None:
     return manifest_path.parent / setting
 
 
+def manifests_using(manifest_paths: list[Path], code_files: set[Path]) -> dict[Path, Path]:
+    """For each of `code_files` (resolved) that some manifest uses as its code: code file → manifest."""
+    found: dict[Path, Path] = {}
+    for manifest_path in manifest_paths:
+        code = code_path_for(manifest_path, load_manifest(manifest_path, with_code=False).code_setting)
+        if code is not None and code.resolve() in code_files and code.resolve() not in found:
+            found[code.resolve()] = manifest_path
+    return found
+
+
 def load_code(path: Path) -> CodeFile:
     try:
         raw = path.read_bytes()

@@ -8,7 +8,7 @@ from actionctl import v8syntax
 from actionctl.diagnostics import Diagnostic, Report, Severity
 from actionctl.errors import UsageError
 from actionctl.jsparse import ASK_V8
-from actionctl.manifest import ManifestFile, code_path_for, load_manifest
+from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project, open_project, select_manifests
 from actionctl.rules import ActionCheck, check_action
 from actionctl.rules import name as name_rules
@@ -71,17 +71,11 @@ def _manifests_for_code(project: Project, code_files: list[Path]) -> list[Path]:
         if not path.exists():
             raise UsageError(f"{path}: no such file", code="PATH_NOT_FOUND")
         wanted.add(path.resolve())
-    found = []
-    for manifest_path in project.manifests():
-        manifest = load_manifest(manifest_path, with_code=False)
-        code_path = code_path_for(manifest_path, manifest.code_setting)
-        if code_path is not None and code_path.resolve() in wanted:
-            found.append(manifest_path)
-            wanted.discard(code_path.resolve())
-    if wanted:
-        missing = ", ".join(sorted(project.relpath(p) for p in wanted))
+    found = manifests_using(project.manifests(), wanted)
+    if len(found) < len(wanted):
+        missing = ", ".join(sorted(project.relpath(p) for p in wanted - set(found)))
         raise UsageError(f"no manifest in the project uses {missing} as its code", code="ACTION_UNKNOWN")
-    return found
+    return list(dict.fromkeys(found.values()))
 
 
 def _load_problem(manifest: ManifestFile) -> Diagnostic:
