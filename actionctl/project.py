@@ -17,8 +17,10 @@ from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
 CONFIG_FILE = "actionctl.yaml"
 DEFAULT_ACTIONS_DIR = "actions"
 REGIONS = ("eu", "us", "ca")
-CONFIG_KEYS = ("app", "region", "api_url", "actions", "limits", "vars", "profiles")
-PROFILE_KEYS = ("app", "region", "api_url", "limits", "vars")
+CONFIG_KEYS = ("app", "region", "api_url", "actions", "limits", "rate_limits", "vars", "profiles")
+PROFILE_KEYS = ("app", "region", "api_url", "limits", "rate_limits", "vars")
+# Requests per window the client allows itself, per kind (the service's published limits by default).
+RATE_LIMIT_KEYS = ("crud", "run", "publish", "window")
 # Limits of a run (seconds, characters of JSON, bytes of JSON, megabytes), the reference's by default.
 DEFAULT_LIMITS = {"timeout": 120, "payload": 2048, "result": 6_000_000, "memory": 256}
 # Folders that hold YAML which is not a manifest, or nothing of ours.
@@ -181,6 +183,7 @@ def _check_settings(doc: YamlDoc, path: Path, at: tuple, settings: dict, allowed
                                 or not urlsplit(api_url).hostname):
         problems.append(_config_problem(doc, path, (*at, "api_url"), "api_url must be an http(s) URL"))
     problems += _check_limits(doc, path, at, settings.get("limits"))
+    problems += _check_rate_limits(doc, path, at, settings.get("rate_limits"))
     variables = settings.get("vars")
     if variables is not None and not isinstance(variables, dict):
         problems.append(_config_problem(doc, path, (*at, "vars"), "vars must be a mapping of names to values"))
@@ -202,6 +205,24 @@ def _check_limits(doc: YamlDoc, path: Path, at: tuple, limits: Any) -> list[Diag
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             problems.append(_config_problem(doc, path, (*at, "limits", key), f"limits.{key} must be a positive "
                                             "number"))
+    return problems
+
+
+def _check_rate_limits(doc: YamlDoc, path: Path, at: tuple, limits: Any) -> list[Diagnostic]:
+    if limits is None:
+        return []
+    if not isinstance(limits, dict):
+        return [_config_problem(doc, path, (*at, "rate_limits"), "rate_limits must be a mapping (crud, run, "
+                                "publish: requests per window; window: seconds)")]
+    problems = []
+    for key, value in limits.items():
+        if key not in RATE_LIMIT_KEYS:
+            mark = doc.key_mark((*at, "rate_limits", key))
+            problems.append(Diagnostic("UNKNOWN_KEY", f'unknown rate limit "{key}"'
+                                       f"{did_you_mean(str(key), RATE_LIMIT_KEYS)}", path, mark.line, mark.column))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            problems.append(_config_problem(doc, path, (*at, "rate_limits", key), f"rate_limits.{key} must be a "
+                                            "positive number"))
     return problems
 
 

@@ -1,0 +1,190 @@
+"""`actionctl publish|unpublish|logs|versions|rollback`: production copies, run logs and history."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import OutputFormat, Region
+from actionctl.cli.remote_common import API_URL, APP, PROFILE, REGION, TOKEN, VERBOSE, Remote, by_name, emit_json
+from actionctl.errors import UsageError
+
+FORMAT = typer.Option(OutputFormat.text, "--format", "-f")
+FAILED_LOG = "app.task.failed"
+
+
+@app.command()
+def publish(
+    names: list[str] = typer.Argument(None, metavar="NAME...", help="Actions to publish."),
+    everything: bool = typer.Option(False, "--all", help="Publish every action of the app."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Copy actions to production, where scheduled and triggered runs use them."""
+    if bool(names) == everything:
+        raise UsageError("name the actions to publish, or pass --all (not both)")
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        actions = client.list_actions() if everything else by_name(client, names)
+        published = []
+        for action in actions:
+            copy = _publish_one(client, action)
+            published.append({"id": action["id"], "name": action.get("name"), "productionActionId": copy.get("id")})
+            _progress(fmt, f"published {action.get('name')} (production id {copy.get('id')})")
+    if fmt is OutputFormat.json:
+        emit_json({"published": published})
+
+
+def _publish_one(client, action: dict) -> dict:
+    from actionctl.remote.errors import ServiceError
+
+    try:
+        return client.publish_action(action["id"])
+    except ServiceError as exc:
+        if exc.code == "APP_NOT_PUBLISHED":
+            raise ServiceError(f"app {client.app} is not published, so its actions cannot be: publish the app first "
+                               f"(Fliplet Studio → Publish), then run this again ({exc.message})",
+                               code=exc.code, status=exc.status) from None
+        raise
+
+
+@app.command()
+def unpublish(
+    names: list[str] = typer.Argument(..., metavar="NAME...", help="Actions to take out of production."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Remove actions' production copies: they stop running in the live app."""
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        done = []
+        for action in by_name(client, names):
+            client.unpublish_action(action["id"])
+            done.append({"id": action["id"], "name": action.get("name")})
+            _progress(fmt, f"unpublished {action.get('name')}")
+    if fmt is OutputFormat.json:
+        emit_json({"unpublished": done})
+
+
+def _progress(fmt: OutputFormat, line: str) -> None:
+    if fmt is OutputFormat.text:
+        from actionctl import console
+
+        console.out().print(line, markup=False, highlight=False)
+
+
+@app.command()
+def logs(
+    name: str = typer.Argument(None, metavar="[NAME|ID]", help="One action's logs (default: the whole app's)."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, max=1000, help="How many of the newest logs."),
+    failed: bool = typer.Option(False, "--failed", help="Only failed runs."),
+    follow: bool = typer.Option(False, "--follow", help="Keep printing new logs as runs finish (Ctrl-C stops)."),
+    interval: float = typer.Option(2.0, "--interval", min=0.2, help="Seconds between polls with --follow."),
+    polls: int = typer.Option(0, "--polls", min=0, hidden=True, help="Stop --follow after N polls (for tests)."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Show the logs of runs, newest last; --follow keeps watching."""
+    kind = FAILED_LOG if failed else None
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        action_id = client.resolve(name)["id"] if name else None
+        names = _names(client) if action_id is None else {action_id: name}
+        entries = _newest(client, action_id, kind, limit)
+        if fmt is OutputFormat.json and not follow:
+            emit_json({"count": len(entries), "logs": entries})
+            return
+        _print_logs(fmt, entries, names)
+        seen = {entry.get("id") for entry in entries}
+        count = 0
+        while follow and (not polls or count < polls):
+            time.sleep(interval)
+            count += 1
+            fresh = [e for e in _newest(client, action_id, kind, 100) if e.get("id") not in seen]
+            seen.update(e.get("id") for e in fresh)
+            _print_logs(fmt, fresh, names if action_id is not None else _names(client) if fresh else names)
+
+
+def _newest(client, action_id, kind, limit: int) -> list[dict]:
+    """The newest `limit` logs, oldest first (the order to read them in)."""
+    found: list[dict] = []
+    while len(found) < limit:
+        page = client.logs(action_id, type=kind, limit=min(100, limit - len(found)), offset=len(found))
+        found += page["logs"]
+        if not page["logs"] or len(found) >= page["count"]:
+            break
+    return list(reversed(found))
+
+
+def _names(client) -> dict:
+    return {a.get("id"): a.get("name") for a in client.list_actions()}
+
+
+def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
+    if fmt is OutputFormat.json:  # with --follow: one JSON object per line
+        import json
+        import sys
+
+        for entry in entries:
+            sys.stdout.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return
+    from actionctl import console
+
+    out = console.out()
+    for entry in entries:
+        data = entry.get("data") if isinstance(entry.get("data"), dict) else {}
+        ok = entry.get("type") != FAILED_LOG
+        error = data.get("error") if isinstance(data.get("error"), dict) else {}
+        outcome = "ok" if ok else f"failed: {error.get('message') or error.get('code') or 'see the log'}"
+        duration = data.get("duration")
+        took = f"{duration:.0f} ms" if isinstance(duration, (int, float)) else "?"
+        name = names.get(entry.get("actionId"), entry.get("actionId"))
+        out.print(f"{entry.get('createdAt')}  {'✓' if ok else '✗'} {name}  {data.get('mode', '')}  {took}  "
+                  f"task {data.get('taskId')}  {outcome}", markup=False, highlight=False)
+
+
+@app.command()
+def versions(
+    name: str = typer.Argument(..., metavar="NAME|ID"),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """List an action's saved versions, newest first (the service keeps 100)."""
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        action = client.resolve(name)
+        found = client.list_versions(action["id"])
+    if fmt is OutputFormat.json:
+        emit_json({"action": {"id": action.get("id"), "name": action.get("name")}, "versions": found})
+        return
+    from actionctl import console
+
+    for version in found:
+        user = version.get("user")
+        who = user.get("email") or user.get("fullName") if isinstance(user, dict) else version.get("userId")
+        console.out().print(f"{version.get('id')}  {version.get('createdAt')}  {who or ''}", markup=False,
+                            highlight=False)
+    if not found:
+        console.note(f"{action.get('name')} has no saved versions")
+
+
+@app.command()
+def rollback(
+    name: str = typer.Argument(..., metavar="NAME|ID"),
+    version_id: int = typer.Argument(..., metavar="VERSION_ID", help="From `actionctl versions NAME`."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Restore an action's master to a saved version (the current one is saved first)."""
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        action = client.resolve(name)
+        answer = client.restore_version(action["id"], version_id)
+    restored = answer.get("action") if isinstance(answer.get("action"), dict) else {}
+    if fmt is OutputFormat.json:
+        emit_json({"action": restored, "restoredFromVersionId": answer.get("restoredFromVersionId"),
+                   "preRestoreVersionId": answer.get("preRestoreVersionId")})
+        return
+    from actionctl import console
+
+    console.out().print(f"restored {restored.get('name', name)} to version {version_id} (the state before is saved "
+                        f"as version {answer.get('preRestoreVersionId')}); `actionctl publish` to take it live",
+                        markup=False, highlight=False)

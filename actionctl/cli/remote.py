@@ -1,0 +1,155 @@
+"""`actionctl remote list|show|run|delete`: the app's actions as the service holds them."""
+
+from __future__ import annotations
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import OutputFormat, Region
+from actionctl.cli.remote_common import (
+    API_URL,
+    APP,
+    PROFILE,
+    REGION,
+    TOKEN,
+    VERBOSE,
+    Remote,
+    by_name,
+    confirm,
+    emit_json,
+)
+
+remote_app = typer.Typer(help="The app's actions on the service: list, show, run, delete.", no_args_is_help=True)
+app.add_typer(remote_app, name="remote")
+
+FORMAT = typer.Option(OutputFormat.text, "--format", "-f")
+
+
+def summary(action: dict) -> dict:
+    """The fields of an action worth a row: what it is, whether it runs, whether it is published."""
+    triggers = action.get("triggers") if isinstance(action.get("triggers"), list) else []
+    return {"id": action.get("id"), "name": action.get("name"), "active": action.get("active"),
+            "environment": action.get("environment"),
+            "triggers": [t.get("trigger") for t in triggers if isinstance(t, dict)],
+            "frequency": action.get("frequency"), "timezone": action.get("timezone"),
+            "published": action.get("productionActionId") is not None,
+            "lastRunAt": action.get("lastRunAt"), "updatedAt": action.get("updatedAt")}
+
+
+@remote_app.command("list")
+def list_remote(
+    production: bool = typer.Option(False, "--production", help="List the published (production) copies."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """List the app's actions."""
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        actions = [summary(a) for a in client.list_actions(production=production)]
+    if fmt is OutputFormat.json:
+        emit_json({"actions": actions})
+        return
+    from rich.table import Table
+
+    from actionctl import console
+
+    if not actions:
+        console.note("the app has no actions")
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("id", "name", "active", "env", "triggers", "schedule", "published", "last run"):
+        table.add_column(column)
+    for a in actions:
+        schedule = f"{a['frequency']} {a['timezone'] or 'UTC'}" if a["frequency"] else ""
+        table.add_row(str(a["id"]), str(a["name"]), "yes" if a["active"] else "no", str(a["environment"]),
+                      ",".join(map(str, a["triggers"])), schedule, "yes" if a["published"] else "no",
+                      a["lastRunAt"] or "never")
+    console.out().print(table)
+
+
+@remote_app.command("show")
+def show(
+    target: str = typer.Argument(..., metavar="NAME|ID"),
+    production: bool = typer.Option(False, "--production", help="Show the published copy instead of the master."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Show one action as the service holds it."""
+    from actionctl.remote.errors import ServiceError
+
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        action = client.resolve(target)
+        if production:
+            copy_id = action.get("productionActionId")
+            if copy_id is None:
+                raise ServiceError(f"{action.get('name')} is not published", code="ACTION_NOT_PUBLISHED", status=400)
+            action = client.get_action(copy_id)
+    if fmt is OutputFormat.json:
+        emit_json({"action": action})
+        return
+    from actionctl import console
+
+    out = console.out()
+    for key, value in action.items():
+        if key != "code":
+            out.print(f"{key}: {_text(value)}", markup=False, highlight=False)
+    out.print("code:", markup=False)
+    out.print(action.get("code") or "", markup=False, highlight=False)
+
+
+def _text(value: object) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+@remote_app.command("run")
+def run_remote(
+    target: str = typer.Argument(..., metavar="NAME|ID"),
+    payload: str = typer.Option(None, "--payload", "-p", help="JSON payload, or @file.json."),
+    run_async: bool = typer.Option(False, "--async", help="Fire and forget: queue the run, do not wait."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Run an action on the service (waits for its result unless --async)."""
+    from actionctl.cli.run import json_argument
+
+    body = json_argument(payload, "--payload")
+    body = {} if body is None else body
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        action = client.resolve(target)
+        outcome = client.run_action(action["id"], body, wait=not run_async)
+    if fmt is OutputFormat.json:
+        shape = {"ok": True, "action": action.get("name"), "taskId": outcome.task_id}
+        emit_json({**shape, "queued": True} if run_async else {**shape, "result": outcome.result,
+                                                                "durationMs": outcome.duration_ms})
+        return
+    from actionctl import console
+
+    if run_async:
+        console.note(f"queued {action.get('name')} (task {outcome.task_id}) — `actionctl logs {action.get('name')}` "
+                     "shows how it went")
+        return
+    console.out().print(_text(outcome.result), markup=False, highlight=False)
+    took = f" in {outcome.duration_ms:.0f} ms" if isinstance(outcome.duration_ms, (int, float)) else ""
+    console.note(f"ran {action.get('name')}{took} (task {outcome.task_id})")
+
+
+@remote_app.command("delete")
+def delete(
+    target: str = typer.Argument(..., metavar="NAME|ID"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Delete an action from the service (its published copy too)."""
+    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+        [action] = by_name(client, [target])
+        published = " and its published copy" if action.get("productionActionId") is not None else ""
+        confirm(f"delete {action.get('name')} (id {action.get('id')}){published} from app {client.app}?", yes)
+        client.delete_action(action["id"])
+    if fmt is OutputFormat.json:
+        emit_json({"deleted": {"id": action.get("id"), "name": action.get("name")}})
+        return
+    from actionctl import console
+
+    console.note(f"deleted {action.get('name')} (id {action.get('id')}){published}")

@@ -1,0 +1,315 @@
+"""An HTTP client for the App Actions V3 REST surface: paced, retrying, and careful with the token.
+
+Retries follow what a failure says about the request:
+- not sent (connection refused, connect timeout), 503 and 429: the service did nothing, so any
+  request is sent again (429 after the time the service names);
+- sent but unanswered (reset, read timeout, dropped connection), 500 INTERNAL_ERROR, 502 and 504:
+  the service may have applied it, so only idempotent requests are sent again; a create instead
+  looks up the name to see whether the first attempt landed before trying again;
+- anything else (validation, not found, conflicts): the answer, raised with the service's code.
+Backoff is exponential with jitter and bounded in attempts and in time.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from actionctl import __version__
+from actionctl.remote import paths
+from actionctl.remote.errors import NetworkError, NotAuthorisedError, RateLimitedError, ServiceError, redact
+from actionctl.remote.pacing import Pacer, retry_after
+
+RETRIES = 6               # transient failures per request before giving up
+RATE_LIMIT_RETRIES = 30   # 429s per request before giving up (each waits as long as the service says)
+BACKOFF_BASE = 0.2
+BACKOFF_CAP = 5.0
+_NOT_APPLIED_STATUSES = {503}
+_MAYBE_APPLIED_STATUSES = {502, 504}
+# Service error codes that mean "already done" when seen on a retry of the same request.
+_DONE_ON_RETRY = {"DELETE": {"ACTION_NOT_FOUND"}, "unpublish": {"ACTION_NOT_PUBLISHED"}}
+
+
+class _Unanswered(Exception):
+    """A request that may have reached the service but got no usable answer."""
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    by_method: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {"requests": self.requests, "retries": self.retries, "rateLimited": self.rate_limited,
+                "byMethod": dict(self.by_method)}
+
+
+@dataclass
+class RunResult:
+    result: Any
+    task_id: str | None
+    duration_ms: float | None
+
+
+class Client:
+    def __init__(self, api_url: str, token: str, app: int | str | None = None, *, pacer: Pacer | None = None,
+                 timeout: float = 30.0, log: Callable[[str], None] | None = None,
+                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
+                 page_size: int = paths.PAGE_LIMIT) -> None:
+        self.api_url = api_url if api_url.endswith("/") else api_url + "/"
+        self.app = app
+        self.pacer = pacer or Pacer()
+        self.stats = Stats()
+        self.page_size = page_size
+        self._token = token
+        self._log = log
+        self._sleep = sleep
+        self._http = httpx.Client(base_url=self.api_url, timeout=timeout, transport=transport,
+                                  headers={paths.TOKEN_HEADER: token, "Accept": "application/json",
+                                           "User-Agent": f"actionctl/{__version__}"})
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def list_actions(self, *, production: bool = False) -> list[dict]:
+        """Every action of the app (masters, or production copies), following pagination to the end."""
+        extra = {"production": "true"} if production else {}
+        return list(self._pages(paths.list_actions(self._app()), "actions", extra))
+
+    def get_action(self, action_id: int | str) -> dict:
+        return _action(self._call(paths.get_action(self._app(), action_id)))
+
+    def find_action(self, name: str) -> dict | None:
+        return next((a for a in self.list_actions() if a.get("name") == name), None)
+
+    def resolve(self, name_or_id: str | int) -> dict:
+        """The master action with this name, or with this id when it is all digits."""
+        text = str(name_or_id)
+        if text.isdigit():
+            return self.get_action(text)
+        actions = self.list_actions()
+        found = next((a for a in actions if a.get("name") == text), None)
+        if found is None:
+            from actionctl.suggest import did_you_mean
+
+            hint = did_you_mean(text, [str(a.get("name")) for a in actions])
+            raise ServiceError(f'the app has no action named "{text}"{hint}', code="ACTION_NOT_FOUND", status=404)
+        return found
+
+    def create_action(self, fields: dict) -> dict:
+        """Create an action; if the answer is lost, look for it by name before trying again."""
+        route = paths.create_action(self._app())
+        for attempt in range(RETRIES):
+            if attempt:
+                landed = self.find_action(str(fields.get("name")))
+                if landed is not None:
+                    self._note(f"create {fields.get('name')}: the earlier attempt landed (id {landed.get('id')})")
+                    return landed
+            try:
+                return _action(self._call(route, body=fields))
+            except _Unanswered as exc:
+                cause = exc
+                self._backoff(attempt, f"create {fields.get('name')}: {exc}; checking whether it landed")
+        raise NetworkError(f"could not create {fields.get('name')}: {cause}")
+
+    def update_action(self, action_id: int | str, fields: dict) -> dict:
+        return _action(self._call(paths.update_action(self._app(), action_id), body=fields))
+
+    def delete_action(self, action_id: int | str) -> None:
+        self._call(paths.delete_action(self._app(), action_id), done_on_retry=_DONE_ON_RETRY["DELETE"])
+
+    def publish_action(self, action_id: int | str) -> dict:
+        return _action(self._call(paths.publish_action(self._app(), action_id)))
+
+    def unpublish_action(self, action_id: int | str) -> None:
+        self._call(paths.unpublish_action(self._app(), action_id), done_on_retry=_DONE_ON_RETRY["unpublish"])
+
+    def run_action(self, action_id: int | str, payload: Any, *, wait: bool = True) -> RunResult:
+        """Run it; with `wait`, its result. A run is never sent twice once it may have started."""
+        route = paths.run_action(self._app(), action_id)
+        try:
+            body = self._call(route, body={"payload": payload}, params={"wait": "true"} if wait else None)
+        except _Unanswered as exc:
+            raise NetworkError(f"no answer to the run ({exc}); it may or may not have started — "
+                               "`actionctl logs` shows what ran") from None
+        body = body if isinstance(body, dict) else {}
+        if not wait:
+            return RunResult(None, body.get("taskId"), None)
+        wrapped = "success" in body and "data" in body and set(body) <= {"success", "data", "taskId", "duration"}
+        return RunResult(body.get("data") if wrapped else body, body.get("taskId"), body.get("duration"))
+
+    # --- logs and versions ----------------------------------------------------------------------
+
+    def logs(self, action_id: int | str | None = None, *, type: str | None = None, task_id: str | None = None,
+             limit: int = paths.PAGE_LIMIT, offset: int = 0) -> dict:
+        """`{count, logs}`, newest first, for one action or the whole app."""
+        route = paths.action_logs(self._app(), action_id) if action_id is not None else paths.app_logs(self._app())
+        params = {"limit": limit, "offset": offset, "type": type, "taskId": task_id}
+        body = self._call(route, params={k: v for k, v in params.items() if v is not None})
+        return {"count": body.get("count", 0), "logs": body.get("logs", [])}
+
+    def list_versions(self, action_id: int | str) -> list[dict]:
+        return list(self._pages(paths.list_versions(self._app(), action_id), "versions", {}))
+
+    def get_version(self, action_id: int | str, version_id: int | str) -> dict:
+        return self._call(paths.get_version(self._app(), action_id, version_id)).get("version", {})
+
+    def restore_version(self, action_id: int | str, version_id: int | str) -> dict:
+        return self._call(paths.restore_version(self._app(), action_id, version_id))
+
+    def publish_app(self) -> dict:
+        return self._call(paths.publish_app(self._app()))
+
+    def whoami(self) -> dict:
+        body = self._call(paths.current_user())
+        return body.get("user", body) if isinstance(body, dict) else {}
+
+    # --- the request loop ----------------------------------------------------------------------
+
+    def _app(self) -> int | str:
+        if self.app is None:
+            from actionctl.remote.errors import NoAppError
+
+            raise NoAppError("no app id: set `app:` in actionctl.yaml (or in the profile), or pass --app")
+        return self.app
+
+    def _pages(self, route: paths.Route, key: str, extra: dict) -> Iterator[dict]:
+        offset = 0
+        while True:
+            body = self._call(route, params={**extra, "limit": self.page_size, "offset": offset})
+            items = body.get(key) or []
+            yield from items
+            pagination = body.get("pagination") or {}
+            offset += len(items)
+            total = pagination.get("total")
+            more = pagination.get("hasMore", total is not None and offset < total)
+            if not items or not more:
+                return
+
+    def _call(self, route: paths.Route, *, body: Any = None, params: dict | None = None,
+              done_on_retry: set[str] = frozenset()) -> Any:
+        """Send one request, pacing, waiting out 429s and retrying what is safe; the decoded JSON answer."""
+        attempts = rate_limited = 0
+        while True:
+            response = self._send(route, body, params, attempts)
+            if response is None:  # not sent at all: safe to send again
+                attempts += 1
+                continue
+            status = response.status_code
+            if status == 429:
+                rate_limited += 1
+                self._wait_out(route, response, rate_limited)
+                continue
+            decoded = _json(response)
+            if 200 <= status < 300:
+                return decoded if decoded is not None else {}
+            if status in _NOT_APPLIED_STATUSES or (status in _MAYBE_APPLIED_STATUSES or _internal(status, decoded)):
+                maybe_applied = status not in _NOT_APPLIED_STATUSES
+                if maybe_applied and not route.idempotent:
+                    raise _Unanswered(f"HTTP {status}")
+                attempts += 1
+                self._retry_or_fail(route, attempts, f"HTTP {status}")
+                continue
+            error = self._error(response, decoded)
+            if attempts and error.code in done_on_retry:
+                return {}  # an earlier attempt did it and its answer was lost
+            raise error
+
+    def _send(self, route: paths.Route, body: Any, params: dict | None, attempts: int) -> httpx.Response | None:
+        self.pacer.acquire(route.bucket)
+        self.stats.requests += 1
+        self.stats.by_method[route.method] = self.stats.by_method.get(route.method, 0) + 1
+        started = time.perf_counter()
+        try:
+            response = self._http.request(route.method, route.path, json=body, params=params)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            self._note(f"{route.method} {route.path} → not connected ({type(exc).__name__})")
+            self._retry_or_fail(route, attempts + 1, f"cannot connect to {self.api_url}")
+            return None
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            self._note(f"{route.method} {route.path} → no answer ({type(exc).__name__})")
+            if not route.idempotent:
+                raise _Unanswered(f"connection lost ({type(exc).__name__})") from None
+            self._retry_or_fail(route, attempts + 1, f"no answer from {self.api_url} ({type(exc).__name__})")
+            return None
+        self._note(f"{route.method} {response.request.url.copy_with(query=None)} → {response.status_code} "
+                   f"in {(time.perf_counter() - started) * 1000:.0f} ms")
+        return response
+
+    def _retry_or_fail(self, route: paths.Route, attempts: int, reason: str) -> None:
+        if attempts >= RETRIES:
+            raise NetworkError(f"{route.method} {route.path}: {reason} (gave up after {attempts} attempts)")
+        self._backoff(attempts - 1, f"{route.method} {route.path}: {reason}")
+
+    def _backoff(self, attempt: int, reason: str) -> None:
+        delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt) * random.uniform(0.5, 1.0)
+        self.stats.retries += 1
+        self._note(f"{reason}; retrying in {delay:.2f} s")
+        self._sleep(delay)
+
+    def _wait_out(self, route: paths.Route, response: httpx.Response, count: int) -> None:
+        self.stats.rate_limited += 1
+        if count > RATE_LIMIT_RETRIES:
+            raise RateLimitedError(f"{route.method} {route.path}: still rate limited after {count - 1} waits",
+                                   status=429)
+        delay = retry_after(response.headers, _json(response))
+        delay = delay if delay is not None else min(BACKOFF_CAP * 4, BACKOFF_BASE * 2 ** count)
+        self._note(f"{route.method} {route.path} → 429; holding {route.bucket} requests for {delay:.2f} s")
+        self.pacer.hold(route.bucket, delay)
+
+    def _error(self, response: httpx.Response, decoded: Any) -> ServiceError:
+        body = decoded if isinstance(decoded, dict) else {}
+        text = body.get("error") if isinstance(body.get("error"), str) else None
+        message = body.get("message") if isinstance(body.get("message"), str) else None
+        code = body.get("status") if isinstance(body.get("status"), str) else None
+        status = response.status_code
+        if status == 401:
+            detail = message or text or "the token was refused"
+            return NotAuthorisedError(redact(f"not authorised by {self.api_url}: {detail} — check the token or run "
+                                             "`actionctl login`", self._token), status=401)
+        described = text or message or (response.text[:200].strip() if decoded is None else "") or \
+            f"HTTP {status}"
+        return ServiceError(redact(described, self._token), code=code or f"HTTP_{status}", status=status)
+
+    def _note(self, line: str) -> None:
+        if self._log is not None:
+            self._log(redact(line, self._token))
+
+
+def _json(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _internal(status: int, decoded: Any) -> bool:
+    """A 500 that is the service failing, not the action: EXECUTION_FAILED and the like are answers."""
+    if status != 500:
+        return False
+    code = decoded.get("status") if isinstance(decoded, dict) else None
+    return code in (None, "INTERNAL_ERROR")
+
+
+def _action(body: Any) -> dict:
+    """The action object, whether the service wraps it as {"action": …} or not."""
+    if isinstance(body, dict) and isinstance(body.get("action"), dict):
+        return body["action"]
+    return body if isinstance(body, dict) else {}

@@ -1,0 +1,84 @@
+"""Which service, which app and which token a remote command uses.
+
+Settings come from `actionctl.yaml` (top level, overlaid by the selected profile), then from the
+command line. The token is looked up in order: `--token`, `ACTIONCTL_TOKEN`, the stored login for
+the host.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from actionctl.envvars import Env
+from actionctl.errors import UsageError
+from actionctl.project import Project
+from actionctl.remote import credentials, paths
+from actionctl.remote.errors import NotLoggedInError
+from actionctl.remote.pacing import DEFAULT_LIMITS, DEFAULT_WINDOW
+
+
+@dataclass
+class Target:
+    api_url: str
+    app: int | str | None
+    token: str | None
+    profile: str | None = None
+    rate_limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    rate_window: float = DEFAULT_WINDOW
+
+    def require_token(self) -> str:
+        if not self.token:
+            raise NotLoggedInError(f"no token for {self.api_url}: run `actionctl login` (or set {Env.TOKEN}, or "
+                                   "pass --token)")
+        return self.token
+
+
+def settings(project: Project | None, profile: str | None) -> dict[str, Any]:
+    """The project's settings with the profile's laid over them."""
+    config = project.config if project is not None else {}
+    if not profile:
+        return dict(config)
+    profiles = config.get("profiles") if isinstance(config.get("profiles"), dict) else {}
+    chosen = profiles.get(profile)
+    if not isinstance(chosen, dict):
+        from actionctl.suggest import did_you_mean
+
+        known = ", ".join(map(str, profiles)) or "none"
+        raise UsageError(f'no profile "{profile}" in actionctl.yaml{did_you_mean(profile, list(map(str, profiles)))}'
+                         f" (profiles: {known})", code="PROFILE_UNKNOWN")
+    return {**{k: v for k, v in config.items() if k != "profiles"}, **chosen}
+
+
+def api_url_for(chosen: dict[str, Any], *, api_url: str | None = None, region: str | None = None) -> str:
+    if api_url:
+        return api_url if api_url.endswith("/") else api_url + "/"
+    if region:
+        return paths.REGION_HOSTS[region]
+    configured = chosen.get("api_url")
+    if isinstance(configured, str) and configured:
+        return configured if configured.endswith("/") else configured + "/"
+    return paths.REGION_HOSTS.get(chosen.get("region") or paths.DEFAULT_REGION, paths.REGION_HOSTS["eu"])
+
+
+def resolve(project: Project | None, *, profile: str | None = None, app: int | None = None,
+            api_url: str | None = None, region: str | None = None, token: str | None = None) -> Target:
+    profile = profile or os.environ.get(Env.PROFILE) or None
+    chosen = settings(project, profile)
+    url = api_url_for(chosen, api_url=api_url, region=region)
+    found = token or os.environ.get(Env.TOKEN) or credentials.token_for(url)
+    limits = chosen.get("rate_limits") if isinstance(chosen.get("rate_limits"), dict) else {}
+    return Target(
+        api_url=url, app=app if app is not None else chosen.get("app"), token=found, profile=profile,
+        rate_limits={**DEFAULT_LIMITS, **{k: int(v) for k, v in limits.items() if k in DEFAULT_LIMITS}},
+        rate_window=float(limits.get("window", DEFAULT_WINDOW)))
+
+
+def client_for(target: Target, *, log=None):
+    """A Client for the target (imports httpx only when a command really talks to the service)."""
+    from actionctl.remote.client import Client
+    from actionctl.remote.pacing import Pacer
+
+    return Client(target.api_url, target.require_token(), target.app, log=log,
+                  pacer=Pacer(target.rate_limits, target.rate_window))
