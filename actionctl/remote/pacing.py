@@ -52,11 +52,12 @@ class Pacer:
     def _delay(self, bucket: str, limit: int) -> float:
         now = self._clock()
         sent = self._sent.setdefault(bucket, deque())
-        while sent and now - sent[0] >= self.window + MARGIN:
+        span = self.window + MARGIN
+        while sent and sent[0] + span <= now:  # the same sum as below, so rounding cannot disagree
             sent.popleft()
         delay = self._held_until.get(bucket, 0.0) - now
         if len(sent) >= limit:
-            delay = max(delay, sent[0] + self.window + MARGIN - now)
+            delay = max(delay, sent[0] + span - now)
         return delay
 
     def hold(self, bucket: str, seconds: float) -> None:

@@ -1,0 +1,323 @@
+"""The remote client's own logic, against scripted answers (httpx.MockTransport): pacing, 429s,
+retries that are safe, a create whose answer is lost, the error envelope, and the token kept secret.
+The same client is driven end to end against the emulator in test_remote_cli.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+
+import httpx
+import pytest
+
+from actionctl.remote import credentials, target
+from actionctl.remote.client import RETRIES, Client
+from actionctl.remote.errors import NetworkError, NotAuthorisedError, ServiceError
+from actionctl.remote.pacing import Pacer, retry_after
+
+TOKEN = "eu--secret-token-123456"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def client_with(handler, *, pacer: Pacer | None = None, log=None, clock: FakeClock | None = None) -> Client:
+    clock = clock or FakeClock()
+    return Client("https://api.example.test", TOKEN, 7, pacer=pacer or Pacer(clock=clock, sleep=clock.sleep),
+                  transport=httpx.MockTransport(handler), sleep=clock.sleep, log=log)
+
+
+def answer(status: int, body=None, headers=None) -> httpx.Response:
+    return httpx.Response(status, json=body, headers=headers) if body is not None else \
+        httpx.Response(status, headers=headers)
+
+
+# --- pacing --------------------------------------------------------------------------------------
+
+def test_the_pacer_spaces_requests_to_the_limit():
+    clock = FakeClock()
+    pacer = Pacer({"crud": 3}, window=10, clock=clock, sleep=clock.sleep)
+    sent = []
+    for _ in range(7):
+        pacer.acquire("crud")
+        sent.append(clock.now)
+    # No 10-second window ever holds more than three requests.
+    assert all(sum(1 for t in sent if start <= t < start + 10) <= 3 for start in sent)
+    assert sent[3] >= sent[0] + 10 and sent[6] >= sent[3] + 10
+    pacer.acquire("none")  # a kind without a limit never waits
+    assert pacer.waited == pytest.approx(sum(clock.slept))
+
+
+def test_a_hold_after_429_delays_only_that_kind():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    pacer.hold("run", 4.0)
+    pacer.acquire("crud")
+    assert clock.slept == []
+    pacer.acquire("run")
+    assert clock.slept == [pytest.approx(4.0)]
+
+
+@pytest.mark.parametrize("headers, body, expected", [
+    ({"Retry-After": "2.5"}, {}, 2.5),
+    ({"Retry-After": "Mon, 23 Nov 2026 10:00:05 GMT"}, {}, 5.0),
+    ({}, {"nextValidRequestDate": "2026-11-23T10:00:07.000Z"}, 7.0),
+    ({}, {"nextValidRequestDate": "2026-11-23T09:59:00Z"}, 0.0),
+    ({}, {"message": "slow down"}, None),
+])
+def test_retry_after_reads_the_header_or_the_body(headers, body, expected):
+    now = dt.datetime(2026, 11, 23, 10, 0, 0, tzinfo=dt.timezone.utc)
+    assert retry_after(headers, body, now=now) == expected
+
+
+# --- answers and errors --------------------------------------------------------------------------
+
+def test_requests_carry_the_token_header_and_unwrap_actions():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return answer(200, {"action": {"id": 5, "name": "a"}})
+
+    with client_with(handler) as client:
+        assert client.get_action(5) == {"id": 5, "name": "a"}
+    assert seen[0].headers["Auth-token"] == TOKEN
+    assert seen[0].url.path == "/v3/apps/7/actions/5"
+
+
+def test_list_follows_pagination_to_the_end():
+    def handler(request: httpx.Request) -> httpx.Response:
+        offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
+        items = [{"id": i, "name": f"a{i}"} for i in range(offset, min(offset + limit, 120))]
+        return answer(200, {"actions": items, "pagination": {"total": 120, "hasMore": offset + limit < 120}})
+
+    with client_with(handler) as client:
+        actions = client.list_actions()
+        assert [a["id"] for a in actions] == list(range(120))
+        assert client.stats.requests == 3
+
+
+def test_the_error_envelope_keeps_the_services_code():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answer(409, {"status": "NAME_ALREADY_EXISTS", "error": "Name already used by another action"})
+
+    with client_with(handler) as client, pytest.raises(ServiceError) as caught:
+        client.update_action(1, {"name": "x"})
+    assert (caught.value.code, caught.value.status, caught.value.exit_code) == ("NAME_ALREADY_EXISTS", 409, 3)
+    assert "Name already used" in caught.value.message
+
+
+def test_401_says_what_to_do_and_never_shows_the_token():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answer(401, {"error": "not authorised", "message": f"token {TOKEN} was revoked"})
+
+    lines = []
+    with client_with(handler, log=lines.append) as client, pytest.raises(NotAuthorisedError) as caught:
+        client.list_actions()
+    assert "actionctl login" in caught.value.message
+    assert TOKEN not in caught.value.message and "***" in caught.value.message
+    assert all(TOKEN not in line for line in lines)
+
+
+# --- retries -----------------------------------------------------------------------------------------
+
+def test_429_waits_as_long_as_the_service_says_then_succeeds():
+    clock = FakeClock()
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(clock.now)
+        if len(calls) < 3:
+            return answer(429, {"message": "Too many requests", "nextValidRequestDate": "2099-01-01T00:00:00Z"},
+                          {"Retry-After": "3"})
+        return answer(200, {"action": {"id": 1}})
+
+    with client_with(handler, clock=clock) as client:
+        assert client.get_action(1) == {"id": 1}
+        assert client.stats.rate_limited == 2
+    assert calls[1] - calls[0] >= 3 and calls[2] - calls[1] >= 3
+
+
+def test_transient_failures_are_retried_with_bounded_backoff():
+    clock = FakeClock()
+    attempts = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise httpx.ConnectError("refused")
+        if len(attempts) == 2:
+            return answer(503, {"status": "SERVICE_UNAVAILABLE", "error": "busy"})
+        if len(attempts) == 3:
+            raise httpx.ReadTimeout("slow")
+        if len(attempts) == 4:
+            return answer(502)
+        return answer(200, {"actions": [], "pagination": {"total": 0, "hasMore": False}})
+
+    with client_with(handler, clock=clock) as client:
+        assert client.list_actions() == []
+        assert client.stats.retries == 4
+    assert all(0 < s <= 5.0 for s in clock.slept)
+
+
+def test_giving_up_after_the_retries_is_a_network_error():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")
+
+    with client_with(handler) as client, pytest.raises(NetworkError) as caught:
+        client.get_action(1)
+    assert f"{RETRIES} attempts" in caught.value.message and caught.value.exit_code == 3
+
+
+def test_a_lost_create_is_looked_up_by_name_and_never_sent_twice_when_it_landed():
+    store: list[dict] = []
+    posts = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            posts.append(1)
+            store.append({"id": 1, **json.loads(request.content)})
+            raise httpx.RemoteProtocolError("connection dropped")  # it landed, but the answer is lost
+        return answer(200, {"actions": store, "pagination": {"total": len(store), "hasMore": False}})
+
+    with client_with(handler) as client:
+        created = client.create_action({"name": "greet", "code": "x"})
+    assert created["id"] == 1 and len(posts) == 1
+
+
+def test_a_lost_create_that_did_not_land_is_sent_again():
+    store: list[dict] = []
+    posts = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            posts.append(1)
+            if len(posts) == 1:
+                return answer(500, {"status": "INTERNAL_ERROR", "error": "boom"})  # failed before applying
+            store.append({"id": 2, **json.loads(request.content)})
+            return answer(201, {"action": store[-1]})
+        return answer(200, {"actions": store, "pagination": {"total": len(store), "hasMore": False}})
+
+    with client_with(handler) as client:
+        assert client.create_action({"name": "greet"})["id"] == 2
+    assert len(posts) == 2
+
+
+def test_a_run_is_never_sent_twice_after_a_lost_answer():
+    runs = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        runs.append(1)
+        raise httpx.ReadTimeout("slow")
+
+    with client_with(handler) as client, pytest.raises(NetworkError) as caught:
+        client.run_action(1, {})
+    assert len(runs) == 1 and "may or may not have started" in caught.value.message
+
+
+def test_execution_failed_is_an_answer_not_a_retry():
+    runs = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        runs.append(1)
+        return answer(500, {"status": "EXECUTION_FAILED", "error": "TypeError: x is undefined"})
+
+    with client_with(handler) as client, pytest.raises(ServiceError) as caught:
+        client.run_action(1, {})
+    assert caught.value.code == "EXECUTION_FAILED" and len(runs) == 1
+
+
+def test_a_retried_delete_that_already_happened_succeeds():
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            raise httpx.RemoteProtocolError("dropped after deleting")
+        return answer(404, {"status": "ACTION_NOT_FOUND", "error": "Action not found"})
+
+    with client_with(handler) as client:
+        client.delete_action(3)
+    assert len(calls) == 2
+
+
+def test_a_delete_of_a_missing_action_is_still_an_error_the_first_time():
+    missing = answer(404, {"status": "ACTION_NOT_FOUND", "error": "Action not found"})
+    with client_with(lambda r: missing) as client, pytest.raises(ServiceError, match="Action not found"):
+        client.delete_action(3)
+
+
+def test_run_results_are_unwrapped():
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["wait"] == "true"
+        assert json.loads(request.content) == {"payload": {"a": 1}}
+        return answer(200, {"success": True, "data": {"greeting": "hi"}, "taskId": "t1", "duration": 12})
+
+    with client_with(handler) as client:
+        outcome = client.run_action(1, {"a": 1})
+    assert (outcome.result, outcome.task_id, outcome.duration_ms) == ({"greeting": "hi"}, "t1", 12)
+
+
+def test_verbose_logs_name_requests_but_not_the_token():
+    lines: list[str] = []
+    with client_with(lambda r: answer(200, {"user": {"id": 1}}), log=lines.append) as client:
+        client.whoami()
+    assert any(line.startswith("GET https://api.example.test/v1/user → 200") for line in lines)
+    assert all(TOKEN not in line for line in lines)
+
+
+# --- credentials and targets --------------------------------------------------------------------------
+
+def test_credentials_are_per_host_and_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(tmp_path / "cfg"))
+    credentials.save("https://API.fliplet.com", "t-eu", {"email": "a@b"})
+    credentials.save("https://us.api.fliplet.com/", "t-us")
+    file = credentials.path()
+    assert stat.S_IMODE(os.stat(file).st_mode) == 0o600
+    assert credentials.token_for("https://api.fliplet.com/") == "t-eu"
+    assert credentials.token_for("https://us.api.fliplet.com") == "t-us"
+    assert credentials.forget("https://us.api.fliplet.com") is True
+    assert credentials.token_for("https://us.api.fliplet.com") is None
+    assert credentials.forget("https://us.api.fliplet.com") is False
+
+
+def test_a_corrupt_credentials_file_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "credentials.json").write_text("{nope")
+    with pytest.raises(credentials.CredentialsError, match="cannot read the stored logins"):
+        credentials.token_for("https://api.fliplet.com/")
+
+
+def test_token_lookup_order_and_profiles(tmp_path, monkeypatch):
+    from actionctl.project import open_project
+
+    monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(tmp_path / "cfg"))
+    (tmp_path / "actionctl.yaml").write_text(
+        "app: 1\nregion: us\nrate_limits: {crud: 5, window: 2}\n"
+        "profiles:\n  prod: {app: 2, api_url: 'http://127.0.0.1:9/'}\n")
+    project = open_project(tmp_path)
+    assert project.problems == []
+    credentials.save("https://us.api.fliplet.com/", "stored")
+    chosen = target.resolve(project)
+    assert (chosen.api_url, chosen.app, chosen.token) == ("https://us.api.fliplet.com/", 1, "stored")
+    assert chosen.rate_limits["crud"] == 5 and chosen.rate_window == 2.0
+    monkeypatch.setenv("ACTIONCTL_TOKEN", "from-env")
+    assert target.resolve(project).token == "from-env"
+    assert target.resolve(project, token="from-flag").token == "from-flag"
+    prod = target.resolve(project, profile="prod")
+    assert (prod.api_url, prod.app) == ("http://127.0.0.1:9/", 2)
+    assert target.resolve(project, profile="prod", app=9, region="ca").app == 9
+    with pytest.raises(Exception, match=r'no profile "prdo".*did you mean'):
+        target.resolve(project, profile="prdo")
