@@ -65,12 +65,34 @@ class Outcome:
 def cli() -> Callable[..., Outcome]:
     runner = CliRunner()
 
-    def invoke(*args: str) -> Outcome:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
+    def invoke(*args: str, input: str | None = None) -> Outcome:
+        result = runner.invoke(app, list(args), catch_exceptions=False, input=input)
         stderr = result.stderr if _has_stderr(result) else ""
         return Outcome(result.exit_code, result.stdout, stderr)
 
     return invoke
+
+
+EMULATOR_TOKEN = "emulator-test-token-0123456789"
+
+
+@pytest.fixture
+def emulator(tmp_path_factory: pytest.TempPathFactory):
+    """A service emulator on a free loopback port, with its own database; stopped after the test."""
+    from actionctl.emulator import EmulatorOptions, serve
+
+    folder = tmp_path_factory.mktemp("emulator")
+    server = serve(EmulatorOptions(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, port=0, timeout=5))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def remote(project: Path, emulator, monkeypatch: pytest.MonkeyPatch):
+    """A project whose actionctl.yaml points at the emulator (app 1), with the token in the environment."""
+    (project / "actionctl.yaml").write_text(f"region: eu\napp: 1\napi_url: {emulator.url}\n")
+    monkeypatch.setenv("ACTIONCTL_TOKEN", EMULATOR_TOKEN)
+    return emulator
 
 
 def _has_stderr(result) -> bool:
