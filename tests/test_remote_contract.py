@@ -2,8 +2,8 @@
 
 The documented paths are read out of `platform-notes.md` itself (a copy kept in tests/reference, so
 the suite runs from any clone; it is compared with the team's shared copy when that is present), so
-if the notes change this test says which request no longer matches. Pointing the client at the real host must need no code change:
-same paths, same `Auth-token` header, same envelopes.
+if the notes change this test says which request no longer matches. Pointing the client at the real
+host must need no code change: same paths, same `Auth-token` header, same envelopes.
 """
 
 from __future__ import annotations
