@@ -7,3 +7,5 @@ class Env:
     CONFIG_DIR = "ACTIONCTL_CONFIG_DIR"
     # Show Python tracebacks for internal errors instead of a one-line message.
     DEBUG = "ACTIONCTL_DEBUG"
+    # A fraction (0..1) of requests the emulator fails on purpose, when --faults is not given.
+    EMULATOR_FAULTS = "ACTIONCTL_EMULATOR_FAULTS"

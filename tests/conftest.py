@@ -20,7 +20,8 @@ def isolation(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
-    for name in ("ACTIONCTL_TOKEN", "ACTIONCTL_PROFILE", "ACTIONCTL_DEBUG", "CI", "GITHUB_ACTIONS"):
+    for name in ("ACTIONCTL_TOKEN", "ACTIONCTL_PROFILE", "ACTIONCTL_DEBUG", "ACTIONCTL_EMULATOR_FAULTS", "CI",
+                 "GITHUB_ACTIONS"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -78,11 +79,17 @@ EMULATOR_TOKEN = "emulator-test-token-0123456789"
 
 @pytest.fixture
 def emulator(tmp_path_factory: pytest.TempPathFactory):
-    """A service emulator on a free loopback port, with its own database; stopped after the test."""
+    """A service emulator on a free loopback port, with its own database; stopped after the test.
+
+    Its rate limits are out of reach so that tests arranging many actions do not wait out minutes of
+    pacing; tests about the limits lower them through `_emulator/config`.
+    """
     from actionctl.emulator import EmulatorOptions, serve
 
     folder = tmp_path_factory.mktemp("emulator")
-    server = serve(EmulatorOptions(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, port=0, timeout=5))
+    unlimited = {"crud": 10**6, "run": 10**6, "publish": 10**6}
+    server = serve(EmulatorOptions(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, port=0, timeout=5,
+                                   rate_limits=unlimited))
     yield server
     server.close()
 
@@ -90,7 +97,9 @@ def emulator(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def remote(project: Path, emulator, monkeypatch: pytest.MonkeyPatch):
     """A project whose actionctl.yaml points at the emulator (app 1), with the token in the environment."""
-    (project / "actionctl.yaml").write_text(f"region: eu\napp: 1\napi_url: {emulator.url}\n")
+    # The client is told the emulator's out-of-reach limits too, or it would pace itself to 60 a minute.
+    (project / "actionctl.yaml").write_text(f"region: eu\napp: 1\napi_url: {emulator.url}\n"
+                                            "rate_limits: {crud: 1000000, run: 1000000, publish: 1000000}\n")
     monkeypatch.setenv("ACTIONCTL_TOKEN", EMULATOR_TOKEN)
     return emulator
 

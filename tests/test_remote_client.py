@@ -15,7 +15,7 @@ import pytest
 from actionctl.remote import credentials, target
 from actionctl.remote.client import RETRIES, Client
 from actionctl.remote.errors import NetworkError, NotAuthorisedError, ServiceError
-from actionctl.remote.pacing import Pacer, retry_after
+from actionctl.remote.pacing import Ledger, Pacer, retry_after
 
 TOKEN = "eu--secret-token-123456"
 
@@ -68,6 +68,38 @@ def test_a_hold_after_429_delays_only_that_kind():
     assert clock.slept == []
     pacer.acquire("run")
     assert clock.slept == [pytest.approx(4.0)]
+
+
+def test_processes_sharing_a_ledger_pace_as_one_client(tmp_path):
+    clock = FakeClock()
+    ledger = Ledger.for_app(tmp_path, "https://api.example.test/", 7)
+    first = Pacer({"crud": 3}, window=10, clock=clock, sleep=clock.sleep, ledger=ledger)
+    for _ in range(2):
+        first.acquire("crud")
+    first.hold("run", 6.0)
+    # A later command (a new process) for the same app inherits what the first one spent and was told.
+    second = Pacer({"crud": 3}, window=10, clock=clock, sleep=clock.sleep, ledger=Ledger(ledger.path))
+    second.acquire("crud")
+    assert clock.slept == []
+    second.acquire("crud")
+    assert clock.slept == [pytest.approx(10.05)]
+    second.acquire("run")
+    assert len(clock.slept) == 1  # the 6-second hold has passed while it waited for the crud slot
+    other_app = Pacer({"crud": 3}, window=10, clock=clock, sleep=clock.sleep,
+                      ledger=Ledger.for_app(tmp_path, "https://api.example.test/", 8))
+    for _ in range(3):
+        other_app.acquire("crud")
+    assert len(clock.slept) == 1  # another app has its own budget
+
+
+def test_a_damaged_ledger_is_read_as_empty(tmp_path):
+    clock = FakeClock()
+    ledger = Ledger(tmp_path / "pacing" / "app.json")
+    ledger.path.parent.mkdir()
+    ledger.path.write_text('{"sent": {"crud": ["x", 1e30]}, "held": 7')
+    pacer = Pacer({"crud": 1}, window=10, clock=clock, sleep=clock.sleep, ledger=ledger)
+    pacer.acquire("crud")  # the future stamp would block forever if it were trusted as a list of numbers…
+    assert json.loads(ledger.path.read_text())["sent"]["crud"][-1] == clock.now
 
 
 @pytest.mark.parametrize("headers, body, expected", [

@@ -6,16 +6,28 @@ and, before the next one, waits until the oldest in the window has aged out — 
 of actions slows down smoothly rather than hitting 429s. When the service answers 429 anyway (another
 client shares the app, or the limits changed) the pacer holds that kind until the moment the service
 named.
+
+Every actionctl process talking to one app shares that budget, so the pacer keeps its record in a
+small file (see `Ledger`): three commands run back to back in a CI step pace as one client would.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
+import hashlib
+import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: processes pace alone rather than together
+    fcntl = None
 
 DEFAULT_LIMITS = {"crud": 60, "run": 30, "publish": 10}
 DEFAULT_WINDOW = 60.0
@@ -23,13 +35,68 @@ DEFAULT_WINDOW = 60.0
 MARGIN = 0.05
 
 
+class Ledger:
+    """The pacing record shared by every process that talks to one app on one host.
+
+    A JSON file `{"sent": {bucket: [epoch seconds…]}, "held": {bucket: epoch seconds}}`, read and
+    rewritten under an exclusive lock at each request. It holds at most a window's worth of stamps, so
+    this costs a fraction of a millisecond next to an HTTP round trip. A damaged or unreadable file
+    only means starting from an empty record: pacing is a courtesy, the 429 handling is the guarantee.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def for_app(cls, folder: Path, api_url: str, app: object) -> Ledger:
+        key = hashlib.sha256(f"{api_url}\n{app}".encode()).hexdigest()[:24]
+        return cls(folder / f"{key}.json")
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[dict | None]:
+        """The record, locked against other processes (None when the file cannot be used); changes
+        made to it are saved on exit."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open across the yield
+        except OSError:
+            yield None
+            return
+        with handle:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            record = _record(handle.read())
+            yield record
+            with contextlib.suppress(OSError):
+                handle.seek(0)
+                handle.truncate()
+                handle.write(json.dumps(record, separators=(",", ":")))
+                handle.flush()
+
+
+def _record(text: str) -> dict:
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        data = {}
+    sent = data.get("sent") if isinstance(data, dict) else None
+    held = data.get("held") if isinstance(data, dict) else None
+    return {"sent": {k: [t for t in v if isinstance(t, (int, float))] for k, v in sent.items() if isinstance(v, list)}
+            if isinstance(sent, dict) else {},
+            "held": {k: v for k, v in held.items() if isinstance(v, (int, float))} if isinstance(held, dict) else {}}
+
+
 class Pacer:
     def __init__(self, limits: Mapping[str, int] | None = None, window: float = DEFAULT_WINDOW, *,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] | None = None, sleep: Callable[[float], None] = time.sleep,
+                 ledger: Ledger | None = None) -> None:
         self.limits = {**DEFAULT_LIMITS, **(limits or {})}
         self.window = window
-        self._clock = clock
+        # A ledger outlives this process, so its stamps must be wall-clock time; alone, monotonic is safer.
+        self._clock = clock or (time.time if ledger is not None else time.monotonic)
         self._sleep = sleep
+        self._ledger = ledger
         self._sent: dict[str, deque[float]] = {}
         self._held_until: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -41,13 +108,36 @@ class Pacer:
         if limit is None:
             return
         while True:
-            with self._lock:
+            with self._lock, self._shared():
                 delay = self._delay(bucket, limit)
                 if delay <= 0:
                     self._sent.setdefault(bucket, deque()).append(self._clock())
                     return
             self.waited += delay
             self._sleep(delay)
+
+    @contextlib.contextmanager
+    def _shared(self) -> Iterator[None]:
+        """With a ledger: take up the record every process for this app keeps, then save ours into it.
+
+        The record holds every stamp this pacer made too (each was saved as it was made), so it
+        replaces what is in memory. Stamps from the future and holds beyond an hour are dropped: a
+        damaged record, or a clock set back, must not stall a command.
+        """
+        with contextlib.ExitStack() as stack:
+            record = stack.enter_context(self._ledger.open()) if self._ledger is not None else None
+            if record is not None:
+                now = self._clock()
+                self._sent = {b: deque(sorted(t for t in stamps if t <= now)) for b, stamps in record["sent"].items()}
+                self._held_until = {b: min(t, now + 3600.0) for b, t in record["held"].items()}
+            yield
+            if record is not None:
+                now = self._clock()
+                span = self.window + MARGIN
+                # Only the newest `limit` stamps of a kind can ever delay a request.
+                record["sent"] = {b: [t for t in s if t + span > now][-self.limits.get(b, len(s)):]
+                                  for b, s in self._sent.items() if s}
+                record["held"] = {b: t for b, t in self._held_until.items() if t > now}
 
     def _delay(self, bucket: str, limit: int) -> float:
         now = self._clock()
@@ -62,7 +152,7 @@ class Pacer:
 
     def hold(self, bucket: str, seconds: float) -> None:
         """The service said 429: send nothing more of this kind for `seconds`."""
-        with self._lock:
+        with self._lock, self._shared():
             until = self._clock() + max(0.0, seconds)
             self._held_until[bucket] = max(self._held_until.get(bucket, 0.0), until)
 

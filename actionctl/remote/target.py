@@ -78,7 +78,8 @@ def resolve(project: Project | None, *, profile: str | None = None, app: int | N
 def client_for(target: Target, *, log=None):
     """A Client for the target (imports httpx only when a command really talks to the service)."""
     from actionctl.remote.client import Client
-    from actionctl.remote.pacing import Pacer
+    from actionctl.remote.pacing import Ledger, Pacer
 
+    ledger = Ledger.for_app(credentials.config_dir() / "pacing", target.api_url, target.app)
     return Client(target.api_url, target.require_token(), target.app, log=log,
-                  pacer=Pacer(target.rate_limits, target.rate_window))
+                  pacer=Pacer(target.rate_limits, target.rate_window, ledger=ledger))

@@ -1,0 +1,70 @@
+"""`actionctl emulator`: a local stand-in for the App Actions V3 service, to try the remote commands offline."""
+
+from __future__ import annotations
+
+import errno
+import sys
+import threading
+from pathlib import Path
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.errors import UsageError
+
+DATA_FILE = Path(".actionctl") / "emulator.sqlite3"
+LOOSE_DATA_FILE = Path("actionctl-emulator.sqlite3")  # outside a project: in the working directory
+
+
+@app.command("emulator")
+def emulator(
+    port: int = typer.Option(8686, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    data: Path = typer.Option(None, "--data", help="SQLite file that keeps the state (default: "
+                              ".actionctl/emulator.sqlite3 in the current project)."),
+    token: str = typer.Option("local-token", "--token", help="The token clients must send as Auth-token."),
+    app_published: bool = typer.Option(True, "--app-published/--no-app-published",
+                                       help="Whether apps start out published (publishing actions needs it)."),
+    faults: float = typer.Option(0.0, "--faults", min=0.0, max=1.0,
+                                 help="Fraction of requests that fail with 503, 500 or a dropped connection."),
+    rate_crud: int = typer.Option(60, "--rate-crud", min=1, help="CRUD requests per app per window."),
+    rate_run: int = typer.Option(30, "--rate-run", min=1, help="Run requests per app per window."),
+    rate_publish: int = typer.Option(10, "--rate-publish", min=1,
+                                     help="Publish, unpublish and restore requests per app per window."),
+    rate_window: float = typer.Option(60.0, "--rate-window", min=0.01, help="The rate-limit window in seconds."),
+    project_dir: Path = typer.Option(None, "--project", help="Project whose fixtures and dependency cache serve "
+                                     "runs (default: the current project)."),
+) -> None:
+    """Serve the App Actions V3 REST API on this machine, with state in SQLite, until Ctrl-C."""
+    from actionctl.emulator import EmulatorOptions, serve
+    from actionctl.project import find_root
+
+    here = find_root(Path.cwd())
+    project = _project(project_dir, find_root) if project_dir is not None else here
+    db = data if data is not None else (here / DATA_FILE if here is not None else Path.cwd() / LOOSE_DATA_FILE)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    options = EmulatorOptions(
+        db=db, token=token, app_published=app_published, faults=faults, project=project, host=host, port=port,
+        rate_limits={"crud": rate_crud, "run": rate_run, "publish": rate_publish}, rate_window=rate_window)
+    try:
+        server = serve(options)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"{host}:{port} is already in use — stop what listens there or pick another --port",
+                             code="PORT_IN_USE") from None
+        raise
+    sys.stderr.write(f"emulator listening on {server.url} (token: {token}, data: {db}) — Ctrl-C stops it\n")
+    sys.stderr.flush()
+    try:
+        threading.Event().wait()  # the server runs on its own thread; this one waits for Ctrl-C
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def _project(folder: Path, find_root) -> Path:
+    """The project holding `folder` (the folder itself when no actionctl.yaml is above it)."""
+    if not folder.is_dir():
+        raise UsageError(f"--project {folder}: no such folder", code="PATH_NOT_FOUND")
+    return find_root(folder) or folder.resolve()

@@ -1,0 +1,42 @@
+"""A local emulator of the App Actions V3 REST service: a real HTTP server on loopback, state in SQLite.
+
+It serves exactly the routes and shapes of `actionctl.remote.paths`, validates with the project's own
+rules, runs actions in a warm worker process, and can rate-limit and inject faults so that the client's
+pacing and retries can be tried without an account:
+
+    with serve(EmulatorOptions(port=0)) as emulator:
+        httpx.get(emulator.url + "v1/user", headers={"Auth-token": "local-token"})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from actionctl.emulator.server import FAULTS_ENV, EmulatorServer
+
+
+@dataclass
+class EmulatorOptions:
+    db: Path | None = None  # SQLite file that keeps state across restarts; None: in memory, gone on close
+    token: str = "local-token"
+    app_published: bool = True  # the state of an app when first seen
+    rate_limits: dict[str, int] = field(default_factory=lambda: {"crud": 60, "run": 30, "publish": 10})
+    rate_window: float = 60.0  # seconds
+    faults: float = 0.0  # fraction of /v1 and /v3 requests that fail (0: read ACTIONCTL_EMULATOR_FAULTS)
+    fault_seed: int | None = None
+    project: Path | None = None  # whose fixtures/ and .actionctl/cache/deps serve runs; None: no fixtures
+    timeout: float = 120  # seconds a run may take
+    payload_limit: int = 2048  # characters of JSON
+    result_limit: int = 6_000_000  # bytes of JSON
+    memory_mb: int = 256
+    host: str = "127.0.0.1"
+    port: int = 0  # 0: any free port (see EmulatorServer.port)
+
+
+def serve(options: EmulatorOptions | None = None) -> EmulatorServer:
+    """Start an emulator on a background thread and return at once; close it (or use `with`) to stop it."""
+    return EmulatorServer(options or EmulatorOptions())
+
+
+__all__ = ["FAULTS_ENV", "EmulatorOptions", "EmulatorServer", "serve"]

@@ -1,0 +1,484 @@
+"""The HTTP face of the emulator: the routes of `actionctl.remote.paths`, auth, rate limits and injected faults.
+
+A request goes: read the body → auth (401) → route (404, 405) → rate limit (429, which does not count
+against the window) → fault decision → apply → answer, or instead of the answer the injected fault: a
+503 before applying, a 500 after applying, or a connection dropped after applying without a word.
+`/_emulator/stats` and `/_emulator/config` are for tests: no auth, no limits, no faults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import inspect
+import json
+import math
+import os
+import random
+import re
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from actionctl.emulator.service import Runner, Service, ServiceError
+from actionctl.emulator.store import Store
+from actionctl.envvars import Env
+from actionctl.errors import UsageError
+from actionctl.remote import paths
+
+if TYPE_CHECKING:
+    from actionctl.emulator import EmulatorOptions
+
+FAULTS_ENV = Env.EMULATOR_FAULTS  # fraction of requests to fail when the options ask for none
+FAULT_KINDS = ("503", "500", "drop")
+LIMITED_BUCKETS = ("crud", "run", "publish")
+RATE_LIMIT_URL = "https://developers.fliplet.com/API/core/rate-limiting.html"
+CONTROL_PREFIX = "/_emulator/"
+MAX_BODY = 16 * 1024 * 1024
+_ID = "[0-9]{1,18}"  # ids are integers SQLite can hold; anything else is not a route
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- rate limits, faults and the counts behind /_emulator/stats -------------------------------------
+
+
+class Gate:
+    """Sliding-window limits per app and bucket, the fault dice, and what happened to every request."""
+
+    def __init__(self, options: EmulatorOptions) -> None:
+        self.options = options
+        self._lock = threading.Lock()
+        self._windows: dict[tuple[int | None, str], deque[float]] = {}
+        self._random = random.Random(options.fault_seed)
+        self._requests = 0
+        self._faults = dict.fromkeys(FAULT_KINDS, 0)
+        self._buckets: dict[str, dict[str, int]] = {}
+        for bucket in (*LIMITED_BUCKETS, "none"):
+            self._bucket(bucket)
+
+    def count(self) -> None:
+        with self._lock:
+            self._requests += 1
+
+    def admit(self, app: int | None, bucket: str) -> float | None:
+        """None when the request may go on (it then counts against the window); else seconds to wait."""
+        limit = self.options.rate_limits.get(bucket)
+        window = self.options.rate_window
+        now = time.monotonic()
+        with self._lock:
+            served = self._windows.setdefault((app, bucket), deque())
+            while served and now - served[0] >= window:
+                served.popleft()
+            counts = self._bucket(bucket)
+            if limit is not None and len(served) >= limit:
+                counts["rateLimited"] += 1
+                # The request may go once enough of the window has aged out to leave one free slot.
+                return served[len(served) - limit] + window - now
+            served.append(now)
+            counts["served"] += 1
+            counts["maxInWindow"] = max(counts["maxInWindow"], len(served))
+            return None
+
+    def fault(self) -> str | None:
+        """Which fault this request gets, if any."""
+        with self._lock:
+            if self.options.faults <= 0 or self._random.random() >= self.options.faults:
+                return None
+            kind = self._random.choice(FAULT_KINDS)
+            self._faults[kind] += 1
+            return kind
+
+    def stats(self) -> dict:
+        with self._lock:
+            buckets = {name: dict(counts) for name, counts in self._buckets.items()}
+            return {"requests": self._requests, "served": sum(c["served"] for c in buckets.values()),
+                    "rateLimited": sum(c["rateLimited"] for c in buckets.values()), "faults": dict(self._faults),
+                    "byBucket": buckets}
+
+    def _bucket(self, name: str) -> dict[str, int]:
+        return self._buckets.setdefault(name, {"served": 0, "rateLimited": 0, "maxInWindow": 0})
+
+
+def retry_after(seconds: float) -> float:
+    """Seconds to tell the client, rounded up to hundredths so that waiting that long is always enough."""
+    return max(0.01, math.ceil(seconds * 100) / 100)
+
+
+# --- routes --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request, as the endpoints see it."""
+
+    params: dict[str, int]
+    query: dict[str, str]
+    body: Any
+
+    @property
+    def app(self) -> int:
+        return self.params["app"]
+
+    @property
+    def id(self) -> int:
+        return self.params["action_id"]
+
+    @property
+    def version(self) -> int:
+        return self.params["version_id"]
+
+    def flag(self, name: str) -> bool:
+        return self.query.get(name, "").lower() in ("true", "1")
+
+    def page(self) -> dict[str, int]:
+        limit = self._integer("limit", paths.PAGE_LIMIT, minimum=1)
+        return {"limit": min(limit, paths.MAX_PAGE_LIMIT), "offset": self._integer("offset", 0, minimum=0)}
+
+    def log_filters(self) -> dict[str, Any]:
+        return {"type_": self.query.get("type"), "task_id": self.query.get("taskId"), **self.page()}
+
+    def _integer(self, name: str, default: int, *, minimum: int) -> int:
+        text = self.query.get(name)
+        if text is None:
+            return default
+        if not text.isdigit() or int(text) < minimum:
+            raise ServiceError(400, "BAD_REQUEST", f"{name} must be a whole number of at least {minimum}, not "
+                               f"{text!r}")
+        return int(text)
+
+
+Handle = Callable[[Service, Call], "tuple[int, dict | None]"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    pattern: re.Pattern
+    bucket: str
+    handle: Handle
+
+
+def endpoint(route_of: Callable[..., paths.Route], handle: Handle) -> Endpoint:
+    """Match what `route_of` builds: its path with each parameter (app, action_id, …) as a numeric group."""
+    names = list(inspect.signature(route_of).parameters)
+    route = route_of(*(f"__{name}__" for name in names))
+    pattern = re.escape(route.path)
+    for name in names:
+        pattern = pattern.replace(re.escape(f"__{name}__"), f"(?P<{name}>{_ID})")
+    return Endpoint(route.method, re.compile(f"/{pattern}"), route.bucket, handle)
+
+
+def _run(service: Service, call: Call) -> tuple[int, dict]:
+    if call.flag("wait"):
+        return 200, service.run_and_wait(call.app, call.id, call.body)
+    return 202, service.queue_run(call.app, call.id, call.body)
+
+
+ENDPOINTS = (
+    endpoint(paths.list_actions,
+             lambda s, c: (200, s.list_actions(c.app, production=c.flag("production"), **c.page()))),
+    endpoint(paths.create_action, lambda s, c: (201, s.create_action(c.app, c.body))),
+    endpoint(paths.get_action, lambda s, c: (200, s.get_action(c.app, c.id))),
+    endpoint(paths.update_action, lambda s, c: (200, s.update_action(c.app, c.id, c.body))),
+    endpoint(paths.delete_action, lambda s, c: (204, s.delete_action(c.app, c.id))),
+    endpoint(paths.publish_action, lambda s, c: (200, s.publish_action(c.app, c.id))),
+    endpoint(paths.unpublish_action, lambda s, c: (204, s.unpublish_action(c.app, c.id))),
+    endpoint(paths.run_action, _run),
+    endpoint(paths.app_logs, lambda s, c: (200, s.logs(c.app, None, **c.log_filters()))),
+    endpoint(paths.action_logs, lambda s, c: (200, s.logs(c.app, c.id, **c.log_filters()))),
+    endpoint(paths.list_versions, lambda s, c: (200, s.list_versions(c.app, c.id, **c.page()))),
+    endpoint(paths.get_version, lambda s, c: (200, s.get_version(c.app, c.id, c.version))),
+    endpoint(paths.restore_version, lambda s, c: (200, s.restore_version(c.app, c.id, c.version))),
+    endpoint(paths.publish_app, lambda s, c: (200, s.publish_app(c.app))),
+    endpoint(paths.current_user, lambda s, c: (200, s.current_user())),
+)
+
+
+def find(method: str, path: str) -> tuple[Endpoint | None, dict[str, int], list[str]]:
+    """The endpoint for the request and its parameters; else None and the methods the path allows."""
+    allowed = []
+    for candidate in ENDPOINTS:
+        found = candidate.pattern.fullmatch(path)
+        if found is None:
+            continue
+        if candidate.method == method:
+            return candidate, {name: int(value) for name, value in found.groupdict().items()}, []
+        allowed.append(candidate.method)
+    return None, {}, allowed
+
+
+def decode(raw: bytes) -> Any:
+    """The JSON body; an empty body is an empty object."""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ServiceError(400, "BAD_REQUEST", f"the body is not valid JSON: {exc}") from None
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as clients pool connections
+    server_version = "actionctl-emulator"
+    timeout = 30  # an idle kept-alive connection is closed after this many seconds
+    disable_nagle_algorithm = True  # headers and body go in two writes; Nagle would hold the body ~40 ms
+    server: _HttpServer
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: an access line per request would bury what a developer is looking for."""
+
+    def _handle(self) -> None:
+        raw = self._read_body()
+        if raw is None:
+            return
+        url = urlsplit(self.path)
+        emulator = self.server.emulator
+        if url.path.startswith(CONTROL_PREFIX):
+            self._control(url.path, raw)
+        elif emulator.closed:
+            self._send(503, {"status": "SERVICE_UNAVAILABLE", "error": "the emulator is shutting down"})
+        else:
+            emulator.gate.count()
+            self._service(url.path, dict(parse_qsl(url.query)), raw)
+
+    def _service(self, path: str, query: dict[str, str], raw: bytes) -> None:
+        emulator = self.server.emulator
+        if not self._authorised():
+            self._send(401, {"error": "not authorised", "message": "the Auth-token header is missing or is not "
+                             "this emulator's token"})
+            return
+        found, params, allowed = find(self.command, path)
+        if found is None:
+            self._refuse_route(path, allowed)
+            return
+        wait = emulator.gate.admit(params.get("app"), found.bucket)
+        if wait is not None:
+            self._too_many(params.get("app"), found.bucket, retry_after(wait))
+            return
+        fault = emulator.gate.fault()
+        if fault == "503":
+            self._send(503, {"status": "SERVICE_UNAVAILABLE", "error": "injected fault: the service is unavailable "
+                             "(the request was not applied)"})
+            return
+        status, body = self._apply(found, params, query, raw)
+        if fault == "drop":
+            self.close_connection = True  # applied, and the connection closes with no answer
+        elif fault == "500":
+            self._send(500, {"status": "INTERNAL_ERROR", "error": "injected fault: the request was applied but "
+                             "its answer was lost"})
+        else:
+            self._send(status, body)
+
+    def _apply(self, found: Endpoint, params: dict[str, int], query: dict[str, str],
+               raw: bytes) -> tuple[int, dict | None]:
+        emulator = self.server.emulator
+        try:
+            return found.handle(emulator.service, Call(params, query, decode(raw)))
+        except ServiceError as exc:
+            return exc.status, exc.body()
+        except Exception as exc:
+            if emulator.closed:  # the store closed under a request still in flight
+                return 503, {"status": "SERVICE_UNAVAILABLE", "error": "the emulator is shutting down"}
+            traceback.print_exc()  # a bug in the emulator: show where
+            return 500, {"status": "INTERNAL_ERROR", "error": f"{type(exc).__name__}: {exc}"}
+
+    def _authorised(self) -> bool:
+        token = self.server.emulator.options.token.encode()
+        offered = [self.headers.get(paths.TOKEN_HEADER, "")]
+        authorization = self.headers.get("Authorization", "")
+        if authorization[:7].lower() == "bearer ":
+            offered.append(authorization[7:].strip())
+        return any(hmac.compare_digest(given.encode("latin-1"), token) for given in offered if given)
+
+    def _refuse_route(self, path: str, allowed: list[str]) -> None:
+        if allowed:
+            self._send(405, {"status": "METHOD_NOT_ALLOWED", "error": f"{self.command} is not allowed on {path}; "
+                             f"use {', '.join(allowed)}"}, {"Allow": ", ".join(allowed)})
+        else:
+            self._send(404, {"status": "NOT_FOUND", "error": f"no route {self.command} {path}"})
+
+    def _too_many(self, app: int | None, bucket: str, wait: float) -> None:
+        options = self.server.emulator.options
+        limit = options.rate_limits.get(bucket)
+        next_valid = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=wait)
+        self._send(429, {"message": f"too many {bucket} requests for app {app}: the limit is {limit} per "
+                         f"{options.rate_window:g} s — retry after {wait:g} s", "referenceUrl": RATE_LIMIT_URL,
+                         "nextValidRequestDate": iso(next_valid)}, {"Retry-After": f"{wait:g}"})
+
+    def _control(self, path: str, raw: bytes) -> None:
+        """The test-only endpoints: statistics, and settings changed on a running emulator."""
+        emulator = self.server.emulator
+        if path == f"{CONTROL_PREFIX}stats" and self.command == "GET":
+            self._send(200, emulator.stats())
+        elif path == f"{CONTROL_PREFIX}config" and self.command == "POST":
+            try:
+                self._send(200, {"config": emulator.configure(decode(raw))})
+            except ServiceError as exc:
+                self._send(exc.status, exc.body())
+        else:
+            self._send(404, {"status": "NOT_FOUND", "error": f"no route {self.command} {path}: use GET "
+                             f"{CONTROL_PREFIX}stats or POST {CONTROL_PREFIX}config"})
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None once a request whose body cannot be read has been answered."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._unreadable(411, "LENGTH_REQUIRED", "send the body with a Content-Length")
+        length = self.headers.get("Content-Length", "0")
+        if not length.isdigit():
+            return self._unreadable(400, "BAD_REQUEST", f"Content-Length {length!r} is not a number")
+        if int(length) > MAX_BODY:
+            return self._unreadable(413, "REQUEST_TOO_LARGE", f"the body is over {MAX_BODY} bytes")
+        return self.rfile.read(int(length))
+
+    def _unreadable(self, status: int, code: str, message: str) -> None:
+        self.close_connection = True  # the unread body would be taken for the next request
+        self._send(status, {"status": code, "error": message})
+
+    def _send(self, status: int, body: dict | None, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if status == 204:
+            self.end_headers()
+            return
+        data = json.dumps(body).encode("utf-8")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    emulator: EmulatorServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up is no news
+            return
+        super().handle_error(request, client_address)
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+CONFIG_KEYS = ("rate_limits", "rate_window", "faults", "app_published")
+
+
+class EmulatorServer:
+    """A running emulator: an HTTP server on its own daemon thread, its store and its worker."""
+
+    def __init__(self, options: EmulatorOptions) -> None:
+        self.options = replace(options, rate_limits=dict(options.rate_limits))
+        self.options.faults = _fault_fraction(options.faults)
+        self._httpd = _HttpServer((options.host, options.port), _Handler)  # a taken port fails before the rest
+        self.port: int = self._httpd.server_address[1]
+        self.url = f"http://{options.host}:{self.port}/"
+        self.closed = False
+        self._close_lock = threading.Lock()
+        with ExitStack() as undo:  # what started is stopped again if the next part fails
+            undo.callback(self._httpd.server_close)
+            self.store = Store(options.db)
+            undo.callback(self.store.close)
+            self.runner = Runner(self.options)
+            undo.pop_all()
+        self.service = Service(self.store, self.runner, self.options)
+        self.gate = Gate(self.options)
+        self._httpd.emulator = self
+        # A short poll interval: close() waits for the serving loop to notice it should stop.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="emulator-http",
+                                        daemon=True)
+        self._thread.start()
+
+    def stats(self) -> dict:
+        return self.gate.stats()
+
+    def configure(self, changes: Any) -> dict:
+        """Apply `changes` to the settings (all of them or, when one is wrong, none); the settings now."""
+        _check_config(changes)
+        options = self.options
+        if "rate_limits" in changes:
+            options.rate_limits = {**options.rate_limits, **changes["rate_limits"]}
+        if "rate_window" in changes:
+            options.rate_window = float(changes["rate_window"])
+        if "faults" in changes:
+            options.faults = float(changes["faults"])
+        if "app_published" in changes:
+            self.service.set_apps_published(changes["app_published"])
+        return {"rate_limits": dict(options.rate_limits), "rate_window": options.rate_window,
+                "faults": options.faults, "app_published": options.app_published}
+
+    def close(self) -> None:
+        """Stop serving, stop the worker and close the store; later calls do nothing."""
+        with self._close_lock:
+            if self.closed:
+                return
+            self.closed = True
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+        self.runner.close()
+        self.store.close()
+
+    def __enter__(self) -> EmulatorServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _fault_fraction(configured: float) -> float:
+    """The configured fraction, or the environment's when none is configured."""
+    text = os.environ.get(FAULTS_ENV, "").strip() if not configured else ""
+    try:
+        fraction = float(text) if text else float(configured)
+    except ValueError:
+        raise UsageError(f"{FAULTS_ENV}={text!r} is not a number between 0 and 1", code="CONFIG_INVALID") from None
+    if not 0 <= fraction <= 1:
+        raise UsageError(f"the fault fraction must be between 0 and 1, not {fraction:g}", code="CONFIG_INVALID")
+    return fraction
+
+
+def _check_config(changes: Any) -> None:
+    def refuse(message: str) -> ServiceError:
+        return ServiceError(400, "BAD_REQUEST", message)
+
+    if not isinstance(changes, dict):
+        raise refuse(f"the body must be a JSON object with any of {', '.join(CONFIG_KEYS)}")
+    unknown = [key for key in changes if key not in CONFIG_KEYS]
+    if unknown:
+        raise refuse(f"unknown settings {', '.join(unknown)}; use {', '.join(CONFIG_KEYS)}")
+    limits = changes.get("rate_limits", {})
+    if not isinstance(limits, dict) or any(b not in LIMITED_BUCKETS or not _count(n) for b, n in limits.items()):
+        raise refuse(f"rate_limits maps {', '.join(LIMITED_BUCKETS)} to whole numbers of at least 1")
+    if "rate_window" in changes and not (_number(changes["rate_window"]) and changes["rate_window"] > 0):
+        raise refuse("rate_window is a number of seconds above 0")
+    if "faults" in changes and not (_number(changes["faults"]) and 0 <= changes["faults"] <= 1):
+        raise refuse("faults is a fraction between 0 and 1")
+    if "app_published" in changes and not isinstance(changes["app_published"], bool):
+        raise refuse("app_published is true or false")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1

@@ -1,0 +1,440 @@
+"""What the emulated App Actions V3 service does, independent of HTTP.
+
+Every method takes plain values and returns the body of its answer; every refusal is a ServiceError
+carrying the HTTP status and the service's code. Validation is the project's own (`actionctl.rules`),
+so the emulator refuses exactly what `actionctl validate` calls an error, with the same code. Runs go
+through a warm worker process (`actionctl.runtime.host`), never through this process's interpreter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from actionctl import deps
+from actionctl.errors import ActionctlError
+from actionctl.manifest import DEFAULT_ENVIRONMENT, FIELDS, READ_ONLY_FIELDS, CodeFile, ManifestFile
+from actionctl.rules import ActionCheck, check_action
+from actionctl.runtime import fixtures as fixture_files
+from actionctl.runtime import payloads
+from actionctl.runtime.host import Execution, Worker, error, execute
+from actionctl.suggest import did_you_mean
+from actionctl.yamldoc import YamlDoc
+
+if TYPE_CHECKING:
+    from actionctl.emulator import EmulatorOptions
+    from actionctl.emulator.store import App, Store, StoredAction, Version
+
+USER = {"id": 1, "email": "emulator@localhost", "fullName": "actionctl emulator"}
+# What the service fills in for a field left out (or sent as null) on create.
+DEFAULTS: dict[str, Any] = {
+    "description": None, "active": False, "environment": DEFAULT_ENVIRONMENT, "triggers": [], "dependencies": [],
+    "integrationOrigins": [], "frequency": None, "timezone": None,
+}
+NULLABLE = ("description", "frequency", "timezone")
+# Keys of an action object the service sets itself: a client that sends back what it read is not refused.
+IGNORED_KEYS = (*READ_ONLY_FIELDS, "productionActionId", "masterActionId")
+# The rules speak of code files; the API has a code field.
+_API_MESSAGES = {"CODE_REQUIRED": "code is required for V3 actions", "CODE_EMPTY": "code cannot be empty"}
+
+
+class ServiceError(Exception):
+    """A refusal: HTTP status, the service's code, a message, and any extra keys of the error body."""
+
+    def __init__(self, status: int, code: str, message: str, extra: dict | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra or {}
+
+    def body(self) -> dict:
+        return {"status": self.code, "error": self.message, **self.extra}
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def validate(fields: dict[str, Any]) -> None:
+    """Refuse `fields` with the first error the project's rules find, in the rules' order."""
+    code = fields.get("code")
+    if code is not None and not isinstance(code, str):
+        raise ServiceError(400, "TYPE_INVALID", "code must be a string of JavaScript")
+    check = ActionCheck(_manifest(fields))
+    first = next((d for d in check_action(check) if d.is_error), None)
+    if first is not None:
+        raise ServiceError(400, first.code, _API_MESSAGES.get(first.code, first.message))
+
+
+def _manifest(fields: dict[str, Any]) -> ManifestFile:
+    """An in-memory manifest of `fields`: the rules read the data, the code and the names of the two files."""
+    data = {key: value for key, value in fields.items() if key != "code"}
+    # Built directly rather than parsed from YAML: the data is already JSON values, and positions do not
+    # matter in an answer.
+    doc = YamlDoc(data, json.dumps(data))
+    name = fields.get("name") if isinstance(fields.get("name"), str) and fields["name"].strip() else "action"
+    code = fields.get("code")
+    code_file = CodeFile(Path(f"{name}.js"), missing=True) if code is None else CodeFile(Path(f"{name}.js"), code)
+    return ManifestFile(Path(f"{name}.yaml"), doc, code=code_file)
+
+
+def settable(body: Any) -> dict[str, Any]:
+    """The action fields of a request body; a key the service does not know is refused."""
+    if not isinstance(body, dict):
+        raise ServiceError(400, "BAD_REQUEST", "the body must be a JSON object of action fields")
+    for key in body:
+        if key not in FIELDS and key not in IGNORED_KEYS:
+            raise ServiceError(400, "UNKNOWN_KEY", f'unknown field "{key}"{did_you_mean(key, FIELDS)}')
+    return {key: value for key, value in body.items() if key in FIELDS}
+
+
+def with_defaults(fields: dict[str, Any]) -> dict[str, Any]:
+    """Every field, null meaning the default for those that cannot be null."""
+    merged = {**DEFAULTS, **fields}
+    return {key: DEFAULTS[key] if value is None and key in DEFAULTS and key not in NULLABLE else value
+            for key, value in merged.items()}
+
+
+def assets(dependencies: list) -> list[dict]:
+    """The CDN scripts of the Fliplet packages among `dependencies` (URL dependencies are loaded as they are)."""
+    found = []
+    for package in dependencies:
+        if isinstance(package, str) and not deps.is_url(package):
+            path = f"assets/{package}/1.0/{package.removeprefix('fliplet-')}.js"
+            found.append({"name": package, "url": f"https://cdn.fliplet.com/{path}", "path": path})
+    return found
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RunTask:
+    task_id: str
+    app_id: int
+    action_id: int
+    name: str
+    fields: dict[str, Any]
+    payload: Any
+    started_at: str
+
+
+class Runner:
+    """One warm worker and the single thread that feeds it: runs happen one at a time, in order."""
+
+    def __init__(self, options: EmulatorOptions) -> None:
+        self.options = options
+        self._worker = Worker(options.memory_mb)
+        self._worker.spawn()  # V8 boots now, so the first run does not wait for it
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-run")
+
+    def submit(self, fn, *args: Any) -> Future:
+        try:
+            return self._executor.submit(fn, *args)
+        except RuntimeError:  # shut down
+            raise ServiceError(503, "SERVICE_UNAVAILABLE", "the emulator is shutting down") from None
+
+    def execute(self, task: RunTask) -> Execution:
+        """Run the task's code on the worker (call on the runner's thread)."""
+        try:
+            job = self._job(task)
+        except ActionctlError as exc:  # a URL dependency not cached, a broken fixture
+            return Execution(error=error(exc.code, exc.message))
+        try:
+            return execute(self._worker, job, self.options.timeout, self.options.result_limit)
+        except Exception as exc:  # close() killed the worker mid-run, say: the run still ends in a log
+            return Execution(error=error("EXECUTION_FAILED", f"the emulator could not finish the run "
+                                         f"({type(exc).__name__}: {exc})"))
+
+    def _job(self, task: RunTask) -> dict:
+        project = self.options.project
+        fields = task.fields
+        dependencies = [d for d in fields.get("dependencies") or [] if isinstance(d, str)]
+        if project is None:
+            fixtures = fixture_files.Fixtures()
+            urls = [d for d in dependencies if deps.is_url(d)]
+            if urls:
+                raise deps.DependencyNotCached(urls)
+            scripts = []
+        else:
+            fixtures = fixture_files.load(project)
+            scripts = deps.cached_scripts(project, dependencies)
+        return {
+            "code": fields["code"],
+            "file": f"{task.name}.js",
+            "scripts": scripts,
+            "context": {
+                "payload": task.payload, "now": None, "seed": None,
+                "environment": fields.get("environment") or DEFAULT_ENVIRONMENT,
+                "dependencies": dependencies,
+                "integrationOrigins": [o for o in fields.get("integrationOrigins") or [] if isinstance(o, str)],
+                "settings": fixtures.settings, "http": fixtures.http, "datasources": fixtures.datasources,
+            },
+        }
+
+    def close(self) -> None:
+        """Drop queued runs, stop the one running, and end the worker."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._worker.kill()
+        self._executor.shutdown(wait=True)
+        self._worker.close()
+
+
+def run_log(task: RunTask, execution: Execution) -> tuple[str, dict]:
+    """The log type and data a finished run leaves."""
+    data: dict[str, Any] = {
+        "mode": "on-demand", "runOn": "server", "taskId": task.task_id, "duration": round(execution.duration_ms),
+        "actionVersion": "v3", "executionSuccess": execution.ok, "returnedSuccess": _returned_success(execution),
+    }
+    if execution.ok:
+        return "app.task.completed", {**data, "result": execution.result}
+    failure = execution.error
+    data["error"] = {key: failure.get(key) for key in ("name", "message", "stack", "code")}
+    return "app.task.failed", data
+
+
+def _returned_success(execution: Execution) -> bool:
+    """The run ended with a value that does not itself say `success: false`."""
+    result = execution.result
+    return execution.ok and not (isinstance(result, dict) and result.get("success") is False)
+
+
+# --- the service ---------------------------------------------------------------------------------
+
+
+def _page(items: list, total: int, limit: int, offset: int) -> dict:
+    return {"total": total, "limit": limit, "offset": offset, "hasMore": offset + len(items) < total}
+
+
+class Service:
+    def __init__(self, store: Store, runner: Runner, options: EmulatorOptions) -> None:
+        self.store = store
+        self.runner = runner
+        self.options = options
+
+    # --- apps and the user ----------------------------------------------------------------------
+
+    def current_user(self) -> dict:
+        return {"user": dict(USER)}
+
+    def publish_app(self, app: int) -> dict:
+        with self.store.transaction():
+            self._app(app)
+            now = now_iso()
+            self.store.publish_app(app, now)
+        return {"app": {"id": app, "publishedAt": now}}
+
+    def set_apps_published(self, published: bool) -> None:
+        """Apps seen from now on start in this state; apps already seen are put in it too."""
+        self.options.app_published = published
+        self.store.set_every_app_published(published, now_iso())
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def list_actions(self, app: int, *, production: bool, limit: int, offset: int) -> dict:
+        with self.store.transaction():
+            self._app(app)
+            actions, total = self.store.actions(app, production=production, limit=limit, offset=offset)
+        return {"actions": [self._view(a) for a in actions], "pagination": _page(actions, total, limit, offset)}
+
+    def get_action(self, app: int, action_id: int) -> dict:
+        with self.store.transaction():
+            return {"action": self._view(self._action(app, action_id))}
+
+    def create_action(self, app: int, body: Any) -> dict:
+        fields = with_defaults(settable(body))
+        with self.store.transaction():
+            self._app(app)
+            self._check(app, fields)
+            now = now_iso()
+            action = self.store.insert_action(app, fields, now)
+            self.store.add_version(action.id, now, fields)
+        return {"action": self._view(action)}
+
+    def update_action(self, app: int, action_id: int, body: Any) -> dict:
+        changes = settable(body)
+        with self.store.transaction():
+            action = self._master(app, action_id, "CANNOT_UPDATE_PRODUCTION", "a production copy cannot be "
+                                  "updated: update the master action and publish it again")
+            fields = with_defaults({**action.fields, **changes})
+            self._check(app, fields, action.id)
+            now = now_iso()
+            action = self.store.update_action(action, fields, now)
+            self.store.add_version(action.id, now, fields)
+        return {"action": self._view(action)}
+
+    def delete_action(self, app: int, action_id: int) -> None:
+        with self.store.transaction():
+            action = self._master(app, action_id, "CANNOT_DELETE_PRODUCTION", "a production copy cannot be "
+                                  "deleted: delete the master action, which deletes its production copy too")
+            self.store.delete_action(action.id)
+
+    def publish_action(self, app: int, action_id: int) -> dict:
+        with self.store.transaction():
+            master = self._master(app, action_id, "CANNOT_UPDATE_PRODUCTION", "this is already a production "
+                                  "copy: publish its master action")
+            if not self._app(app).published:
+                raise ServiceError(400, "APP_NOT_PUBLISHED", "the app must be published before its actions "
+                                   "can be published")
+            now = now_iso()
+            if master.production_id is None:
+                production = self.store.insert_action(app, master.fields, now, master_id=master.id)
+            else:
+                production = self.store.update_action(self._action(app, master.production_id), master.fields, now)
+        return {"action": self._view(production)}
+
+    def unpublish_action(self, app: int, action_id: int) -> None:
+        with self.store.transaction():
+            master = self._master(app, action_id, "CANNOT_UPDATE_PRODUCTION", "this is a production copy: "
+                                  "unpublish its master action")
+            if master.production_id is None:
+                raise ServiceError(400, "ACTION_NOT_PUBLISHED", f"action {master.id} is not published")
+            self.store.delete_action(master.production_id)
+
+    # --- versions --------------------------------------------------------------------------------
+
+    def list_versions(self, app: int, action_id: int, *, limit: int, offset: int) -> dict:
+        with self.store.transaction():
+            action = self._action(app, action_id)
+            versions, total = self.store.versions(action.id, limit=limit, offset=offset)
+        return {"status": "VERSIONS_LISTED", "versions": [_version_summary(v) for v in versions],
+                "pagination": _page(versions, total, limit, offset)}
+
+    def get_version(self, app: int, action_id: int, version_id: int) -> dict:
+        with self.store.transaction():
+            version = self._version(self._action(app, action_id), version_id)
+        return {"status": "VERSION_RETRIEVED", "version": {**_version_summary(version), "data": version.data}}
+
+    def restore_version(self, app: int, action_id: int, version_id: int) -> dict:
+        """Snapshot the current state, apply the version's data, and snapshot the result."""
+        with self.store.transaction():
+            action = self._master(app, action_id, "CANNOT_RESTORE_PRODUCTION", "a production copy cannot be "
+                                  "restored: restore its master action and publish it again")
+            version = self._version(action, version_id)
+            fields = with_defaults({k: v for k, v in version.data.items() if k in FIELDS})
+            self._check(app, fields, action.id)
+            now = now_iso()
+            before = self.store.add_version(action.id, now, action.fields)
+            action = self.store.update_action(action, fields, now)
+            self.store.add_version(action.id, now, fields)
+        return {"status": "ACTION_RESTORED", "action": self._view(action), "restoredFromVersionId": version.id,
+                "preRestoreVersionId": before}
+
+    # --- runs and logs ---------------------------------------------------------------------------
+
+    def run_and_wait(self, app: int, action_id: int, body: Any) -> dict:
+        """Run the action and answer with its result, or with EXECUTION_FAILED."""
+        task = self._task(app, action_id, body)
+        execution = self.runner.submit(self._run, task).result()
+        if execution.ok:
+            return {"success": True, "data": execution.result, "taskId": task.task_id,
+                    "duration": round(execution.duration_ms)}
+        failure = execution.error
+        raise ServiceError(500, "EXECUTION_FAILED", f"{failure['code']}: {failure['message']}", {
+            "taskId": task.task_id,
+            "details": {"code": failure["code"], "name": failure.get("name"), "stack": failure.get("stack")}})
+
+    def queue_run(self, app: int, action_id: int, body: Any) -> dict:
+        """Start the run in the background and answer at once; its log tells how it went."""
+        task = self._task(app, action_id, body)
+        self.runner.submit(self._run, task)
+        return {"taskId": task.task_id, "status": "QUEUED"}
+
+    def logs(self, app: int, action_id: int | None, *, type_: str | None, task_id: str | None, limit: int,
+             offset: int) -> dict:
+        with self.store.transaction():
+            self._app(app)
+            if action_id is not None:
+                self._action(app, action_id)
+            entries, total = self.store.logs(app, action_id=action_id, type_=type_, task_id=task_id, limit=limit,
+                                             offset=offset)
+        return {"count": total, "logs": [{"id": e.id, "actionId": e.action_id, "type": e.type,
+                                          "createdAt": e.created_at, "data": e.data} for e in entries]}
+
+    def _task(self, app: int, action_id: int, body: Any) -> RunTask:
+        """The run the request asks for, refused as the service refuses it before starting."""
+        if not isinstance(body, dict):
+            raise ServiceError(400, "BAD_REQUEST", 'the body must be a JSON object like {"payload": {...}}')
+        payload = payloads.build("manual", body.get("payload"))
+        with self.store.transaction():
+            action = self._action(app, action_id)
+        fields = action.fields
+        if fields.get("active") is not True:
+            raise ServiceError(400, "ACTION_INACTIVE", f'"{fields.get("name")}" is inactive: set active to true '
+                               "to run it")
+        if fields.get("environment") == "client":
+            raise ServiceError(400, "CLIENT_ACTION_NOT_RUNNABLE", f'"{fields.get("name")}" is a client action: '
+                               "it runs in the app, not on the server")
+        size = payloads.size(payload)
+        if size > self.options.payload_limit:
+            raise ServiceError(400, "PAYLOAD_TOO_LARGE", f"the payload is {size} characters of JSON; the service "
+                               f"allows {self.options.payload_limit}")
+        return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso())
+
+    def _run(self, task: RunTask) -> Execution:
+        """On the runner's thread: run, then leave the log and mark when the action last ran."""
+        execution = self.runner.execute(task)
+        kind, data = run_log(task, execution)
+        with self.store.transaction():
+            self.store.add_log(task.app_id, task.action_id, kind, task.task_id, now_iso(), data)
+            self.store.set_last_run(task.action_id, task.started_at)
+        return execution
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _app(self, app: int) -> App:
+        return self.store.app(app, self.options.app_published, now_iso())
+
+    def _action(self, app: int, action_id: int) -> StoredAction:
+        action = self.store.action(app, action_id)
+        if action is None:
+            raise ServiceError(404, "ACTION_NOT_FOUND", f"app {app} has no action {action_id}")
+        return action
+
+    def _master(self, app: int, action_id: int, code: str, message: str) -> StoredAction:
+        """The action, refused with 403 `code` when it is a production copy."""
+        action = self._action(app, action_id)
+        if action.is_production:
+            raise ServiceError(403, code, message)
+        return action
+
+    def _version(self, action: StoredAction, version_id: int) -> Version:
+        version = self.store.version(action.id, version_id)
+        if version is None:
+            raise ServiceError(404, "VERSION_NOT_FOUND", f"action {action.id} has no version {version_id}")
+        return version
+
+    def _check(self, app: int, fields: dict, action_id: int | None = None) -> None:
+        """Validate, then make sure no other master of the app has the name."""
+        validate(fields)
+        other = self.store.master_named(app, fields["name"])
+        if other is not None and other.id != action_id:
+            raise ServiceError(409, "NAME_ALREADY_EXISTS", f'action {other.id} of this app is already named '
+                               f'"{fields["name"]}"')
+
+    def _view(self, action: StoredAction) -> dict:
+        """The action object the service answers with."""
+        fields = action.fields
+        return {
+            "id": action.id, "appId": action.app_id, "name": fields.get("name"),
+            "description": fields.get("description"), "code": fields.get("code"), "active": fields.get("active"),
+            "environment": fields.get("environment"), "actionVersion": "v3", "triggers": fields.get("triggers"),
+            "dependencies": fields.get("dependencies"), "integrationOrigins": fields.get("integrationOrigins"),
+            "assets": assets(fields.get("dependencies") or []), "frequency": fields.get("frequency"),
+            "timezone": fields.get("timezone"), "lastRunAt": action.last_run_at, "createdAt": action.created_at,
+            "updatedAt": action.updated_at, "productionActionId": action.production_id,
+            "masterActionId": action.master_id,
+        }
+
+
+def _version_summary(version: Version) -> dict:
+    return {"id": version.id, "createdAt": version.created_at, "userId": USER["id"], "user": dict(USER)}

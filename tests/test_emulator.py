@@ -1,0 +1,610 @@
+"""The emulator of the App Actions V3 service, driven over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import itertools
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from actionctl import deps
+from actionctl.emulator import FAULTS_ENV, EmulatorOptions, serve
+from actionctl.errors import UsageError
+from actionctl.manifest import FIELDS
+from actionctl.remote import paths
+
+TOKEN = "local-token"
+CODE = "async function execute(context) {\n  return { echo: context.payload };\n}\n"
+OMIT = object()  # a field left out of the body
+UNLIMITED = {"crud": 1_000_000, "run": 1_000_000, "publish": 1_000_000}
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+_apps = itertools.count(1000)
+
+
+def fields(**changes) -> dict:
+    body = {"name": "hello", "code": CODE, "active": True, "triggers": [{"trigger": "manual"}], **changes}
+    return {key: value for key, value in body.items() if value is not OMIT}
+
+
+class Api:
+    """One app of a running emulator, called through the same routes the real client builds."""
+
+    def __init__(self, server, app: int | None = None, token: str = TOKEN) -> None:
+        self.server = server
+        self.app = app if app is not None else next(_apps)
+        self.http = httpx.Client(base_url=server.url, headers={paths.TOKEN_HEADER: token}, timeout=30)
+
+    def call(self, route: paths.Route, body=None, **params) -> httpx.Response:
+        return self.http.request(route.method, route.path, json=body, params=params or None)
+
+    def create(self, **changes) -> dict:
+        response = self.call(paths.create_action(self.app), fields(**changes))
+        assert response.status_code == 201, response.text
+        return response.json()["action"]
+
+    def update(self, action_id: int, **changes) -> httpx.Response:
+        return self.call(paths.update_action(self.app, action_id), changes)
+
+    def get(self, action_id: int) -> httpx.Response:
+        return self.call(paths.get_action(self.app, action_id))
+
+    def run(self, action_id: int, payload=None, *, wait: bool = True) -> httpx.Response:
+        params = {"wait": "true"} if wait else {}
+        return self.call(paths.run_action(self.app, action_id), {"payload": payload}, **params)
+
+    def logs(self, action_id: int | None = None, **params) -> dict:
+        route = paths.app_logs(self.app) if action_id is None else paths.action_logs(self.app, action_id)
+        response = self.call(route, **params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def versions(self, action_id: int, **params) -> dict:
+        return self.call(paths.list_versions(self.app, action_id), **params).json()
+
+    def control(self, method: str, name: str, body=None) -> httpx.Response:
+        return self.http.request(method, f"_emulator/{name}", json=body, headers={paths.TOKEN_HEADER: ""})
+
+
+def refused(response: httpx.Response, status: int, code: str) -> dict:
+    assert (response.status_code, response.json().get("status")) == (status, code), response.text
+    assert response.json()["error"]
+    return response.json()
+
+
+def wait_for_logs(api: Api, count: int, **params) -> dict:
+    deadline = time.monotonic() + 15
+    while True:
+        found = api.logs(**params)
+        if found["count"] >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def shared():
+    """One emulator for the tests that need no particular settings (each works in an app of its own)."""
+    with serve(EmulatorOptions(rate_limits=dict(UNLIMITED), timeout=10)) as server:
+        yield server
+
+
+@pytest.fixture
+def api(shared):
+    """A fresh app on the shared emulator, so that tests do not see each other's actions."""
+    client = Api(shared)
+    yield client
+    client.http.close()
+
+
+@pytest.fixture
+def start():
+    """Start an emulator with particular options; each is closed after the test."""
+    started = []
+
+    def run(**options) -> Api:
+        server = serve(EmulatorOptions(**{"rate_limits": dict(UNLIMITED), **options}))
+        started.append(server)
+        return Api(server)
+
+    yield run
+    for server in started:
+        server.close()
+
+
+# --- the contract ----------------------------------------------------------------------------------
+
+
+def test_every_route_of_the_contract_is_served():
+    from actionctl.emulator.server import find
+
+    builders = [f for _, f in inspect.getmembers(paths, inspect.isfunction)
+                if f.__annotations__.get("return") == "Route"]
+    assert len(builders) == 15
+    for build in builders:
+        route = build(*range(7, 7 + len(inspect.signature(build).parameters)))
+        found, params, _ = find(route.method, f"/{route.path}")
+        assert found is not None and found.bucket == route.bucket, route
+        assert sorted(params.values()) == list(range(7, 7 + len(params)))
+
+
+def test_current_user(api):
+    response = api.call(paths.current_user())
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"user": {"id": 1, "email": "emulator@localhost", "fullName": "actionctl emulator"}}
+
+
+def test_create_fills_in_the_service_defaults(api):
+    action = api.create(active=OMIT, triggers=OMIT)
+    assert action["appId"] == api.app and isinstance(action["id"], int)
+    assert {k: action[k] for k in ("description", "active", "environment", "triggers", "dependencies",
+                                   "integrationOrigins", "frequency", "timezone", "lastRunAt", "assets")} == {
+        "description": None, "active": False, "environment": "server", "triggers": [], "dependencies": [],
+        "integrationOrigins": [], "frequency": None, "timezone": None, "lastRunAt": None, "assets": []}
+    assert action["actionVersion"] == "v3"
+    assert action["productionActionId"] is None and action["masterActionId"] is None
+    assert ISO.match(action["createdAt"]) and action["createdAt"] == action["updatedAt"]
+    assert api.get(action["id"]).json() == {"action": action}
+
+
+def test_assets_come_from_the_fliplet_packages(api):
+    code = "async function execute(context) {\n  return Fliplet.DataSources.connect(1);\n}\n"
+    action = api.create(code=code, dependencies=["fliplet-datasources", "https://cdn.example.com/lib.js"])
+    assert action["assets"] == [{"name": "fliplet-datasources",
+                                 "url": "https://cdn.fliplet.com/assets/fliplet-datasources/1.0/datasources.js",
+                                 "path": "assets/fliplet-datasources/1.0/datasources.js"}]
+
+
+def test_keys_the_service_sets_are_ignored_and_others_refused(api):
+    action = api.create(id=999_999, appId=1, assets=[], createdAt="x", productionActionId=5)
+    assert action["id"] != 999_999 and action["appId"] == api.app
+    body = refused(api.call(paths.create_action(api.app), fields(nmae="x")), 400, "UNKNOWN_KEY")
+    assert "nmae" in body["error"]
+
+
+@pytest.mark.parametrize(("changes", "code"), [
+    ({"name": OMIT}, "NAME_REQUIRED"),
+    ({"name": None}, "NAME_REQUIRED"),
+    ({"name": "   "}, "NAME_EMPTY"),
+    ({"name": "a" * 256}, "NAME_TOO_LONG"),
+    ({"name": "hello world"}, "NAME_INVALID_CHARS"),
+    ({"code": OMIT}, "CODE_REQUIRED"),
+    ({"code": ""}, "CODE_EMPTY"),
+    ({"code": "async function execute(context) { return Fliplet.DataSources.connect(1); }"},
+     "CODE_VALIDATION_FAILED"),
+    ({"code": "async function run(context) { return 1; }"}, "CODE_VALIDATION_FAILED"),
+    ({"code": "async function execute(context) { return ; ) }"}, "CODE_VALIDATION_FAILED"),
+    ({"environment": "cloud"}, "ENVIRONMENT_INVALID"),
+    ({"frequency": "every day", "triggers": [{"trigger": "schedule"}]}, "FREQUENCY_INVALID"),
+    ({"frequency": "* * * * *", "triggers": [{"trigger": "schedule"}]}, "FREQUENCY_TOO_FREQUENT"),
+    ({"timezone": "Mars/Olympus"}, "TIMEZONE_INVALID"),
+    ({"triggers": "manual"}, "TRIGGERS_INVALID"),
+    ({"triggers": [{"trigger": "cron"}]}, "TRIGGER_TYPE_INVALID"),
+    ({"environment": "client", "triggers": [{"trigger": "schedule"}]}, "TRIGGER_NOT_ALLOWED"),
+    ({"dependencies": "fliplet-datasources"}, "DEPENDENCIES_INVALID"),
+    ({"dependencies": ["ftp://example.com/x.js"]}, "DEPENDENCIES_INVALID"),
+    ({"active": "yes"}, "TYPE_INVALID"),
+    ({"code": 42}, "TYPE_INVALID"),
+])
+def test_create_refuses_what_validation_calls_an_error(api, changes, code):
+    refused(api.call(paths.create_action(api.app), fields(**changes)), 400, code)
+    assert api.call(paths.list_actions(api.app)).json()["pagination"]["total"] == 0
+
+
+def test_a_body_that_is_not_a_json_object_is_a_bad_request(api):
+    route = paths.create_action(api.app)
+    refused(api.http.request(route.method, route.path, content=b"{nope"), 400, "BAD_REQUEST")
+    refused(api.call(route, [1, 2]), 400, "BAD_REQUEST")
+
+
+def test_names_are_unique_among_an_apps_masters(api, shared):
+    first = api.create(name="hello")
+    refused(api.call(paths.create_action(api.app), fields(name="hello")), 409, "NAME_ALREADY_EXISTS")
+    other = api.create(name="other")
+    refused(api.update(other["id"], name="hello"), 409, "NAME_ALREADY_EXISTS")
+    assert api.update(first["id"], name="hello", active=False).status_code == 200  # its own name is no clash
+    assert Api(shared).create(name="hello")["name"] == "hello"  # another app
+
+
+def test_update_is_partial_and_validates_the_result(api):
+    action = api.create(description="first", frequency="0 8 * * 1", timezone="Europe/Rome",
+                        triggers=[{"trigger": "schedule"}])
+    updated = api.update(action["id"], active=False).json()["action"]
+    assert (updated["description"], updated["active"], updated["frequency"]) == ("first", False, "0 8 * * 1")
+    assert updated["updatedAt"] >= action["updatedAt"] and updated["createdAt"] == action["createdAt"]
+    assert api.update(action["id"], description=None).json()["action"]["description"] is None
+    refused(api.update(action["id"], environment="client"), 400, "TRIGGER_NOT_ALLOWED")
+    refused(api.update(action["id"], colour="red"), 400, "UNKNOWN_KEY")
+    assert api.get(action["id"]).json()["action"]["environment"] == "server"
+
+
+def test_unknown_actions_and_other_apps_actions_are_not_found(api, shared):
+    mine = api.create()
+    stranger = Api(shared)
+    for action_id in (999_999, mine["id"]):
+        for route in (paths.get_action(stranger.app, action_id), paths.update_action(stranger.app, action_id),
+                      paths.delete_action(stranger.app, action_id), paths.publish_action(stranger.app, action_id),
+                      paths.unpublish_action(stranger.app, action_id), paths.run_action(stranger.app, action_id),
+                      paths.action_logs(stranger.app, action_id), paths.list_versions(stranger.app, action_id),
+                      paths.get_version(stranger.app, action_id, 1),
+                      paths.restore_version(stranger.app, action_id, 1)):
+            refused(stranger.call(route, {}), 404, "ACTION_NOT_FOUND")
+
+
+# --- master and production ---------------------------------------------------------------------------
+
+
+def test_publish_copies_the_master_to_production(api):
+    master = api.create()
+    published = api.call(paths.publish_action(api.app, master["id"]))
+    assert published.status_code == 200
+    production = published.json()["action"]
+    assert production["id"] != master["id"] and production["masterActionId"] == master["id"]
+    assert production["name"] == master["name"] and production["code"] == master["code"]
+    assert api.get(master["id"]).json()["action"]["productionActionId"] == production["id"]
+    listed = api.call(paths.list_actions(api.app), production="true").json()["actions"]
+    assert [a["id"] for a in listed] == [production["id"]]
+    assert [a["id"] for a in api.call(paths.list_actions(api.app)).json()["actions"]] == [master["id"]]
+
+    api.update(master["id"], code=CODE.replace("echo", "again"))
+    republished = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
+    assert republished["id"] == production["id"] and "again" in republished["code"]
+
+
+def test_a_production_copy_cannot_be_changed_directly(api):
+    master = api.create()
+    production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
+    version = api.versions(master["id"])["versions"][0]["id"]
+    refused(api.update(production["id"], active=False), 403, "CANNOT_UPDATE_PRODUCTION")
+    refused(api.call(paths.publish_action(api.app, production["id"])), 403, "CANNOT_UPDATE_PRODUCTION")
+    refused(api.call(paths.delete_action(api.app, production["id"])), 403, "CANNOT_DELETE_PRODUCTION")
+    refused(api.call(paths.restore_version(api.app, production["id"], version)), 403, "CANNOT_RESTORE_PRODUCTION")
+
+
+def test_unpublish_deletes_the_production_copy(api):
+    master = api.create()
+    production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
+    assert api.call(paths.unpublish_action(api.app, master["id"])).status_code == 204
+    refused(api.get(production["id"]), 404, "ACTION_NOT_FOUND")
+    assert api.get(master["id"]).json()["action"]["productionActionId"] is None
+    refused(api.call(paths.unpublish_action(api.app, master["id"])), 400, "ACTION_NOT_PUBLISHED")
+
+
+def test_deleting_a_master_deletes_its_production_copy(api):
+    master = api.create()
+    production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
+    response = api.call(paths.delete_action(api.app, master["id"]))
+    assert (response.status_code, response.content) == (204, b"")
+    refused(api.get(master["id"]), 404, "ACTION_NOT_FOUND")
+    refused(api.get(production["id"]), 404, "ACTION_NOT_FOUND")
+
+
+def test_actions_of_an_unpublished_app_cannot_be_published(start):
+    api = start(app_published=False)
+    action = api.create()
+    refused(api.call(paths.publish_action(api.app, action["id"])), 400, "APP_NOT_PUBLISHED")
+    app = api.call(paths.publish_app(api.app)).json()["app"]
+    assert app["id"] == api.app and ISO.match(app["publishedAt"])
+    assert api.call(paths.publish_action(api.app, action["id"])).status_code == 200
+    api.control("POST", "config", {"app_published": False})  # applies to the apps already seen too
+    refused(api.call(paths.publish_action(api.app, action["id"])), 400, "APP_NOT_PUBLISHED")
+
+
+# --- lists and versions ------------------------------------------------------------------------------
+
+
+def test_the_list_pages_past_fifty_actions(api):
+    created = [api.create(name=f"action-{n:02}")["id"] for n in range(55)]
+    first = api.call(paths.list_actions(api.app)).json()
+    assert [a["id"] for a in first["actions"]] == created[:50]
+    assert first["pagination"] == {"total": 55, "limit": 50, "offset": 0, "hasMore": True}
+    rest = api.call(paths.list_actions(api.app), offset=50).json()
+    assert [a["id"] for a in rest["actions"]] == created[50:] and rest["pagination"]["hasMore"] is False
+    everything = api.call(paths.list_actions(api.app), limit=500).json()
+    assert len(everything["actions"]) == 55 and everything["pagination"]["limit"] == 100
+    refused(api.call(paths.list_actions(api.app), limit=0), 400, "BAD_REQUEST")
+    refused(api.call(paths.list_actions(api.app), offset="-1"), 400, "BAD_REQUEST")
+
+
+def test_versions_keep_the_newest_hundred(api):
+    action = api.create(description="v0")
+    for n in range(1, 105):
+        assert api.update(action["id"], description=f"v{n}").status_code == 200
+    listed = api.versions(action["id"], limit=100)
+    ids = [v["id"] for v in listed["versions"]]
+    assert listed["status"] == "VERSIONS_LISTED" and ids == sorted(ids, reverse=True)
+    assert listed["pagination"] == {"total": 100, "limit": 100, "offset": 0, "hasMore": False}
+    assert listed["versions"][0]["user"]["email"] == "emulator@localhost" and ISO.match(listed["versions"][0]
+                                                                                         ["createdAt"])
+    newest = api.call(paths.get_version(api.app, action["id"], ids[0])).json()
+    assert newest["status"] == "VERSION_RETRIEVED"
+    assert set(newest["version"]["data"]) == set(FIELDS) and newest["version"]["data"]["description"] == "v104"
+    oldest_kept = api.call(paths.get_version(api.app, action["id"], ids[-1])).json()["version"]["data"]
+    assert oldest_kept["description"] == "v5"
+    refused(api.call(paths.get_version(api.app, action["id"], ids[-1] - 1)), 404, "VERSION_NOT_FOUND")
+    page = api.versions(action["id"], limit=10, offset=95)
+    assert len(page["versions"]) == 5 and page["pagination"]["hasMore"] is False
+
+
+def test_restore_snapshots_before_and_after(api):
+    action = api.create(description="first")
+    first = api.versions(action["id"])["versions"][0]["id"]
+    api.update(action["id"], description="second")
+    restored = api.call(paths.restore_version(api.app, action["id"], first))
+    assert restored.status_code == 200
+    body = restored.json()
+    assert body["status"] == "ACTION_RESTORED" and body["restoredFromVersionId"] == first
+    assert body["action"]["description"] == "first"
+    before = api.call(paths.get_version(api.app, action["id"], body["preRestoreVersionId"])).json()["version"]
+    assert before["data"]["description"] == "second"
+    assert api.versions(action["id"])["pagination"]["total"] == 4  # create, update, before and after restore
+    refused(api.call(paths.restore_version(api.app, action["id"], 999_999)), 404, "VERSION_NOT_FOUND")
+
+
+def test_restoring_a_name_another_action_took_is_refused(api):
+    action = api.create(name="one")
+    first = api.versions(action["id"])["versions"][0]["id"]
+    api.update(action["id"], name="two")
+    api.create(name="one")
+    refused(api.call(paths.restore_version(api.app, action["id"], first)), 409, "NAME_ALREADY_EXISTS")
+    assert api.versions(action["id"])["pagination"]["total"] == 2  # nothing was snapshotted
+
+
+# --- runs and logs -----------------------------------------------------------------------------------
+
+
+def test_a_run_with_wait_answers_the_value_and_logs_it(api):
+    action = api.create()
+    response = api.run(action["id"], {"n": 1})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["success"], body["data"]) == (True, {"echo": {"n": 1}})
+    assert re.fullmatch(r"[0-9a-f-]{36}", body["taskId"]) and isinstance(body["duration"], int)
+    logs = api.logs(action["id"])
+    assert logs["count"] == 1
+    log = logs["logs"][0]
+    assert (log["type"], log["actionId"]) == ("app.task.completed", action["id"]) and ISO.match(log["createdAt"])
+    assert log["data"] == {"mode": "on-demand", "runOn": "server", "taskId": body["taskId"],
+                           "duration": log["data"]["duration"], "actionVersion": "v3", "executionSuccess": True,
+                           "returnedSuccess": True, "result": {"echo": {"n": 1}}}
+    assert ISO.match(api.get(action["id"]).json()["action"]["lastRunAt"])
+
+
+def test_a_run_that_throws_is_execution_failed(api):
+    action = api.create(code="async function execute(context) {\n  throw new TypeError('boom');\n}\n")
+    body = refused(api.run(action["id"]), 500, "EXECUTION_FAILED")
+    assert body["error"] == "EXECUTION_FAILED: TypeError: boom"
+    assert body["details"]["name"] == "TypeError" and "hello.js:2" in body["details"]["stack"]
+    log = api.logs(action["id"])["logs"][0]
+    assert log["type"] == "app.task.failed" and log["data"]["taskId"] == body["taskId"]
+    assert log["data"]["executionSuccess"] is False
+    assert log["data"]["error"]["message"] == "TypeError: boom" and log["data"]["error"]["code"] == "EXECUTION_FAILED"
+
+
+def test_runs_the_service_refuses_before_starting(api):
+    inactive = api.create(name="inactive", active=False)
+    refused(api.run(inactive["id"]), 400, "ACTION_INACTIVE")
+    client = api.create(name="client", environment="client")
+    refused(api.run(client["id"]), 400, "CLIENT_ACTION_NOT_RUNNABLE")
+    action = api.create()
+    refused(api.run(action["id"], {"text": "x" * 2040}), 400, "PAYLOAD_TOO_LARGE")
+    refused(api.call(paths.run_action(api.app, action["id"]), "payload"), 400, "BAD_REQUEST")
+    assert api.logs()["count"] == 0
+
+
+def test_a_run_without_wait_is_queued_and_logs_later(api):
+    action = api.create()
+    response = api.run(action["id"], {"n": 2}, wait=False)
+    assert response.status_code == 202
+    task = response.json()
+    assert task["status"] == "QUEUED"
+    logs = wait_for_logs(api, 1, taskId=task["taskId"])
+    assert logs["count"] == 1 and logs["logs"][0]["data"]["result"] == {"echo": {"n": 2}}
+
+
+def test_the_production_copy_runs_the_published_code(api):
+    master = api.create(code="async function execute(context) { return 'published'; }")
+    production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
+    api.update(master["id"], code="async function execute(context) { return 'draft'; }")
+    assert api.run(production["id"]).json()["data"] == "published"
+    assert api.run(master["id"]).json()["data"] == "draft"
+
+
+def test_logs_filter_and_page(api):
+    good = api.create(name="good")
+    bad = api.create(name="bad", code="async function execute(context) { throw new Error('no'); }")
+    tasks = [api.run(good["id"]).json()["taskId"] for _ in range(3)]
+    api.run(bad["id"])
+    everything = api.logs()
+    ids = [log["id"] for log in everything["logs"]]
+    assert everything["count"] == 4 and ids == sorted(ids, reverse=True)
+    assert api.logs(type="app.task.failed")["logs"][0]["actionId"] == bad["id"]
+    assert api.logs(good["id"])["count"] == 3 and api.logs(bad["id"])["count"] == 1
+    assert [log["data"]["taskId"] for log in api.logs(taskId=tasks[1])["logs"]] == [tasks[1]]
+    page = api.logs(limit=2, offset=1)
+    assert page["count"] == 4 and [log["id"] for log in page["logs"]] == ids[1:3]
+
+
+def test_a_run_that_never_ends_is_stopped_and_logged_as_failed(start):
+    api = start(timeout=1)
+    action = api.create(code="async function execute(context) {\n  while (true) {}\n}\n")
+    task = api.run(action["id"], wait=False).json()["taskId"]
+    log = wait_for_logs(api, 1, taskId=task)["logs"][0]
+    assert log["type"] == "app.task.failed" and log["data"]["error"]["code"] == "EXECUTION_TIMEOUT"
+    quick = api.create(name="quick")
+    assert api.run(quick["id"]).json()["success"] is True  # the worker came back
+
+
+def test_runs_read_the_projects_fixtures_and_cached_dependencies(start, tmp_path):
+    (tmp_path / "fixtures" / "datasources").mkdir(parents=True)
+    (tmp_path / "fixtures" / "datasources" / "7.yaml").write_text(
+        "name: People\nentries:\n  - data: {Name: Ada}\n  - data: {Name: Bob}\n")
+    url = "https://cdn.example.com/lib.js"
+    deps.cache_path(tmp_path, url).parent.mkdir(parents=True)
+    deps.cache_path(tmp_path, url).write_text("var LIBRARY = 'loaded';\n")
+    api = start(project=tmp_path)
+    code = ("async function execute(context) {\n  const people = await Fliplet.DataSources.connect(7);\n"
+            "  return { count: (await people.find()).length, library: LIBRARY };\n}\n")
+    action = api.create(code=code, dependencies=["fliplet-datasources", url])
+    assert api.run(action["id"]).json()["data"] == {"count": 2, "library": "loaded"}
+    uncached = api.create(name="uncached", dependencies=["https://cdn.example.com/other.js"])
+    body = refused(api.run(uncached["id"]), 500, "EXECUTION_FAILED")
+    assert body["details"]["code"] == "DEPENDENCY_NOT_CACHED"
+
+
+# --- HTTP: auth, routes, limits and faults ------------------------------------------------------------
+
+
+def test_requests_need_the_token(shared):
+    for headers in ({}, {paths.TOKEN_HEADER: "wrong"}, {"Authorization": "Bearer wrong"}):
+        response = httpx.get(shared.url + "v1/user", headers=headers)
+        assert response.status_code == 401
+        assert response.json()["error"] == "not authorised" and response.json()["message"]
+    bearer = httpx.get(shared.url + "v1/user", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert bearer.status_code == 200
+
+
+def test_unknown_routes_and_wrong_methods(api):
+    refused(api.http.get("v3/apps/1/nothing"), 404, "NOT_FOUND")
+    refused(api.http.get("v3/apps/1/actions/abc"), 404, "NOT_FOUND")
+    wrong = api.http.patch(paths.actions(api.app))
+    refused(wrong, 405, "METHOD_NOT_ALLOWED")
+    assert wrong.headers["allow"] == "GET, POST"
+
+
+def test_rate_limits_answer_429_until_the_window_frees_a_slot(start):
+    api = start(rate_limits={"crud": 3, "run": 30, "publish": 10}, rate_window=1.5)
+    started = time.monotonic()
+    route = paths.list_actions(api.app)
+    assert [api.call(route).status_code for _ in range(3)] == [200, 200, 200]
+    limited = api.call(route)
+    assert limited.status_code == 429
+    wait = float(limited.headers["retry-after"])
+    assert 0 < wait <= 1.5
+    body = limited.json()
+    assert body["referenceUrl"] == "https://developers.fliplet.com/API/core/rate-limiting.html" and body["message"]
+    next_valid = dt.datetime.fromisoformat(body["nextValidRequestDate"].replace("Z", "+00:00"))
+    assert abs((next_valid - dt.datetime.now(dt.timezone.utc)).total_seconds() - wait) < 0.5
+    assert Api(api.server).call(paths.list_actions(next(_apps))).status_code == 200  # limits are per app
+    assert api.call(paths.current_user()).status_code == 200  # and per bucket
+    for _ in range(10):  # refused requests do not count against the window
+        assert api.call(route).status_code == 429
+    time.sleep(max(0.0, started + 1.5 - time.monotonic()) + 0.01)
+    assert api.call(route).status_code == 200
+    crud = api.server.stats()["byBucket"]["crud"]
+    assert crud == {"served": 5, "rateLimited": 11, "maxInWindow": 3}
+    assert api.control("GET", "stats").json()["rateLimited"] == 11
+
+
+def test_limits_and_windows_change_on_a_running_emulator(start):
+    api = start()
+    changed = api.control("POST", "config", {"rate_limits": {"publish": 1}, "rate_window": 30})
+    assert changed.json()["config"]["rate_limits"] == {**UNLIMITED, "publish": 1}
+    action = api.create()
+    assert api.call(paths.publish_action(api.app, action["id"])).status_code == 200
+    limited = api.call(paths.unpublish_action(api.app, action["id"]))
+    assert limited.status_code == 429 and 29 < float(limited.headers["retry-after"]) <= 30
+    for bad in ({"faults": 2}, {"rate_limits": {"crud": 0}}, {"rate_limits": {"other": 1}}, {"rate_window": 0},
+                {"app_published": "yes"}, {"colour": 1}, [1]):
+        refused(api.control("POST", "config", bad), 400, "BAD_REQUEST")
+    refused(api.control("GET", "config"), 404, "NOT_FOUND")
+
+
+def test_faults_of_every_kind(start):
+    api = start(faults=1.0, fault_seed=3)
+    outcomes: dict[str, list[str]] = {"503": [], "500": [], "drop": []}
+    for n in range(30):
+        name = f"fault-{n}"
+        try:
+            response = api.call(paths.create_action(api.app), fields(name=name))
+        except httpx.RemoteProtocolError:
+            outcomes["drop"].append(name)
+            continue
+        expected = {503: "SERVICE_UNAVAILABLE", 500: "INTERNAL_ERROR"}[response.status_code]
+        assert response.json()["status"] == expected
+        outcomes[str(response.status_code)].append(name)
+    assert all(outcomes.values())
+    assert api.control("GET", "stats").json()["faults"] == {kind: len(names) for kind, names in outcomes.items()}
+    api.control("POST", "config", {"faults": 0})
+    listed = api.call(paths.list_actions(api.app)).json()["actions"]
+    assert sorted(a["name"] for a in listed) == sorted(outcomes["500"] + outcomes["drop"])  # 503 applies nothing
+
+
+def test_the_fault_fraction_can_come_from_the_environment(start, monkeypatch):
+    monkeypatch.setenv(FAULTS_ENV, "1")
+    api = start(fault_seed=1)
+    try:
+        status = api.call(paths.current_user()).status_code
+    except httpx.RemoteProtocolError:
+        status = None
+    assert status != 200
+    assert sum(api.control("GET", "stats").json()["faults"].values()) == 1
+    monkeypatch.setenv(FAULTS_ENV, "lots")
+    with pytest.raises(UsageError, match=FAULTS_ENV):
+        start()
+
+
+def test_state_survives_a_restart(start, tmp_path):
+    db = tmp_path / "emulator.sqlite3"
+    api = start(db=db)
+    action = api.create()
+    api.update(action["id"], description="kept")
+    production = api.call(paths.publish_action(api.app, action["id"])).json()["action"]
+    task = api.run(action["id"]).json()["taskId"]
+    api.server.close()
+
+    again = Api(start(db=db).server, api.app)
+    assert again.get(action["id"]).json()["action"]["description"] == "kept"
+    assert again.get(production["id"]).json()["action"]["masterActionId"] == action["id"]
+    assert again.versions(action["id"])["pagination"]["total"] == 2
+    assert again.logs()["logs"][0]["data"]["taskId"] == task
+    assert again.create(name="later")["id"] > production["id"]  # ids are never handed out twice
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# In a process of its own: importing the command module registers `emulator` on the shared Typer app.
+COMMAND = [sys.executable, "-c", "import actionctl.cli.emulator; from actionctl.cli import main; main()", "emulator"]
+
+
+def test_the_command_serves_until_ctrl_c(project: Path):
+    port = _free_port()
+    process = subprocess.Popen([*COMMAND, "--port", str(port), "--token", "secret"], cwd=project,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline()
+        assert line.startswith(f"emulator listening on http://127.0.0.1:{port}/ (token: secret, data: ")
+        assert str(project / ".actionctl" / "emulator.sqlite3") in line and "Ctrl-C stops it" in line
+        response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "secret"})
+        assert response.json()["user"]["id"] == 1
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+        assert process.stderr.read() == ""
+    finally:
+        process.kill()
+        process.stderr.close()
+
+
+def test_the_command_refuses_a_port_in_use(project: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = subprocess.run([*COMMAND, "--port", str(taken.getsockname()[1])], cwd=project,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "is already in use" in result.stderr and "PORT_IN_USE" in result.stderr

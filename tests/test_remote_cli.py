@@ -1,0 +1,305 @@
+"""The remote commands end to end: the CLI, the client and the emulator over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+from conftest import EMULATOR_TOKEN
+
+from actionctl.remote.client import Client
+from actionctl.remote.errors import ServiceError
+from actionctl.remote.pacing import Pacer
+
+GREET = ("async function execute(context) {\n"
+         "  if (context.payload.fail) throw new TypeError('no greeting for ' + context.payload.name);\n"
+         "  return { greeting: 'Hello ' + (context.payload.name || 'world') };\n"
+         "}\n")
+
+
+def action(name: str, **fields) -> dict:
+    return {"name": name, "code": GREET, "active": True, "environment": "server",
+            "triggers": [{"trigger": "manual"}], **fields}
+
+
+@pytest.fixture
+def api(remote):
+    """The core client, for arranging what a test needs on the service."""
+    unlimited = Pacer({"crud": 10**6, "run": 10**6, "publish": 10**6})
+    with Client(remote.url, EMULATOR_TOKEN, 1, pacer=unlimited) as client:
+        yield client
+
+
+def configure(emulator, **settings) -> None:
+    httpx.post(emulator.url + "_emulator/config", json=settings).raise_for_status()
+
+
+def stats(emulator) -> dict:
+    return httpx.get(emulator.url + "_emulator/stats").json()
+
+
+# --- who and where ---------------------------------------------------------------------------------
+
+def test_whoami_reports_host_app_and_token_source(cli, remote):
+    result = cli("whoami", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["api_url"] == remote.url and result.json["app"] == 1
+    assert result.json["tokenSource"] == "ACTIONCTL_TOKEN" and result.json["user"]["email"]
+    assert EMULATOR_TOKEN not in result.stdout + result.stderr
+
+
+def test_login_checks_the_token_then_stores_it_and_logout_forgets_it(cli, remote, monkeypatch):
+    from actionctl.remote import credentials
+
+    monkeypatch.delenv("ACTIONCTL_TOKEN")
+    refused = cli("login", "--token-stdin", input="wrong-token\n")
+    assert refused.exit_code == 3 and "NOT_AUTHORISED" in refused.stderr
+    assert "refused this token, so it was not saved" in refused.stderr
+    assert credentials.token_for(remote.url) is None
+    done = cli("login", "--token-stdin", input=EMULATOR_TOKEN + "\n")
+    assert done.exit_code == 0, done.stderr
+    assert credentials.token_for(remote.url) == EMULATOR_TOKEN
+    assert EMULATOR_TOKEN not in done.stdout + done.stderr
+    assert cli("whoami", "--format", "json").json["tokenSource"] == "stored login"
+    assert cli("logout").exit_code == 0
+    assert credentials.token_for(remote.url) is None
+    missing = cli("remote", "list")
+    assert missing.exit_code == 2 and "NOT_LOGGED_IN" in missing.stderr and "actionctl login" in missing.stderr
+
+
+def test_login_without_a_terminal_needs_token_stdin(cli, remote):
+    result = cli("login")
+    assert result.exit_code == 2 and "--token-stdin" in result.stderr
+
+
+def test_a_wrong_token_is_exit_3_without_showing_it(cli, remote):
+    result = cli("remote", "list", "--token", "not-the-token-at-all", "--verbose")
+    assert result.exit_code == 3 and "NOT_AUTHORISED" in result.stderr
+    assert "not-the-token-at-all" not in result.stdout + result.stderr
+
+
+def test_no_app_is_a_usage_error(cli, remote, project):
+    (project / "actionctl.yaml").write_text(f"api_url: {remote.url}\n")
+    result = cli("remote", "list")
+    assert result.exit_code == 2 and "APP_REQUIRED" in result.stderr
+
+
+# --- list, show, run, delete -------------------------------------------------------------------------
+
+def test_list_follows_pagination_past_50(cli, api):
+    for index in range(120):
+        api.create_action(action(f"a{index:03}"))
+    result = cli("remote", "list", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    names = [a["name"] for a in result.json["actions"]]
+    assert names == [f"a{i:03}" for i in range(120)]
+    assert set(result.json["actions"][0]) == {"id", "name", "active", "environment", "triggers", "frequency",
+                                              "timezone", "published", "lastRunAt", "updatedAt"}
+    text = cli("remote", "list")
+    assert text.exit_code == 0 and "a119" in text.stdout
+
+
+def test_show_master_and_production(cli, api):
+    api.create_action(action("greet", description="says hello"))
+    shown = cli("remote", "show", "greet", "--format", "json")
+    assert shown.json["action"]["code"] == GREET and shown.json["action"]["description"] == "says hello"
+    unpublished = cli("remote", "show", "greet", "--production")
+    assert unpublished.exit_code == 3 and "ACTION_NOT_PUBLISHED" in unpublished.stderr
+    assert cli("publish", "greet").exit_code == 0
+    production = cli("remote", "show", "greet", "--production", "--format", "json").json["action"]
+    assert production["masterActionId"] == shown.json["action"]["id"] and production["code"] == GREET
+    text = cli("remote", "show", "greet")
+    assert "name: greet" in text.stdout and "return { greeting" in text.stdout
+
+
+def test_unknown_action_suggests_a_name(cli, api):
+    api.create_action(action("greet"))
+    result = cli("remote", "show", "gret")
+    assert result.exit_code == 3 and "ACTION_NOT_FOUND" in result.stderr and '"greet"' in result.stderr
+
+
+def test_run_waits_for_the_result(cli, api):
+    api.create_action(action("greet"))
+    result = cli("remote", "run", "greet", "--payload", '{"name": "Ann"}', "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["result"] == {"greeting": "Hello Ann"} and result.json["taskId"]
+    text = cli("remote", "run", "greet")
+    assert '"greeting": "Hello world"' in text.stdout
+
+
+def test_run_failures_keep_the_services_code(cli, api):
+    api.create_action(action("greet"))
+    api.create_action(action("idle", active=False))
+    api.create_action(action("browser", environment="client"))
+    failed = cli("remote", "run", "greet", "--payload", '{"fail": true, "name": "Bob"}')
+    assert failed.exit_code == 3 and "EXECUTION_FAILED" in failed.stderr and "no greeting for Bob" in failed.stderr
+    assert "ACTION_INACTIVE" in cli("remote", "run", "idle").stderr
+    assert "CLIENT_ACTION_NOT_RUNNABLE" in cli("remote", "run", "browser").stderr
+    big = cli("remote", "run", "greet", "--payload", json.dumps({"name": "x" * 3000}))
+    assert big.exit_code == 3 and "PAYLOAD_TOO_LARGE" in big.stderr
+
+
+def test_async_run_then_logs(cli, api):
+    api.create_action(action("greet"))
+    queued = cli("remote", "run", "greet", "--async", "--format", "json")
+    assert queued.exit_code == 0 and queued.json["queued"] is True
+    cli("remote", "run", "greet", "--payload", '{"fail": true}')
+    follow = cli("logs", "greet", "--follow", "--interval", "0.2", "--polls", "10", "--format", "json")
+    entries = [json.loads(line) for line in follow.stdout.splitlines()]
+    assert {e["data"]["taskId"] for e in entries} >= {queued.json["taskId"]}
+    listed = cli("logs", "greet", "--format", "json").json
+    assert listed["count"] == 2 and {e["type"] for e in listed["logs"]} == {"app.task.completed", "app.task.failed"}
+    failed = cli("logs", "--failed", "--format", "json").json
+    assert [e["type"] for e in failed["logs"]] == ["app.task.failed"]
+    assert cli("logs", "--limit", "1", "--format", "json").json["count"] == 1
+    text = cli("logs")
+    assert "✓ greet" in text.stdout and "✗ greet" in text.stdout and "failed: " in text.stdout
+
+
+def test_delete_asks_or_needs_yes(cli, api):
+    api.create_action(action("greet"))
+    refused = cli("remote", "delete", "greet")
+    assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert api.find_action("greet") is not None
+    done = cli("remote", "delete", "greet", "--yes", "--format", "json")
+    assert done.exit_code == 0 and done.json["deleted"]["name"] == "greet"
+    assert api.find_action("greet") is None
+
+
+# --- publish, versions, rollback ----------------------------------------------------------------------
+
+def test_publish_needs_a_published_app(cli, api, remote):
+    configure(remote, app_published=False)
+    with Client(remote.url, EMULATOR_TOKEN, 2) as other:
+        other.create_action(action("greet"))
+    result = cli("publish", "greet", "--app", "2")
+    assert result.exit_code == 3 and "APP_NOT_PUBLISHED" in result.stderr and "publish the app first" in result.stderr
+    with Client(remote.url, EMULATOR_TOKEN, 2) as other:
+        other.publish_app()
+    assert cli("publish", "greet", "--app", "2").exit_code == 0
+
+
+def test_publish_all_and_unpublish(cli, api):
+    for name in ("one", "two"):
+        api.create_action(action(name))
+    published = cli("publish", "--all", "--format", "json")
+    assert [p["name"] for p in published.json["published"]] == ["one", "two"]
+    assert all(a["published"] for a in cli("remote", "list", "--format", "json").json["actions"])
+    assert cli("unpublish", "one").exit_code == 0
+    again = cli("unpublish", "one")
+    assert again.exit_code == 3 and "ACTION_NOT_PUBLISHED" in again.stderr
+    assert cli("publish").exit_code == 2
+
+
+def test_versions_and_rollback(cli, api):
+    created = api.create_action(action("greet"))
+    api.update_action(created["id"], {"code": GREET.replace("Hello", "Hi")})
+    listed = cli("versions", "greet", "--format", "json").json["versions"]
+    assert len(listed) == 2
+    first = listed[-1]["id"]
+    back = cli("rollback", "greet", str(first), "--format", "json")
+    assert back.exit_code == 0, back.stderr
+    assert back.json["action"]["code"] == GREET and back.json["restoredFromVersionId"] == first
+    assert len(cli("versions", "greet", "--format", "json").json["versions"]) >= 3
+    missing = cli("rollback", "greet", "99999")
+    assert missing.exit_code == 3 and "VERSION_NOT_FOUND" in missing.stderr
+
+
+# --- every code the emulator can answer, through the client ------------------------------------------
+
+@pytest.mark.parametrize("fields, code", [
+    ({"name": None}, "NAME_REQUIRED"),
+    ({"name": ""}, "NAME_EMPTY"),
+    ({"name": "x" * 256}, "NAME_TOO_LONG"),
+    ({"name": "bad name"}, "NAME_INVALID_CHARS"),
+    ({"code": None}, "CODE_REQUIRED"),
+    ({"code": ""}, "CODE_EMPTY"),
+    ({"code": "async function run() {}"}, "CODE_VALIDATION_FAILED"),
+    ({"environment": "edge"}, "ENVIRONMENT_INVALID"),
+    ({"frequency": "every day", "triggers": [{"trigger": "schedule"}]}, "FREQUENCY_INVALID"),
+    ({"frequency": "* * * * *", "triggers": [{"trigger": "schedule"}]}, "FREQUENCY_TOO_FREQUENT"),
+    ({"frequency": "0 8 * * 1", "timezone": "Mars/Base", "triggers": [{"trigger": "schedule"}]},
+     "TIMEZONE_INVALID"),
+    ({"triggers": "manual"}, "TRIGGERS_INVALID"),
+    ({"triggers": [{"trigger": "webhook"}]}, "TRIGGER_TYPE_INVALID"),
+    ({"triggers": [{"trigger": "analytics", "where": {"type": "analytics.pageView"}}]}, "TRIGGER_NOT_ALLOWED"),
+    ({"dependencies": "fliplet-datasources"}, "DEPENDENCIES_INVALID"),
+])
+def test_validation_codes_reach_the_client(api, fields, code):
+    body = {k: v for k, v in {**action("checked"), **fields}.items() if v is not None}
+    with pytest.raises(ServiceError) as caught:
+        api.create_action(body)
+    assert (caught.value.code, caught.value.status) == (code, 400)
+
+
+def test_operational_codes_reach_the_client(api):
+    master = api.create_action(action("greet"))
+    with pytest.raises(ServiceError) as clash:
+        api.create_action(action("greet"))
+    assert (clash.value.code, clash.value.status) == ("NAME_ALREADY_EXISTS", 409)
+    copy = api.publish_action(master["id"])
+    for call, code in ((lambda: api.update_action(copy["id"], {"active": False}), "CANNOT_UPDATE_PRODUCTION"),
+                       (lambda: api.delete_action(copy["id"]), "CANNOT_DELETE_PRODUCTION"),
+                       (lambda: api.restore_version(copy["id"], 1), "CANNOT_RESTORE_PRODUCTION"),
+                       (lambda: api.get_action(424242), "ACTION_NOT_FOUND")):
+        with pytest.raises(ServiceError) as caught:
+            call()
+        assert caught.value.code == code
+
+
+# --- rate limits and faults ---------------------------------------------------------------------------
+
+def test_a_429_storm_is_ridden_out_without_a_failed_command(cli, api, remote):
+    api.create_action(action("greet"))
+    configure(remote, rate_limits={"crud": 4, "run": 2, "publish": 2}, rate_window=1.0)
+    for _ in range(4):
+        assert cli("remote", "list", "--format", "json").exit_code == 0
+        assert cli("remote", "show", "greet", "--format", "json").exit_code == 0
+    assert cli("publish", "greet").exit_code == 0
+    assert cli("remote", "run", "greet").exit_code == 0
+    seen = stats(remote)
+    assert seen["rateLimited"] > 0  # the client did run into the limit, and waited it out
+    for bucket, limit in (("crud", 4), ("run", 2), ("publish", 2)):
+        assert seen["byBucket"][bucket]["maxInWindow"] <= limit
+
+
+def test_a_client_told_the_limits_never_hits_them(cli, api, remote, project):
+    api.create_action(action("greet"))
+    configure(remote, rate_limits={"crud": 4, "run": 2, "publish": 2}, rate_window=1.0)
+    (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {remote.url}\n"
+                                            "rate_limits: {crud: 4, run: 2, publish: 2, window: 1}\n")
+    time.sleep(1.1)  # the arranging client's requests count too: let them age out of the window
+    before = stats(remote)["rateLimited"]
+    for _ in range(6):
+        assert cli("remote", "show", "greet").exit_code == 0  # a list and a get each, paced
+    assert stats(remote)["rateLimited"] == before
+
+
+def test_idempotent_commands_succeed_through_20_percent_faults(cli, api, remote):
+    names = [f"f{i}" for i in range(5)]
+    for name in names:
+        api.create_action(action(name))
+    configure(remote, faults=0.2)
+    for name in names:
+        assert cli("remote", "show", name, "--format", "json").exit_code == 0
+        assert cli("publish", name).exit_code == 0
+        assert cli("versions", name).exit_code == 0
+        assert cli("unpublish", name).exit_code == 0
+        assert cli("logs", name).exit_code == 0
+        assert cli("whoami").exit_code == 0
+    for name in names:
+        assert cli("remote", "delete", name, "--yes").exit_code == 0
+    configure(remote, faults=0.0)
+    assert cli("remote", "list", "--format", "json").json["actions"] == []
+    assert sum(stats(remote)["faults"].values()) > 0
+
+
+def test_creates_through_faults_make_no_duplicates(api, remote):
+    configure(remote, faults=0.3)
+    for index in range(20):
+        api.create_action(action(f"c{index}"))
+    configure(remote, faults=0.0)
+    names = [a["name"] for a in api.list_actions()]
+    assert sorted(names) == sorted(f"c{i}" for i in range(20))
