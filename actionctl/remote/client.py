@@ -83,6 +83,7 @@ class Client:
 
     def close(self) -> None:
         self._http.close()
+        self.pacer.close()
 
     # --- actions --------------------------------------------------------------------------------
 

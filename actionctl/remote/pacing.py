@@ -46,6 +46,7 @@ class Ledger:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._handle = None  # opened at first use and kept: a command sends many requests
 
     @classmethod
     def for_app(cls, folder: Path, api_url: str, app: object) -> Ledger:
@@ -56,15 +57,13 @@ class Ledger:
     def open(self) -> Iterator[dict | None]:
         """The record, locked against other processes (None when the file cannot be used); changes
         made to it are saved on exit."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open across the yield
-        except OSError:
+        handle = self._file()
+        if handle is None:
             yield None
             return
-        with handle:
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_EX)
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
             handle.seek(0)
             record = _record(handle.read())
             yield record
@@ -73,6 +72,23 @@ class Ledger:
                 handle.truncate()
                 handle.write(json.dumps(record, separators=(",", ":")))
                 handle.flush()
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def _file(self):
+        if self._handle is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept for the command
+            except OSError:
+                return None
+        return self._handle
 
 
 def _record(text: str) -> dict:
@@ -149,6 +165,11 @@ class Pacer:
         if len(sent) >= limit:
             delay = max(delay, sent[0] + span - now)
         return delay
+
+    def close(self) -> None:
+        """Let go of the ledger's file (it is opened again if the pacer is used again)."""
+        if self._ledger is not None:
+            self._ledger.close()
 
     def hold(self, bucket: str, seconds: float) -> None:
         """The service said 429: send nothing more of this kind for `seconds`."""
