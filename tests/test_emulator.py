@@ -572,23 +572,18 @@ def test_state_survives_a_restart(start, tmp_path):
 # --- the command -------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-# In a process of its own: importing the command module registers `emulator` on the shared Typer app.
-COMMAND = [sys.executable, "-c", "import actionctl.cli.emulator; from actionctl.cli import main; main()", "emulator"]
+# In a process of its own, as a user starts it.
+COMMAND = [sys.executable, "-m", "actionctl", "emulator"]
 
 
 def test_the_command_serves_until_ctrl_c(project: Path):
-    port = _free_port()
-    process = subprocess.Popen([*COMMAND, "--port", str(port), "--token", "secret"], cwd=project,
+    process = subprocess.Popen([*COMMAND, "--port", "0", "--token", "secret"], cwd=project,
                                stderr=subprocess.PIPE, text=True)
     try:
         line = process.stderr.readline()
-        assert line.startswith(f"emulator listening on http://127.0.0.1:{port}/ (token: secret, data: ")
+        found = re.match(r"emulator listening on http://127\.0\.0\.1:(\d+)/ \(token: secret, data: ", line)
+        assert found, line
+        port = int(found.group(1))
         assert str(project / ".actionctl" / "emulator.sqlite3") in line and "Ctrl-C stops it" in line
         response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "secret"})
         assert response.json()["user"]["id"] == 1
