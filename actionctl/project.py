@@ -191,38 +191,30 @@ def _check_settings(doc: YamlDoc, path: Path, at: tuple, settings: dict, allowed
 
 
 def _check_limits(doc: YamlDoc, path: Path, at: tuple, limits: Any) -> list[Diagnostic]:
-    if limits is None:
-        return []
-    if not isinstance(limits, dict):
-        return [_config_problem(doc, path, (*at, "limits"), "limits must be a mapping (timeout, payload, result, "
-                                "memory)")]
-    problems = []
-    for key, value in limits.items():
-        if key not in DEFAULT_LIMITS:
-            mark = doc.key_mark((*at, "limits", key))
-            problems.append(Diagnostic("UNKNOWN_KEY", f'unknown limit "{key}"{did_you_mean(str(key), DEFAULT_LIMITS)}',
-                                       path, mark.line, mark.column))
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            problems.append(_config_problem(doc, path, (*at, "limits", key), f"limits.{key} must be a positive "
-                                            "number"))
-    return problems
+    return _check_numbers(doc, path, (*at, "limits"), limits, DEFAULT_LIMITS, "limit",
+                          "limits must be a mapping (timeout, payload, result, memory)")
 
 
 def _check_rate_limits(doc: YamlDoc, path: Path, at: tuple, limits: Any) -> list[Diagnostic]:
-    if limits is None:
+    return _check_numbers(doc, path, (*at, "rate_limits"), limits, RATE_LIMIT_KEYS, "rate limit",
+                          "rate_limits must be a mapping (crud, run, publish: requests per window; window: seconds)")
+
+
+def _check_numbers(doc: YamlDoc, path: Path, at: tuple, section: Any, known, noun: str,
+                   shape: str) -> list[Diagnostic]:
+    """A mapping of known keys to positive numbers (`limits:`, `rate_limits:`)."""
+    if section is None:
         return []
-    if not isinstance(limits, dict):
-        return [_config_problem(doc, path, (*at, "rate_limits"), "rate_limits must be a mapping (crud, run, "
-                                "publish: requests per window; window: seconds)")]
+    if not isinstance(section, dict):
+        return [_config_problem(doc, path, at, shape)]
     problems = []
-    for key, value in limits.items():
-        if key not in RATE_LIMIT_KEYS:
-            mark = doc.key_mark((*at, "rate_limits", key))
-            problems.append(Diagnostic("UNKNOWN_KEY", f'unknown rate limit "{key}"'
-                                       f"{did_you_mean(str(key), RATE_LIMIT_KEYS)}", path, mark.line, mark.column))
+    for key, value in section.items():
+        if key not in known:
+            mark = doc.key_mark((*at, key))
+            problems.append(Diagnostic("UNKNOWN_KEY", f'unknown {noun} "{key}"{did_you_mean(str(key), known)}',
+                                       path, mark.line, mark.column))
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            problems.append(_config_problem(doc, path, (*at, "rate_limits", key), f"rate_limits.{key} must be a "
-                                            "positive number"))
+            problems.append(_config_problem(doc, path, (*at, key), f"{at[-1]}.{key} must be a positive number"))
     return problems
 
 
