@@ -82,14 +82,16 @@ def emulator(tmp_path_factory: pytest.TempPathFactory):
     """A service emulator on a free loopback port, with its own database; stopped after the test.
 
     Its rate limits are out of reach so that tests arranging many actions do not wait out minutes of
-    pacing; tests about the limits lower them through `_emulator/config`.
+    pacing; tests about the limits lower them through `_emulator/config`. Its fault dice are seeded, so
+    a test that turns faults on meets the same faults on every run (at 20%, six failures in a row —
+    what the client's retries give up after — would otherwise strike about one run in a hundred).
     """
     from actionctl.emulator import EmulatorOptions, serve
 
     folder = tmp_path_factory.mktemp("emulator")
     unlimited = {"crud": 10**6, "run": 10**6, "publish": 10**6}
     server = serve(EmulatorOptions(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, port=0, timeout=5,
-                                   rate_limits=unlimited))
+                                   rate_limits=unlimited, fault_seed=2026))
     yield server
     server.close()
 
