@@ -581,10 +581,11 @@ def test_the_command_serves_until_ctrl_c(project: Path):
                                stderr=subprocess.PIPE, text=True)
     try:
         line = process.stderr.readline()
-        found = re.match(r"emulator listening on http://127\.0\.0\.1:(\d+)/ \(token: secret, data: ", line)
+        found = re.match(r"emulator listening on http://127\.0\.0\.1:(\d+)/ \(token: the one given with --token, data: ", line)
         assert found, line
         port = int(found.group(1))
         assert str(project / ".actionctl" / "emulator.sqlite3") in line and "Ctrl-C stops it" in line
+        assert "secret" not in line  # a token the user chose is not echoed
         response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "secret"})
         assert response.json()["user"]["id"] == 1
         process.send_signal(signal.SIGINT)

@@ -24,6 +24,7 @@ def test_init_lays_out_a_project(cli, empty):
     assert result.json["kept"] == []
     assert "region: eu" in (empty / "actionctl.yaml").read_text()
     assert ".actionctl/local/" in (empty / ".gitignore").read_text()
+    assert ".actionctl/emulator.sqlite3*" in (empty / ".gitignore").read_text()  # the emulator's default data
 
 
 def test_init_with_app_and_region(cli, empty):

@@ -14,6 +14,7 @@ from actionctl.errors import UsageError
 
 DATA_FILE = Path(".actionctl") / "emulator.sqlite3"
 LOOSE_DATA_FILE = Path("actionctl-emulator.sqlite3")  # outside a project: in the working directory
+DEFAULT_TOKEN = "local-token"
 
 
 @app.command("emulator")
@@ -22,7 +23,7 @@ def emulator(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     data: Path = typer.Option(None, "--data", help="SQLite file that keeps the state (default: "
                               ".actionctl/emulator.sqlite3 in the current project)."),
-    token: str = typer.Option("local-token", "--token", help="The token clients must send as Auth-token."),
+    token: str = typer.Option(DEFAULT_TOKEN, "--token", help="The token clients must send as Auth-token."),
     app_published: bool = typer.Option(True, "--app-published/--no-app-published",
                                        help="Whether apps start out published (publishing actions needs it)."),
     faults: float = typer.Option(0.0, "--faults", min=0.0, max=1.0,
@@ -53,7 +54,9 @@ def emulator(
             raise UsageError(f"{host}:{port} is already in use — stop what listens there or pick another --port",
                              code="PORT_IN_USE") from None
         raise
-    sys.stderr.write(f"emulator listening on {server.url} (token: {token}, data: {db}) — Ctrl-C stops it\n")
+    # The default token is public knowledge and worth showing; one the user chose is theirs to know.
+    shown = token if token == DEFAULT_TOKEN else "the one given with --token"
+    sys.stderr.write(f"emulator listening on {server.url} (token: {shown}, data: {db}) — Ctrl-C stops it\n")
     sys.stderr.flush()
     try:
         threading.Event().wait()  # the server runs on its own thread; this one waits for Ctrl-C
