@@ -581,7 +581,8 @@ def test_the_command_serves_until_ctrl_c(project: Path):
                                stderr=subprocess.PIPE, text=True)
     try:
         line = process.stderr.readline()
-        found = re.match(r"emulator listening on http://127\.0\.0\.1:(\d+)/ \(token: the one given with --token, data: ", line)
+        found = re.match(r"emulator listening on http://127\.0\.0\.1:(\d+)/ "
+                         r"\(token: the one given with --token, data: ", line)
         assert found, line
         port = int(found.group(1))
         assert str(project / ".actionctl" / "emulator.sqlite3") in line and "Ctrl-C stops it" in line
