@@ -75,6 +75,8 @@ def cli() -> Callable[..., Outcome]:
 
 
 EMULATOR_TOKEN = "emulator-test-token-0123456789"
+# Rate limits no test reaches unless it lowers them on purpose.
+UNLIMITED = {"crud": 1_000_000, "run": 1_000_000, "publish": 1_000_000}
 
 
 @pytest.fixture
@@ -89,9 +91,8 @@ def emulator(tmp_path_factory: pytest.TempPathFactory):
     from actionctl.emulator import EmulatorOptions, serve
 
     folder = tmp_path_factory.mktemp("emulator")
-    unlimited = {"crud": 10**6, "run": 10**6, "publish": 10**6}
     server = serve(EmulatorOptions(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, port=0, timeout=5,
-                                   rate_limits=unlimited, fault_seed=2026))
+                                   rate_limits=dict(UNLIMITED), fault_seed=2026))
     yield server
     server.close()
 
@@ -101,7 +102,7 @@ def remote(project: Path, emulator, monkeypatch: pytest.MonkeyPatch):
     """A project whose actionctl.yaml points at the emulator (app 1), with the token in the environment."""
     # The client is told the emulator's out-of-reach limits too, or it would pace itself to 60 a minute.
     (project / "actionctl.yaml").write_text(f"region: eu\napp: 1\napi_url: {emulator.url}\n"
-                                            "rate_limits: {crud: 1000000, run: 1000000, publish: 1000000}\n")
+                                            f"rate_limits: {json.dumps(UNLIMITED)}\n")
     monkeypatch.setenv("ACTIONCTL_TOKEN", EMULATOR_TOKEN)
     return emulator
 

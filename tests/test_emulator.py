@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import UNLIMITED
 
 from actionctl import deps
 from actionctl.emulator import FAULTS_ENV, EmulatorOptions, serve
@@ -25,7 +26,6 @@ from actionctl.remote import paths
 TOKEN = "local-token"
 CODE = "async function execute(context) {\n  return { echo: context.payload };\n}\n"
 OMIT = object()  # a field left out of the body
-UNLIMITED = {"crud": 1_000_000, "run": 1_000_000, "publish": 1_000_000}
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 _apps = itertools.count(1000)
 

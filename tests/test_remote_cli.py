@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from conftest import EMULATOR_TOKEN
+from conftest import EMULATOR_TOKEN, UNLIMITED
 
 from actionctl.remote.client import Client
 from actionctl.remote.errors import ServiceError
@@ -27,8 +27,7 @@ def action(name: str, **fields) -> dict:
 @pytest.fixture
 def api(remote):
     """The core client, for arranging what a test needs on the service."""
-    unlimited = Pacer({"crud": 10**6, "run": 10**6, "publish": 10**6})
-    with Client(remote.url, EMULATOR_TOKEN, 1, pacer=unlimited) as client:
+    with Client(remote.url, EMULATOR_TOKEN, 1, pacer=Pacer(UNLIMITED)) as client:
         yield client
 
 

@@ -92,6 +92,15 @@ def test_processes_sharing_a_ledger_pace_as_one_client(tmp_path):
     assert len(clock.slept) == 1  # another app has its own budget
 
 
+def test_a_ledger_that_cannot_be_opened_leaves_the_pacer_pacing_alone(tmp_path):
+    clock = FakeClock()
+    (tmp_path / "pacing").write_text("a file where the folder should be")
+    pacer = Pacer({"crud": 2}, window=10, clock=clock, sleep=clock.sleep, ledger=Ledger(tmp_path / "pacing" / "a.json"))
+    for _ in range(3):
+        pacer.acquire("crud")
+    assert clock.slept == [pytest.approx(10.05)]  # still paced, in memory
+
+
 def test_a_damaged_ledger_is_read_as_empty(tmp_path):
     clock = FakeClock()
     ledger = Ledger(tmp_path / "pacing" / "app.json")

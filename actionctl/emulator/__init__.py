@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from actionctl.emulator.server import FAULTS_ENV, EmulatorServer
+from actionctl.remote.pacing import DEFAULT_LIMITS, DEFAULT_WINDOW
 
 
 @dataclass
@@ -21,8 +22,8 @@ class EmulatorOptions:
     db: Path | None = None  # SQLite file that keeps state across restarts; None: in memory, gone on close
     token: str = "local-token"
     app_published: bool = True  # the state of an app when first seen
-    rate_limits: dict[str, int] = field(default_factory=lambda: {"crud": 60, "run": 30, "publish": 10})
-    rate_window: float = 60.0  # seconds
+    rate_limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))  # the service's
+    rate_window: float = DEFAULT_WINDOW  # seconds
     faults: float = 0.0  # fraction of /v1 and /v3 requests that fail (0: read ACTIONCTL_EMULATOR_FAULTS)
     fault_seed: int | None = None
     project: Path | None = None  # whose fixtures/ and .actionctl/cache/deps serve runs; None: no fixtures

@@ -28,26 +28,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from actionctl.emulator.service import Runner, Service, ServiceError
+from actionctl.emulator.service import Runner, Service, ServiceError, iso
 from actionctl.emulator.store import Store
 from actionctl.envvars import Env
 from actionctl.errors import UsageError
 from actionctl.remote import paths
+from actionctl.remote.pacing import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
     from actionctl.emulator import EmulatorOptions
 
 FAULTS_ENV = Env.EMULATOR_FAULTS  # fraction of requests to fail when the options ask for none
 FAULT_KINDS = ("503", "500", "drop")
-LIMITED_BUCKETS = ("crud", "run", "publish")
+LIMITED_BUCKETS = tuple(DEFAULT_LIMITS)
 RATE_LIMIT_URL = "https://developers.fliplet.com/API/core/rate-limiting.html"
 CONTROL_PREFIX = "/_emulator/"
 MAX_BODY = 16 * 1024 * 1024
 _ID = "[0-9]{1,18}"  # ids are integers SQLite can hold; anything else is not a route
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # --- rate limits, faults and the counts behind /_emulator/stats -------------------------------------

@@ -57,8 +57,13 @@ class ServiceError(Exception):
         return {"status": self.code, "error": self.message, **self.extra}
 
 
+def iso(moment: dt.datetime) -> str:
+    """A UTC moment as the service writes it: milliseconds and a Z."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso(dt.datetime.now(dt.timezone.utc))
 
 
 # --- validation ----------------------------------------------------------------------------------

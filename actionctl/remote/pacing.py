@@ -47,6 +47,7 @@ class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._handle = None  # opened at first use and kept: a command sends many requests
+        self._unusable = False  # it could not be opened: the command paces alone rather than retry per request
 
     @classmethod
     def for_app(cls, folder: Path, api_url: str, app: object) -> Ledger:
@@ -82,12 +83,12 @@ class Ledger:
             self._handle = None
 
     def _file(self):
-        if self._handle is None:
+        if self._handle is None and not self._unusable:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - kept for the command
             except OSError:
-                return None
+                self._unusable = True
         return self._handle
 
 
