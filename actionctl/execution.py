@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actionctl import deps
+from actionctl import deps, variables
 from actionctl.diagnostics import Report
 from actionctl.errors import ActionctlError, UnknownActionError, UsageError
 from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile, load_manifest, manifests_using
@@ -84,9 +84,12 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
     if options.validate:
         from actionctl.validation import validate_manifests
 
-        report = validate_manifests(project, [manifest.path])
+        report = validate_manifests(project, [manifest.path], options.profile)
         if not report.ok:
             raise ValidationRefused(report)
+    values = variables.for_profile(project.config, options.profile)
+    if values:  # the code runs as push would send it (filling in twice changes nothing)
+        variables.substitute(manifest, values)
     if manifest.problem is not None or manifest.code is None or manifest.code.text is None:
         raise UsageError(f"{project.relpath(manifest.path)} cannot be run: its manifest or code cannot be read",
                          code="ACTION_UNREADABLE")

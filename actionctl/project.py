@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from actionctl import yamldoc
 from actionctl.diagnostics import Diagnostic, Severity
-from actionctl.errors import PathNotFoundError
+from actionctl.errors import PathNotFoundError, UsageError
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
 
@@ -51,6 +51,19 @@ class Project:
         if self.config_path is None:
             return _walk(self.root)
         return _walk(self.actions_dir) if self.actions_dir.is_dir() else []
+
+    def settings(self, profile: str | None) -> dict[str, Any]:
+        """The settings with the profile's laid over them; PROFILE_UNKNOWN for a profile not defined."""
+        if not profile:
+            return dict(self.config)
+        profiles = self.config.get("profiles") if isinstance(self.config.get("profiles"), dict) else {}
+        chosen = profiles.get(profile)
+        if not isinstance(chosen, dict):
+            known = ", ".join(map(str, profiles)) or "none"
+            raise UsageError(f'no profile "{profile}" in actionctl.yaml'
+                             f"{did_you_mean(profile, list(map(str, profiles)))} (profiles: {known})",
+                             code="PROFILE_UNKNOWN")
+        return {**{k: v for k, v in self.config.items() if k != "profiles"}, **chosen}
 
     def relpath(self, path: Path) -> str:
         try:

@@ -170,11 +170,12 @@ def _merge_fixtures(shared: dict, own: dict) -> dict:
 
 # --- running ------------------------------------------------------------------------------------
 
-def run_cases(project: Project, cases: list[Case], workers: int | None = None) -> TestReport:
+def run_cases(project: Project, cases: list[Case], workers: int | None = None,
+              profile: str | None = None) -> TestReport:
     results = [CaseResult(case) for case in cases]
     runnable: list[tuple[CaseResult, execution.Prepared]] = []
     manifests: dict[str, Any] = {}
-    fixtures = fixture_files.load(project.root)
+    fixtures = fixture_files.load(project.root, profile)
     for result in results:
         case = result.case
         if case.problem:
@@ -183,7 +184,7 @@ def run_cases(project: Project, cases: list[Case], workers: int | None = None) -
         try:
             manifest = manifests.get(case.action) or execution.find_action(project, case.action)
             manifests[case.action] = manifest
-            prepared = execution.prepare(project, manifest, _options(case, validate=_first(case, runnable)),
+            prepared = execution.prepare(project, manifest, _options(case, _first(case, runnable), profile),
                                          fixtures)
         except execution.ValidationRefused as refused:
             result.failures.append(f"the action has {refused.report.errors} validation error(s); "
@@ -202,14 +203,14 @@ def _first(case: Case, runnable: list) -> bool:
     return all(r.case.action != case.action for r, _ in runnable)
 
 
-def _options(case: Case, validate: bool) -> execution.RunOptions:
+def _options(case: Case, validate: bool, profile: str | None = None) -> execution.RunOptions:
     spec = case.spec
     own = spec.get("fixtures") or {}
     now = spec.get("now")
     return execution.RunOptions(
         payload=spec.get("payload"), trigger=spec.get("trigger", "manual"), event=spec.get("event"),
         timeout=spec.get("timeout"), now=now if not isinstance(now, dt.datetime) else now.isoformat(),
-        seed=spec.get("seed"), validate=validate, datasources=own.get("datasources"), http=own.get("http"),
+        seed=spec.get("seed"), validate=validate, profile=profile, datasources=own.get("datasources"), http=own.get("http"),
         settings=own.get("settings"))
 
 

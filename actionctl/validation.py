@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from actionctl import v8syntax
+from actionctl import v8syntax, variables
 from actionctl.diagnostics import Diagnostic, Report, Severity
 from actionctl.errors import UsageError
 from actionctl.jsparse import ASK_V8
@@ -14,21 +14,26 @@ from actionctl.rules import ActionCheck, check_action
 from actionctl.rules import name as name_rules
 
 
-def validate_paths(paths: list[Path] | None = None) -> Report:
+def validate_paths(paths: list[Path] | None = None, profile: str | None = None) -> Report:
     """Validate the manifests under `paths` (default: the whole project of the working directory)."""
     paths = list(paths or [])
     project = open_project(paths[0] if paths else None)
+    project.settings(profile)  # an unknown profile is a usage error, not "no variables"
     code_files = [p for p in paths if p.suffix == ".js"]
     manifest_args = [p for p in paths if p.suffix != ".js"]
     selected = select_manifests(project, manifest_args) if manifest_args or not paths else []
     selected += _manifests_for_code(project, code_files)
-    return validate_manifests(project, selected)
+    return validate_manifests(project, selected, profile)
 
 
-def validate_manifests(project: Project, paths: list[Path]) -> Report:
-    manifests = [load_manifest(path) for path in paths]
-    verdicts = _syntax_verdicts(manifests)
+def validate_manifests(project: Project, paths: list[Path], profile: str | None = None) -> Report:
     diagnostics: list[Diagnostic] = list(project.problems)
+    manifests = []
+    for path in paths:
+        manifest, undefined = load_action(project, path, profile)
+        manifests.append(manifest)
+        diagnostics.extend(undefined)
+    verdicts = _syntax_verdicts(manifests)
     checks: list[ActionCheck] = []
     for manifest in manifests:
         if manifest.problem is not None:
@@ -40,6 +45,42 @@ def validate_manifests(project: Project, paths: list[Path]) -> Report:
     diagnostics.extend(_unique_names(project, paths, checks))
     diagnostics.sort(key=lambda d: (d.file.as_posix(), d.line, d.column, d.code))
     return Report(project.root, len(manifests), diagnostics)
+
+
+def load_action(project: Project, path: Path, profile: str | None = None, *,
+                with_code: bool = True) -> tuple[ManifestFile, list[Diagnostic]]:
+    """A manifest and its code with the profile's variables filled in, and a diagnostic per unknown variable."""
+    manifest = load_manifest(path, with_code=with_code)
+    if manifest.problem is not None:
+        return manifest, []
+    values = variables.for_profile(project.config, profile) or {}
+    original_code = manifest.code.text if manifest.code is not None else None
+    used = variables.used_in(manifest.doc.data) | variables.used_in(original_code)
+    in_data, in_code = variables.substitute(manifest, values)
+    where = f'profile "{profile}"' if profile else "actionctl.yaml"
+    found = []
+    for item in in_data:
+        mark = manifest.doc.char_mark(item.path, item.offset)
+        found.append(_undefined(item.name, where, path, mark.line, mark.column, manifest.name))
+    for item in in_code:
+        line, column = _line_column(original_code, item.offset)
+        found.append(_undefined(item.name, where, manifest.code.path, line, column, manifest.name))
+    if not profile:
+        for name, profiles in variables.missing_in_profiles(project.config, used).items():
+            mark = manifest.doc.value_mark(())
+            found.append(_undefined(name, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column,
+                                    manifest.name))
+    return manifest, found
+
+
+def _undefined(name: str, where: str, file: Path, line: int, column: int, action: str | None) -> Diagnostic:
+    return Diagnostic("VAR_UNDEFINED", f"variable {name} is not defined for {where}: add it under vars:",
+                      file, line, column, Severity.ERROR, action, length=len(variables.placeholder(name)))
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _syntax_verdicts(manifests: list[ManifestFile]) -> dict[int, object]:

@@ -26,6 +26,8 @@ def test_command(
     fmt: TestFormat = typer.Option(TestFormat.text, "--format", "-f"),
     junit: Path = typer.Option(None, "--junit", help="Also write a JUnit XML report to this file."),
     workers: int = typer.Option(None, "--workers", "-j", min=1, help="Parallel workers (default: one per core)."),
+    profile: str = typer.Option(None, "--profile", envvar="ACTIONCTL_PROFILE",
+                                help="Profile whose vars: (and fixtures) the actions run with."),
 ) -> None:
     """Run test cases against local fixtures; exit 0 when all pass, 1 when any fails."""
     from actionctl import console, testing
@@ -37,7 +39,7 @@ def test_command(
     if not cases:
         console.note("no test cases found (tests/*.test.yaml)" + (f" matching -k {keyword!r}" if keyword else ""))
         raise typer.Exit(0)
-    report = testing.run_cases(project, cases, workers)
+    report = testing.run_cases(project, cases, workers, profile)
     if fmt is TestFormat.json:
         sys.stdout.write(json.dumps(testing.to_json(report, project.relpath), indent=2, ensure_ascii=False) + "\n")
     elif fmt is TestFormat.junit:

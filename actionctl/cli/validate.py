@@ -17,12 +17,15 @@ def validate(
                                         help="Manifests, .js files or folders (default: the whole project)."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
+    profile: str = typer.Option(None, "--profile", envvar="ACTIONCTL_PROFILE",
+                                help="Profile whose vars: fill in @@NAME@@ placeholders (default: every profile "
+                                     "must define the ones used)."),
 ) -> None:
     """Check manifests and code exactly as the service would. Exit 0 clean, 1 errors, 2 usage."""
     from actionctl import console, diagnostic_formats
     from actionctl.validation import validate_paths
 
-    report = validate_paths(paths)
+    report = validate_paths(paths, profile)
     if fmt is ValidateFormat.text:
         console.diagnostics(report)
     else:

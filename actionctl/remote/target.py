@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actionctl.envvars import Env
-from actionctl.errors import UsageError
 from actionctl.project import Project
 from actionctl.remote import credentials, paths
 from actionctl.remote.errors import NotLoggedInError
@@ -37,18 +36,7 @@ class Target:
 
 def settings(project: Project | None, profile: str | None) -> dict[str, Any]:
     """The project's settings with the profile's laid over them."""
-    config = project.config if project is not None else {}
-    if not profile:
-        return dict(config)
-    profiles = config.get("profiles") if isinstance(config.get("profiles"), dict) else {}
-    chosen = profiles.get(profile)
-    if not isinstance(chosen, dict):
-        from actionctl.suggest import did_you_mean
-
-        known = ", ".join(map(str, profiles)) or "none"
-        raise UsageError(f'no profile "{profile}" in actionctl.yaml{did_you_mean(profile, list(map(str, profiles)))}'
-                         f" (profiles: {known})", code="PROFILE_UNKNOWN")
-    return {**{k: v for k, v in config.items() if k != "profiles"}, **chosen}
+    return project.settings(profile) if project is not None else {}
 
 
 def api_url_for(chosen: dict[str, Any], *, api_url: str | None = None, region: str | None = None) -> str:

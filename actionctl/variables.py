@@ -1,0 +1,171 @@
+"""Profile variables: `@@NAME@@` placeholders in manifests and code, filled in per profile.
+
+`@@` cannot start anything in JavaScript (decorators take one `@`) nor in Handlebars (`{{…}}`), so a
+placeholder is never mistaken for code, and code is never mistaken for a placeholder. Values come
+from `vars:` at the top of actionctl.yaml, overlaid by the chosen profile's `vars:`.
+
+In a manifest a value that is exactly one placeholder takes the variable's value with its type
+(`dataSourceId: "@@BOOKINGS@@"` becomes the number 158); inside a longer string, or in code, the
+value is written as text. `restore_*` go the other way for `pull`: values equal to a variable turn
+back into its placeholder, so that push → pull leaves the repository as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+PLACEHOLDER = re.compile(r"@@([A-Za-z_][A-Za-z0-9_]*)@@")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Undefined:
+    """A placeholder naming no variable: where it is (a manifest path or a code offset) and its name."""
+
+    name: str
+    path: tuple = ()       # the manifest value holding it; () for code
+    offset: int = 0        # character offset inside that string (or inside the code)
+
+
+def placeholder(name: str) -> str:
+    return f"@@{name}@@"
+
+
+def for_profile(config: dict, profile: str | None) -> dict[str, Any] | None:
+    """The variables of `profile` (top-level `vars:` overlaid by the profile's); None when none are defined.
+
+    Without a profile, a variable only the profiles define takes the first profile's value: every
+    profile has to agree on which variables exist, not on their values, for a plain `validate` to pass.
+    """
+    top = _mapping(config.get("vars"))
+    profiles = _mapping(config.get("profiles"))
+    if profile:
+        return {**top, **_mapping(_mapping(profiles.get(profile)).get("vars"))}
+    found = dict(top)
+    for settings in profiles.values():
+        for name, value in _mapping(_mapping(settings).get("vars")).items():
+            found.setdefault(name, value)
+    return found if found or top or "vars" in config else None
+
+
+def missing_in_profiles(config: dict, names: set[str]) -> dict[str, list[str]]:
+    """Profiles lacking a variable that the top level does not define either: {variable: [profiles]}."""
+    top = _mapping(config.get("vars"))
+    lacking: dict[str, list[str]] = {}
+    for profile, settings in _mapping(config.get("profiles")).items():
+        own = _mapping(_mapping(settings).get("vars"))
+        for name in sorted(names):
+            if name not in top and name not in own:
+                lacking.setdefault(name, []).append(str(profile))
+    return lacking
+
+
+def used_in(value: Any) -> set[str]:
+    """The variable names a manifest value or a code text mentions."""
+    if isinstance(value, str):
+        return set(PLACEHOLDER.findall(value))
+    if isinstance(value, dict):
+        return set().union(*(used_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(used_in(v) for v in value)) if value else set()
+    return set()
+
+
+# --- filling in -----------------------------------------------------------------------------------
+
+
+def fill_text(text: str, values: dict[str, Any], undefined: list[Undefined] | None = None) -> str:
+    """`text` with every placeholder replaced by its value as text; unknown ones are left and reported."""
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name in values:
+            return _as_text(values[name])
+        if undefined is not None:
+            undefined.append(Undefined(name, (), match.start()))
+        return match.group(0)
+
+    return PLACEHOLDER.sub(replace, text) if "@@" in text else text
+
+
+def fill_data(value: Any, values: dict[str, Any], undefined: list[Undefined] | None = None,
+              path: tuple = ()) -> Any:
+    """A manifest value with placeholders filled in; a string that is exactly one placeholder takes its type."""
+    if isinstance(value, str):
+        whole = PLACEHOLDER.fullmatch(value)
+        if whole and whole.group(1) in values:
+            return values[whole.group(1)]
+        found: list[Undefined] = []
+        text = fill_text(value, values, found)
+        if undefined is not None:
+            undefined.extend(Undefined(u.name, path, u.offset) for u in found)
+        return text
+    if isinstance(value, dict):
+        return {k: fill_data(v, values, undefined, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill_data(v, values, undefined, (*path, i)) for i, v in enumerate(value)]
+    return value
+
+
+# --- restoring (pull) ------------------------------------------------------------------------------
+
+
+def restore_data(value: Any, values: dict[str, Any]) -> Any:
+    """A value read from the service with each string or number equal to a variable turned into its placeholder."""
+    if isinstance(value, dict):
+        return {k: restore_data(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [restore_data(v, values) for v in value]
+    if value is None or isinstance(value, bool):
+        return value
+    for name, candidate in _restorable(values):
+        if type(candidate) is type(value) and candidate == value:
+            return placeholder(name)
+    if isinstance(value, str):
+        return restore_text(value, values)
+    return value
+
+
+def restore_text(text: str, values: dict[str, Any]) -> str:
+    """`text` with each whole-word occurrence of a variable's value turned back into the placeholder.
+
+    Longest values first, so that one value containing another is restored as itself; a value is
+    only replaced where it is not part of a longer word or number (158 inside 1580 stays).
+    """
+    for name, value in _restorable(values):
+        written = _as_text(value)
+        pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(written)}(?![A-Za-z0-9_])")
+        text = pattern.sub(lambda _m, n=name: placeholder(n), text)
+    return text
+
+
+def _restorable(values: dict[str, Any]) -> list[tuple[str, Any]]:
+    # Booleans and empty values are everywhere: turning every `true` into a placeholder would be wrong.
+    usable = [(n, v) for n, v in values.items()
+              if not isinstance(v, bool) and isinstance(v, (str, int, float)) and _as_text(v).strip()]
+    return sorted(usable, key=lambda item: (-len(_as_text(item[1])), item[0]))
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def substitute(manifest: Any, values: dict[str, Any]) -> tuple[list[Undefined], list[Undefined]]:
+    """Fill in a loaded ManifestFile's data and code in place; the undefined placeholders of each."""
+    in_data: list[Undefined] = []
+    in_code: list[Undefined] = []
+    if manifest.doc is not None and isinstance(manifest.doc.data, dict):
+        manifest.doc.data = fill_data(manifest.doc.data, values, in_data)
+    code = manifest.code
+    if code is not None and code.text:
+        code.text = fill_text(code.text, values, in_code)
+    return in_data, in_code
