@@ -210,8 +210,8 @@ def _options(case: Case, validate: bool, profile: str | None = None) -> executio
     return execution.RunOptions(
         payload=spec.get("payload"), trigger=spec.get("trigger", "manual"), event=spec.get("event"),
         timeout=spec.get("timeout"), now=now if not isinstance(now, dt.datetime) else now.isoformat(),
-        seed=spec.get("seed"), validate=validate, profile=profile, datasources=own.get("datasources"), http=own.get("http"),
-        settings=own.get("settings"))
+        seed=spec.get("seed"), validate=validate, profile=profile, datasources=own.get("datasources"),
+        http=own.get("http"), settings=own.get("settings"))
 
 
 def _execute(runnable: list[tuple[CaseResult, execution.Prepared]], workers: int | None) -> None:
