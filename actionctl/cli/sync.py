@@ -1,0 +1,172 @@
+"""`actionctl diff|push|pull`: the repository against the app's actions on the service."""
+
+from __future__ import annotations
+
+import typer
+
+from actionctl.cli.app import app
+from actionctl.cli.options import OutputFormat, Region
+from actionctl.cli.remote_common import API_URL, APP, PROFILE, REGION, TOKEN, VERBOSE, Remote, confirm, emit_json
+from actionctl.errors import ActionctlError
+
+NAMES = typer.Argument(None, metavar="[NAME]...", help="Only these actions (default: all of them).")
+FORMAT = typer.Option(OutputFormat.text, "--format", "-f")
+PRUNE = typer.Option(False, "--prune", help="Delete actions that are on the service but not in the repository.")
+CHANGES_EXIT = 4
+
+
+class ValidationFailed(ActionctlError):
+    code = "VALIDATION_FAILED"
+
+
+class PushIncomplete(ActionctlError):
+    """Some of the plan did not land: exit 3 like any service error (1 when only conflicts held it back)."""
+
+    exit_code = 3
+
+
+def _where(remote: Remote, target) -> str:
+    profile = f" (profile {target.profile})" if target.profile else ""
+    return f"app {target.app}{profile} at {target.api_url}"
+
+
+def _header(target) -> dict:
+    return {"app": target.app, "profile": target.profile, "apiUrl": target.api_url}
+
+
+@app.command()
+def diff(
+    names: list[str] = NAMES,
+    prune: bool = PRUNE,
+    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 4 when there are changes to push, 0 when none."),
+    show_unchanged: bool = typer.Option(False, "--all", help="List unchanged actions too."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Show what `push` would change on the service: creates, updates (with a code diff), deletes."""
+    from actionctl import console, plan_view, sync
+    from actionctl.project import open_project
+
+    remote = Remote(profile, app_id, api_url, region, token, verbose)
+    project = open_project()
+    target = remote.target()
+    from actionctl.remote.target import client_for
+
+    with client_for(target, log=_log(verbose)) as client:
+        plan, _state = sync.compare(project, client, target.profile, names=names, prune=prune)
+    if fmt is OutputFormat.json:
+        emit_json({**_header(target), **plan.as_json()})
+    else:
+        plan_view.render_plan(console.out(), plan, _where(remote, target), show_unchanged=show_unchanged)
+    if exit_code and plan.has_changes:
+        raise typer.Exit(CHANGES_EXIT)
+
+
+@app.command()
+def push(
+    names: list[str] = NAMES,
+    prune: bool = PRUNE,
+    publish: bool = typer.Option(False, "--publish", help="Publish what this push creates or updates."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan and stop."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite actions changed on the service since the last sync."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Make the service match the repository: validate everything, show the plan, confirm, apply it."""
+    from actionctl import console, plan_view, sync
+    from actionctl.project import open_project
+
+    remote = Remote(profile, app_id, api_url, region, token, verbose)
+    project = open_project()
+    target = remote.target()
+    _validate_all(project, target.profile, fmt)
+    from actionctl.remote.target import client_for
+
+    with client_for(target, log=_log(verbose)) as client:
+        plan, state = sync.compare(project, client, target.profile, names=names, prune=prune, publish=publish)
+        text = fmt is OutputFormat.text
+        if text:
+            plan_view.render_plan(console.out(), plan, _where(remote, target))
+        if dry_run or not plan.has_changes:
+            if not dry_run:
+                sync.record_unchanged(plan, state)
+            if not text:
+                emit_json({**_header(target), "dryRun": dry_run, "plan": plan.as_json(), "result": None,
+                           "requests": client.stats.as_json()})
+            return
+        confirm(_question(plan, target), yes)
+        outcome = _apply(plan, client, state, force, text)
+        if text:
+            plan_view.render_outcome(console.err(), outcome)
+        else:
+            emit_json({**_header(target), "dryRun": False, "plan": plan.as_json(), "result": outcome.as_json(),
+                       "requests": client.stats.as_json()})
+    _finish(outcome)
+
+
+def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
+    """Nothing is sent unless the whole project is valid: half a deploy is worse than none."""
+    from actionctl import console
+    from actionctl.validation import validate_manifests
+
+    report = validate_manifests(project, project.manifests(), profile)
+    if report.ok:
+        return
+    if fmt is OutputFormat.text:
+        console.diagnostics(report)
+    raise ValidationFailed(f"{report.errors} validation error(s): nothing was sent — `actionctl validate` "
+                           "shows them")
+
+
+def _question(plan, target) -> str:
+    counts = plan.summary()
+    deleting = f", DELETE {counts['delete']}" if counts["delete"] else ""
+    return (f"Push to app {target.app}: create {counts['create']}, update {counts['update'] + counts['conflict']}"
+            f"{deleting}?")
+
+
+def _apply(plan, client, state, force: bool, text: bool):
+    from actionctl import console, sync
+
+    writes = len(plan.writes)
+    if not text or not console.err().is_terminal:
+        def line(step, what: str) -> None:
+            if text:
+                console.note(f"{what}: {step.kind} {step.name}")
+
+        return sync.apply(plan, client, state, force=force, progress=line)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console.err(),
+                  transient=True) as bar:
+        task = bar.add_task("pushing", total=writes)
+        return sync.apply(plan, client, state, force=force,
+                          progress=lambda step, what: bar.update(task, advance=1, description=f"{step.name}"))
+
+
+def _finish(outcome) -> None:
+    if outcome.failed or outcome.not_attempted:
+        first = outcome.failed[0] if outcome.failed else None
+        detail = f" (first: {first.name}: {first.message} [{first.code}])" if first else ""
+        raise PushIncomplete(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
+                             f"{len(outcome.not_attempted)} not attempted{detail} — run push again to finish",
+                             code=first.code if first else "PUSH_INCOMPLETE")
+    if outcome.publish_error:
+        error = outcome.publish_error
+        hint = (" — publish the app first (Fliplet Studio → Publish), then `actionctl publish NAME…`"
+                if error.code == "APP_NOT_PUBLISHED" else "")
+        raise PushIncomplete(f"pushed, but {error.name} could not be published: {error.message}{hint}",
+                             code=error.code)
+    if outcome.refused:
+        names = ", ".join(step.name for step in outcome.refused)
+        exc = PushIncomplete(f"refused {len(outcome.refused)} action(s) changed on the service since the last sync: "
+                             f"{names} — pull them, or push --force to overwrite", code="SYNC_CONFLICT")
+        exc.exit_code = 1
+        raise exc
+
+
+def _log(verbose: bool):
+    from actionctl.cli.remote_common import log_request
+
+    return log_request if verbose else None

@@ -1,0 +1,84 @@
+"""Rich rendering of sync plans and of what a push did."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from actionctl.sync import CONFLICT, CREATE, DELETE, REMOTE_ONLY, UNCHANGED, UPDATE, Outcome, Plan, Step
+
+_MARKS = {CREATE: ("+", "green"), UPDATE: ("~", "yellow"), DELETE: ("-", "red"), CONFLICT: ("!", "bold red"),
+          REMOTE_ONLY: ("?", "cyan"), UNCHANGED: ("=", "dim")}
+_VALUE_WIDTH = 60
+
+
+def render_plan(console: Console, plan: Plan, where: str, *, show_unchanged: bool = False) -> None:
+    console.print(Text(f"Plan for {where}", style="bold"))
+    for step in plan.steps:
+        if step.kind == UNCHANGED and not show_unchanged:
+            continue
+        _step(console, step)
+    console.print(summary_line(plan))
+
+
+def summary_line(plan: Plan) -> Text:
+    counts = plan.summary()
+    parts = [f"{counts['create']} to create", f"{counts['update']} to update", f"{counts['delete']} to delete"]
+    if counts["conflict"]:
+        parts.append(f"{counts['conflict']} in conflict")
+    if counts["publish"]:
+        parts.append(f"{counts['publish']} to publish")
+    parts.append(f"{counts['unchanged']} unchanged")
+    if counts["remoteOnly"]:
+        parts.append(f"{counts['remoteOnly']} only on the service")
+    style = "bold" if plan.has_changes else "bold green"
+    return Text(("Plan: " if plan.has_changes else "No changes: ") + ", ".join(parts) + ".", style=style)
+
+
+def _step(console: Console, step: Step) -> None:
+    mark, colour = _MARKS[step.kind]
+    line = Text(f"{mark} {step.kind:<11} ", style=colour)
+    line.append(str(step.name), style="bold")
+    extras = []
+    if step.id is not None:
+        extras.append(f"id {step.id}")
+    if step.published is not None:
+        extras.append("published" if step.published else "not published")
+    if step.publish:
+        extras.append("will publish")
+    if extras:
+        line.append(f"  ({', '.join(extras)})", style="dim")
+    console.print(line)
+    if step.reason:
+        console.print(Text(f"    {step.reason}", style=colour))
+    for change in step.changes:
+        if change.field == "code":
+            continue
+        console.print(Text(f"    {change.field}: {_short(change.remote)} → {_short(change.local)}"))
+    if step.code_diff:
+        console.print(Text("    code:"))
+        for diff_line in step.code_diff.splitlines():
+            style = ("green" if diff_line.startswith("+") else "red" if diff_line.startswith("-")
+                     else "cyan" if diff_line.startswith("@@") else "")
+            console.print(Text(f"      {diff_line}", style=style))
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
+
+
+def render_outcome(console: Console, outcome: Outcome) -> None:
+    for done in outcome.done:
+        published = ", published" if done.published else ""
+        console.print(Text(f"✓ {done.kind} {done.name} (id {done.id}{published})", style="green"))
+    for failed in outcome.failed:
+        console.print(Text(f"✗ {failed.kind} {failed.name}: {failed.message} [{failed.code}]", style="red"))
+    for step in outcome.refused:
+        console.print(Text(f"! refused {step.name}: {step.reason} — `actionctl pull {step.name}` to take the "
+                           "service's copy, or push --force to overwrite it", style="bold red"))
+    for step in outcome.not_attempted:
+        console.print(Text(f"· not attempted: {step.kind} {step.name}", style="yellow"))
