@@ -38,6 +38,10 @@ class UnknownActionError(UsageError):
         super().__init__(f'no action named "{name}"{hint}')
 
 
+class UnknownProfileError(UsageError):
+    code = "PROFILE_UNKNOWN"
+
+
 class ProjectError(ActionctlError):
     """The project on disk is not in a state the command can work with."""
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from actionctl import yamldoc
 from actionctl.diagnostics import Diagnostic, Severity
-from actionctl.errors import PathNotFoundError, UsageError
+from actionctl.errors import PathNotFoundError, UnknownProfileError
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
 
@@ -60,9 +60,8 @@ class Project:
         chosen = profiles.get(profile)
         if not isinstance(chosen, dict):
             known = ", ".join(map(str, profiles)) or "none"
-            raise UsageError(f'no profile "{profile}" in actionctl.yaml'
-                             f"{did_you_mean(profile, list(map(str, profiles)))} (profiles: {known})",
-                             code="PROFILE_UNKNOWN")
+            raise UnknownProfileError(f'no profile "{profile}" in actionctl.yaml'
+                                      f"{did_you_mean(profile, list(map(str, profiles)))} (profiles: {known})")
         return {**{k: v for k, v in self.config.items() if k != "profiles"}, **chosen}
 
     def relpath(self, path: Path) -> str:

@@ -38,13 +38,15 @@ def _template(*parts: str) -> str:
     return templates_dir().joinpath(*parts).read_text(encoding="utf-8")
 
 
-def init_project(folder: Path, app: int | None = None, region: str = "eu") -> Scaffold:
+def init_project(folder: Path, app: int | None = None, region: str = "eu", api_url: str | None = None) -> Scaffold:
     if region not in REGIONS:
         raise UsageError(f"region must be one of {', '.join(REGIONS)}, not {region!r}")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} exists and is not a folder")
     scaffold = Scaffold(folder.resolve())
     app_line = f"app: {app}" if app is not None else "# app: 12345              # the id of the Fliplet app"
+    if api_url:
+        app_line += f"\napi_url: {api_url}"
     config = _template("project", "actionctl.yaml").replace("__APP__", app_line).replace("__REGION__", region)
     scaffold.add(folder / CONFIG_FILE, config)
     scaffold.add(folder / ".gitignore", _template("project", "gitignore"))

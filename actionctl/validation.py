@@ -12,6 +12,7 @@ from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project, open_project, select_manifests
 from actionctl.rules import ActionCheck, check_action
 from actionctl.rules import name as name_rules
+from actionctl.rules.placeholders import undefined
 
 
 def validate_paths(paths: list[Path] | None = None, profile: str | None = None) -> Report:
@@ -61,21 +62,16 @@ def load_action(project: Project, path: Path, profile: str | None = None, *,
     found = []
     for item in in_data:
         mark = manifest.doc.char_mark(item.path, item.offset)
-        found.append(_undefined(item.name, where, path, mark.line, mark.column, manifest.name))
+        found.append(undefined(item.name, where, path, mark.line, mark.column, manifest.name))
     for item in in_code:
         line, column = _line_column(original_code, item.offset)
-        found.append(_undefined(item.name, where, manifest.code.path, line, column, manifest.name))
+        found.append(undefined(item.name, where, manifest.code.path, line, column, manifest.name))
     if not profile:
         for name, profiles in variables.missing_in_profiles(project.config, used).items():
             mark = manifest.doc.value_mark(())
-            found.append(_undefined(name, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column,
+            found.append(undefined(name, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column,
                                     manifest.name))
     return manifest, found
-
-
-def _undefined(name: str, where: str, file: Path, line: int, column: int, action: str | None) -> Diagnostic:
-    return Diagnostic("VAR_UNDEFINED", f"variable {name} is not defined for {where}: add it under vars:",
-                      file, line, column, Severity.ERROR, action, length=len(variables.placeholder(name)))
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

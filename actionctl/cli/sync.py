@@ -170,3 +170,64 @@ def _log(verbose: bool):
     from actionctl.cli.remote_common import log_request
 
     return log_request if verbose else None
+
+
+@app.command()
+def pull(
+    names: list[str] = NAMES,
+    force: bool = typer.Option(False, "--force", help="Overwrite local edits that were not pushed or committed."),
+    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
+    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+) -> None:
+    """Write the app's actions into the repository (a new project gets `actionctl init`'s layout)."""
+    from pathlib import Path
+
+    from actionctl import console, pulling
+    from actionctl.project import open_project
+    from actionctl.remote.target import client_for
+
+    remote = Remote(profile, app_id, api_url, region, token, verbose)
+    project = open_project()
+    target = remote.target()
+    created = []
+    if project.config_path is None:
+        project, created = _new_project(Path.cwd(), target, region)
+    with client_for(target, log=_log(verbose)) as client:
+        report = pulling.pull(project, client, target.profile, names=names, force=force)
+    if fmt is OutputFormat.json:
+        emit_json({**_header(target), "initialised": created, **report.as_json()})
+    else:
+        _render_pull(console, report, created)
+    if report.refused:
+        raise ActionctlError(f"left {len(report.refused)} action(s) as they are to keep local edits: "
+                             + "; ".join(f"{r.name} ({r.reason})" for r in report.refused), code="PULL_REFUSED")
+
+
+def _new_project(folder, target, region: Region | None):
+    """Lay out a project for the target's app, as `actionctl init` would."""
+    from actionctl.errors import UsageError
+    from actionctl.project import open_project
+    from actionctl.remote import paths
+    from actionctl.scaffold import init_project
+
+    if target.app is None:
+        raise UsageError("no actionctl.yaml here: pass --app (and --region or --api-url) to pull into a new project",
+                         code="APP_REQUIRED")
+    region_name = region.value if region else paths.DEFAULT_REGION
+    custom = target.api_url if target.api_url != paths.REGION_HOSTS.get(region_name) else None
+    scaffold = init_project(folder, int(target.app), region_name, api_url=custom)
+    return open_project(folder), [p.relative_to(scaffold.root).as_posix() for p in scaffold.created]
+
+
+def _render_pull(console, report, created: list[str]) -> None:
+    if created:
+        console.note(f"initialised a project here ({len(created)} files)")
+    for written in report.written:
+        console.out().print(f"{'+' if written.kind == 'created' else '~'} {written.kind} {written.name}: "
+                            f"{', '.join(written.files)}", markup=False, highlight=False)
+    for refused in report.refused:
+        console.err().print(f"! kept {refused.name}: {', '.join(refused.files)} — {refused.reason}", markup=False,
+                            highlight=False)
+    if report.local_only:
+        console.note(f"only in the repository (not on the service): {', '.join(report.local_only)}")
+    console.note(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.refused)} kept")

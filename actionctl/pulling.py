@@ -1,0 +1,192 @@
+"""`pull`: the service's actions written into the repository, never at the cost of a local edit.
+
+A local file is only replaced when nothing would be lost: its content is what was last synced (the
+state says so) or git holds it committed. Edits not yet pushed, or not committed, are reported and
+left alone unless `--force`. Manifests are edited in place (see manifest_writer), code files are
+replaced whole; every write is atomic. Values equal to one of the profile's variables go back to
+their `@@NAME@@` placeholder, so that push → pull leaves the repository as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from actionctl import manifest_writer, variables
+from actionctl.atomicfile import write_atomic, write_new
+from actionctl.manifest import code_path_for, load_manifest
+from actionctl.project import Project
+from actionctl.schema import SCHEMA_FILE, schema_text
+from actionctl.sync import SYNCED_FIELDS, LocalAction, content_hash, local_actions, normalise
+from actionctl.syncstate import State
+
+
+@dataclass
+class Written:
+    name: str
+    kind: str  # "created" | "updated"
+    files: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "action": self.kind, "files": self.files}
+
+
+@dataclass
+class Refused:
+    name: str
+    files: list[str]
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "files": self.files, "reason": self.reason}
+
+
+@dataclass
+class PullReport:
+    written: list[Written] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    local_only: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"written": [w.as_json() for w in self.written], "unchanged": self.unchanged,
+                "refused": [r.as_json() for r in self.refused], "localOnly": self.local_only}
+
+
+def pull(project: Project, client, profile: str | None, *, names: list[str] | None = None,
+         force: bool = False) -> PullReport:
+    locals_ = {a.name: a for a in local_actions(project, profile)}
+    remotes = client.list_actions()
+    _check_names(names, locals_, remotes)
+    state = State.load(project.root, profile, client.app, client.api_url)
+    values = variables.for_profile(project.config, profile) or {}
+    report = PullReport()
+    git = _Git(project.root)
+    for remote in sorted(remotes, key=lambda a: str(a.get("name"))):
+        name = remote.get("name")
+        if names and name not in names:
+            continue
+        local = locals_.get(name)
+        if local is None:
+            done = _create(project, remote, values)
+            if isinstance(done, Refused):
+                report.refused.append(done)
+                continue
+            report.written.append(done)
+        elif normalise(local.fields) == normalise(remote):
+            report.unchanged.append(name)
+        else:
+            refusal = None if force else _why_not(project, local, state, git)
+            if refusal is not None:
+                report.refused.append(refusal)
+                continue
+            report.written.append(_update(project, local, remote, values))
+        state.record(name, remote, content_hash(remote), (local.file if local else report.written[-1].files[0]))
+    remote_names = {a.get("name") for a in remotes}
+    report.local_only = sorted(n for n in locals_ if n not in remote_names and (not names or n in names))
+    state.save()
+    return report
+
+
+def _check_names(names: list[str] | None, locals_: dict, remotes: list[dict]) -> None:
+    from actionctl.errors import UsageError
+    from actionctl.suggest import did_you_mean
+
+    known = {str(a.get("name")) for a in remotes}
+    for name in names or []:
+        if name not in known:
+            raise UsageError(f'the app has no action named "{name}"{did_you_mean(name, sorted(known))}'
+                             + (" (it is only in the repository)" if name in locals_ else ""),
+                             code="ACTION_NOT_FOUND")
+
+
+def _why_not(project: Project, local: LocalAction, state: State, git: _Git) -> Refused | None:
+    """Why replacing the local files could lose an edit; None when it cannot."""
+    files = [local.manifest, _code_path(local)]
+    shown = [project.relpath(f) for f in files]
+    entry = state.get(local.name)
+    if entry is not None and entry.hash != content_hash(local.fields):
+        return Refused(local.name, shown, "edited here since the last push or pull (push it, or pull --force "
+                                          "to discard the edit)")
+    status = git.status(files)
+    if status == "dirty":
+        return Refused(local.name, shown, "uncommitted changes (commit or stash them, or pull --force)")
+    if entry is None and status != "clean":
+        return Refused(local.name, shown, "differs from the service, was never pushed or pulled, and git does not "
+                                          "hold a copy (commit it, or pull --force)")
+    return None
+
+
+def _code_path(local: LocalAction) -> Path:
+    setting = load_manifest(local.manifest, with_code=False).code_setting
+    return code_path_for(local.manifest, setting) or local.manifest.with_suffix(".js")
+
+
+def _create(project: Project, remote: dict, values: dict) -> Written | Refused:
+    folder = project.actions_dir
+    name = str(remote.get("name"))
+    manifest, code = folder / f"{name}.yaml", folder / f"{name}.js"
+    fields = {k: variables.restore_data(remote.get(k), values) for k in SYNCED_FIELDS if k != "code"}
+    schema = project.root / SCHEMA_FILE
+    write_new(schema, schema_text())
+    text = manifest_writer.render(fields, Path(os.path.relpath(schema, folder)).as_posix())
+    taken = [project.relpath(p) for p in (manifest, code) if p.exists()]
+    if taken:
+        return Refused(name, taken, "the files exist but belong to no action of this name (move them away)")
+    write_new(code, variables.restore_text(remote.get("code") or "", values))
+    write_new(manifest, text)
+    return Written(name, "created", [project.relpath(manifest), project.relpath(code)])
+
+
+def _update(project: Project, local: LocalAction, remote: dict, values: dict) -> Written:
+    """Write only what differs: the changed manifest fields, and the code file if the code changed."""
+    mine, theirs = normalise(local.fields), normalise(remote)
+    raw = load_manifest(local.manifest)  # as written, placeholders and all
+    used = variables.used_in(raw.data)
+    own_values = {k: v for k, v in values.items() if k in used}
+    changed = {f: variables.restore_data(remote.get(f), own_values) for f in SYNCED_FIELDS
+               if f != "code" and mine[f] != theirs[f]}
+    files = []
+    if changed:
+        write_atomic(local.manifest, manifest_writer.update(raw.doc.text, changed))
+        files.append(project.relpath(local.manifest))
+    if mine["code"] != theirs["code"]:
+        code_path = _code_path(local)
+        code_values = {k: v for k, v in values.items() if k in variables.used_in(raw.code.text if raw.code else "")}
+        write_atomic(code_path, variables.restore_text(remote.get("code") or "", code_values))
+        files.append(project.relpath(code_path))
+    return Written(local.name, "updated", files)
+
+
+class _Git:
+    """What git knows of a file: "clean" (committed as it is), "dirty" (changed or untracked), or None."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._available: bool | None = None
+
+    def status(self, files: list[Path]) -> str | None:
+        if not self._repo():
+            return None
+        listed = [str(f) for f in files if f.exists()]
+        tracked = self._run("ls-files", "--error-unmatch", "--", *listed)
+        if tracked is None:
+            return "dirty"  # untracked: git holds no copy
+        changes = self._run("status", "--porcelain", "--", *listed)
+        return "clean" if changes == "" else "dirty"
+
+    def _repo(self) -> bool:
+        if self._available is None:
+            self._available = self._run("rev-parse", "--is-inside-work-tree") == "true"
+        return self._available
+
+    def _run(self, *args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, timeout=30,
+                                  check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None

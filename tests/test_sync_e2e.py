@@ -1,0 +1,286 @@
+"""Git-based deploys end to end: init → new → push → diff → edit → push → pull → conflicts → prune →
+profiles, through the CLI against the emulator over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from actionctl.remote.client import Client
+from actionctl.remote.pacing import Pacer
+from tests.conftest import EMULATOR_TOKEN, UNLIMITED
+
+
+@pytest.fixture
+def api(remote):
+    with Client(remote.url, EMULATOR_TOKEN, 1, pacer=Pacer(UNLIMITED)) as client:
+        yield client
+
+
+@pytest.fixture
+def git(monkeypatch):
+    """Run git in the working directory as a throwaway identity."""
+    for key, value in {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                       "GIT_COMMITTER_EMAIL": "t@t", "GIT_CONFIG_GLOBAL": os.devnull}.items():
+        monkeypatch.setenv(key, value)
+
+    def run(*args: str, cwd: Path | None = None) -> str:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+    return run
+
+
+def stats(emulator) -> dict:
+    return httpx.get(emulator.url + "_emulator/stats").json()
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_the_whole_round_trip(cli, remote, project, api, tmp_path_factory, monkeypatch):
+    assert cli("new", "hello").exit_code == 0
+    assert cli("new", "nightly", "--template", "blank").exit_code == 0
+
+    first = cli("push", "--yes", "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    assert first.json["plan"]["summary"]["create"] == 2
+    assert sorted(a["name"] for a in api.list_actions()) == ["hello", "nightly"]
+
+    clean = cli("diff", "--exit-code", "--format", "json")
+    assert clean.exit_code == 0 and clean.json["changes"] is False
+    assert clean.json["summary"]["unchanged"] == 2
+
+    edit(project / "actions/hello.js", "return {", "// says hello\n  return {")
+    changed = cli("diff", "--exit-code", "--format", "json")
+    assert changed.exit_code == 4
+    [step] = [a for a in changed.json["actions"] if a["action"] != "unchanged"]
+    assert step["name"] == "hello" and step["action"] == "update" and step["changes"] == [{"field": "code"}]
+    assert "+  // says hello" in step["codeDiff"]
+    text = cli("diff")
+    assert "~ update      hello" in text.stdout and "+  // says hello" in text.stdout
+
+    one = cli("push", "--yes", "--format", "json")
+    assert one.exit_code == 0, one.stderr
+    assert one.json["requests"]["byMethod"] == {"GET": 1, "PUT": 1}  # one listing, one write
+    assert "// says hello" in api.find_action("hello")["code"]
+
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    pulled = cli("pull", "--app", "1", "--api-url", remote.url, "--format", "json")
+    assert pulled.exit_code == 0, pulled.stderr
+    assert sorted(w["name"] for w in pulled.json["written"]) == ["hello", "nightly"]
+    assert "actionctl.yaml" in pulled.json["initialised"]
+    mine, theirs = files_of(project / "actions"), files_of(elsewhere / "actions")
+    assert {k: v for k, v in theirs.items() if k != ".gitkeep"} == {k: v for k, v in mine.items()}
+
+
+def test_push_of_nothing_changed_sends_only_the_listing(cli, remote, project):
+    cli("new", "hello")
+    assert cli("push", "--yes").exit_code == 0
+    again = cli("push", "--yes", "--format", "json")
+    assert again.exit_code == 0
+    assert again.json["requests"]["byMethod"] == {"GET": 1}
+    assert again.json["plan"]["changes"] is False
+
+
+def test_an_edit_on_the_service_is_a_conflict_unless_forced(cli, remote, project, api):
+    cli("new", "hello")
+    cli("push", "--yes")
+    api.update_action(api.find_action("hello")["id"], {"description": "edited in the browser"})
+    edit(project / "actions/hello.js", "return {", "// local edit\n  return {")
+
+    plan = cli("diff", "--format", "json")
+    [step] = plan.json["actions"]
+    assert step["action"] == "conflict" and "both" in step["reason"]
+
+    refused = cli("push", "--yes")
+    assert refused.exit_code == 1 and "SYNC_CONFLICT" in refused.stderr
+    assert api.find_action("hello")["description"] == "edited in the browser"
+
+    forced = cli("push", "--yes", "--force", "--format", "json")
+    assert forced.exit_code == 0, forced.stderr
+    remote_copy = api.find_action("hello")
+    assert remote_copy["description"] != "edited in the browser" and "// local edit" in remote_copy["code"]
+
+
+def test_an_edit_on_the_service_alone_is_refused_too_and_pull_takes_it(cli, remote, project, api, git):
+    cli("new", "hello")
+    cli("push", "--yes")
+    api.update_action(api.find_action("hello")["id"], {"description": "edited in the browser"})
+    refused = cli("push", "--yes")
+    assert refused.exit_code == 1 and "SYNC_CONFLICT" in refused.stderr
+
+    pulled = cli("pull", "--format", "json")
+    assert pulled.exit_code == 0, pulled.stderr
+    assert pulled.json["written"] == [{"name": "hello", "action": "updated", "files": ["actions/hello.yaml"]}]
+    manifest = (project / "actions/hello.yaml").read_text()
+    assert "description: edited in the browser\n" in manifest
+    assert manifest.startswith("# yaml-language-server")  # the rest of the file is as it was
+    assert cli("diff", "--exit-code").exit_code == 0
+
+
+def test_prune_deletes_only_after_confirmation(cli, remote, project, api, monkeypatch):
+    cli("new", "hello")
+    cli("push", "--yes")
+    api.create_action({"name": "stray", "code": "async function execute(context) { return 1; }"})
+
+    shown = cli("diff", "--format", "json")
+    assert [a["action"] for a in shown.json["actions"]] == ["unchanged", "remote-only"]
+    assert shown.json["changes"] is False
+    assert cli("push", "--yes").exit_code == 0  # without --prune the stray action stays
+    assert api.find_action("stray") is not None
+
+    no_terminal = cli("push", "--prune")
+    assert no_terminal.exit_code == 2 and "CONFIRMATION_REQUIRED" in no_terminal.stderr
+    monkeypatch.setattr("actionctl.cli.remote_common.interactive", lambda: True)
+    declined = cli("push", "--prune", input="n\n")
+    assert declined.exit_code == 1 and api.find_action("stray") is not None
+    accepted = cli("push", "--prune", input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert api.find_action("stray") is None and api.find_action("hello") is not None
+
+
+def test_profiles_push_one_repository_to_two_apps_and_pull_leaves_git_clean(cli, remote, project, git):
+    (project / "actionctl.yaml").write_text(
+        f"api_url: {remote.url}\nrate_limits: {json.dumps(UNLIMITED)}\n"
+        "profiles:\n"
+        "  dev:\n    app: 1\n    vars:\n      BOOKINGS: 101\n      STAGE: development\n"
+        "  prod:\n    app: 2\n    vars:\n      BOOKINGS: 202\n      STAGE: production\n")
+    cli("new", "bookings")
+    edit(project / "actions/bookings.yaml", "description: Runs when the app asks for it, with a payload",
+         "description: Bookings of @@STAGE@@")
+    edit(project / "actions/bookings.js", "return {",
+         "const source = @@BOOKINGS@@; // the bookings data source\n  return { source,")
+    assert cli("validate").exit_code == 0
+    assert cli("validate", "--profile", "prod").exit_code == 0
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "bookings")
+
+    for profile, app, value, stage in (("dev", 1, "101", "development"), ("prod", 2, "202", "production")):
+        pushed = cli("push", "--yes", "--profile", profile, "--format", "json")
+        assert pushed.exit_code == 0, pushed.stderr
+        with Client(remote.url, EMULATOR_TOKEN, app, pacer=Pacer(UNLIMITED)) as client:
+            action = client.find_action("bookings")
+        assert f"const source = {value};" in action["code"] and "@@" not in action["code"]
+        assert action["description"] == f"Bookings of {stage}"
+
+    for profile in ("dev", "prod"):
+        assert cli("diff", "--exit-code", "--profile", profile).exit_code == 0
+        pulled = cli("pull", "--profile", profile, "--format", "json")
+        assert pulled.exit_code == 0, pulled.stderr
+        assert pulled.json["written"] == []
+    git("add", "-A", ".actionctl/state")  # the state files are new, and may be committed
+    assert git("status", "--porcelain", "--", "actions", "actionctl.yaml") == ""
+
+
+def test_pull_turns_variable_values_back_into_placeholders(cli, remote, project, api, git):
+    (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {remote.url}\nrate_limits: {json.dumps(UNLIMITED)}\n"
+                                            "vars:\n  BOOKINGS: 158\n")
+    cli("new", "bookings")
+    edit(project / "actions/bookings.js", "return {", "const source = @@BOOKINGS@@;\n  return { source,")
+    cli("push", "--yes")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "bookings")
+    action = api.find_action("bookings")
+    api.update_action(action["id"], {"code": action["code"].replace("return {", "const other = 158;\n  return {")})
+
+    pulled = cli("pull", "--format", "json")
+    assert pulled.exit_code == 0, pulled.stderr
+    code = (project / "actions/bookings.js").read_text()
+    assert "const source = @@BOOKINGS@@;" in code and "const other = @@BOOKINGS@@;" in code
+    assert cli("diff", "--exit-code").exit_code == 0
+
+
+def test_pull_keeps_unpushed_and_uncommitted_edits_unless_forced(cli, remote, project, api, git):
+    cli("new", "hello")
+    cli("push", "--yes")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "hello")
+    api.update_action(api.find_action("hello")["id"], {"code": "async function execute(context) { return 2; }\n"})
+    edit(project / "actions/hello.js", "return {", "// mine\n  return {")
+    before = (project / "actions/hello.js").read_bytes()
+
+    kept = cli("pull", "--format", "json")
+    assert kept.exit_code == 1 and "PULL_REFUSED" in kept.stderr
+    [refused] = kept.json["refused"]
+    assert refused["files"] == ["actions/hello.yaml", "actions/hello.js"] and "edited here" in refused["reason"]
+    assert (project / "actions/hello.js").read_bytes() == before
+
+    forced = cli("pull", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert (project / "actions/hello.js").read_text() == "async function execute(context) { return 2; }\n"
+
+
+def test_pull_without_state_trusts_only_what_git_holds(cli, remote, project, api, git):
+    cli("new", "hello")
+    cli("push", "--yes")
+    (project / ".actionctl/state/default.json").unlink()  # a fresh clone: no state
+    api.update_action(api.find_action("hello")["id"], {"description": "from the service"})
+    kept = cli("pull")
+    assert kept.exit_code == 1 and "git does not hold a copy" in kept.stderr
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "hello")
+    taken = cli("pull")
+    assert taken.exit_code == 0, taken.stderr
+    assert "description: from the service" in (project / "actions/hello.yaml").read_text()
+
+
+def test_push_validates_the_whole_project_first(cli, remote, project, api, emulator):
+    cli("new", "hello")
+    cli("new", "broken")
+    edit(project / "actions/broken.yaml", "environment: server", "environment: moon")
+    refused = cli("push", "--yes")
+    assert refused.exit_code == 1 and "VALIDATION_FAILED" in refused.stderr
+    assert "ENVIRONMENT_INVALID" in refused.stdout
+    assert stats(emulator)["requests"] == 0  # not even a listing
+
+
+def test_publish_after_push_and_app_not_published_is_clear(cli, remote, project, api):
+    httpx.post(remote.url + "_emulator/config", json={"app_published": False}).raise_for_status()
+    cli("new", "hello")
+    pushed = cli("push", "--yes", "--publish")
+    assert pushed.exit_code == 3 and "APP_NOT_PUBLISHED" in pushed.stderr and "publish the app first" in pushed.stderr
+    assert api.find_action("hello") is not None  # the push itself landed
+    api.publish_app()
+    edit(project / "actions/hello.js", "return {", "// v2\n  return {")
+    published = cli("push", "--yes", "--publish", "--format", "json")
+    assert published.exit_code == 0, published.stderr
+    assert published.json["result"]["done"][0]["published"] is True
+    assert api.find_action("hello")["productionActionId"] is not None
+    assert cli("diff", "--format", "json").json["actions"][0]["published"] is True
+
+
+def test_undefined_variable_is_a_validation_error_with_its_place(cli, remote, project):
+    cli("new", "hello")
+    edit(project / "actions/hello.js", "return {", "const x = @@MISSING@@;\n  return {")
+    result = cli("validate", "--format", "json")
+    assert result.exit_code == 1
+    [problem] = [d for d in result.json["diagnostics"] if d["code"] == "VAR_UNDEFINED"]
+    assert problem["file"] == "actions/hello.js" and problem["column"] == 13
+    pushed = cli("push", "--yes")
+    assert pushed.exit_code == 1 and "VALIDATION_FAILED" in pushed.stderr
+
+
+def test_names_limit_the_plan_and_unknown_names_are_usage_errors(cli, remote, project):
+    cli("new", "one")
+    cli("new", "two")
+    only = cli("push", "one", "--yes", "--format", "json")
+    assert [a["name"] for a in only.json["plan"]["actions"]] == ["one"]
+    unknown = cli("diff", "tow")
+    assert unknown.exit_code == 2 and 'did you mean "two"' in unknown.stderr
