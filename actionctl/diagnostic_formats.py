@@ -36,10 +36,16 @@ def to_github(report: Report) -> str:
     lines = []
     for d in report.diagnostics:
         level = "error" if d.severity is Severity.ERROR else "warning"
-        props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in (
-            ("file", _from_cwd(d.file)), ("line", d.line), ("col", d.column), ("title", d.code)))
-        lines.append(f"::{level} {props}::{_escape_data(d.message)}")
+        lines.append(github_command(level, d.message, file=d.file, line=d.line, col=d.column, title=d.code))
     return "\n".join(lines)
+
+
+def github_command(level: str, message: str, *, file: Path | None = None, **props: object) -> str:
+    """One workflow command (`::error file=…,line=…::message`); a file is given relative to the job's folder."""
+    pairs = ([("file", _from_cwd(file))] if file is not None else []) + [(k, v) for k, v in props.items()
+                                                                         if v is not None]
+    listed = ",".join(f"{key}={_escape_property(str(value))}" for key, value in pairs)
+    return f"::{level} {listed}::{_escape_data(message)}" if listed else f"::{level}::{_escape_data(message)}"
 
 
 def to_sarif(report: Report) -> str:

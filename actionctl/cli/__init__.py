@@ -8,7 +8,7 @@ from actionctl.cli.app import app
 
 # The commands register themselves on import; `--help` lists them in this order.
 _COMMANDS = ("project", "validate", "run", "test", "trigger", "listing", "schedule", "deps", "auth", "remote",
-             "sync", "publishing", "emulator")
+             "sync", "ci", "publishing", "emulator")
 for _module in _COMMANDS:
     importlib.import_module(f"actionctl.cli.{_module}")
 

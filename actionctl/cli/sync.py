@@ -25,7 +25,7 @@ class PushIncomplete(ActionctlError):
     exit_code = 3
 
 
-def _where(remote: Remote, target) -> str:
+def where(target) -> str:
     profile = f" (profile {target.profile})" if target.profile else ""
     return f"app {target.app}{profile} at {target.api_url}"
 
@@ -52,12 +52,12 @@ def diff(
     target = remote.target()
     from actionctl.remote.target import client_for
 
-    with client_for(target, log=_log(verbose)) as client:
+    with client_for(target, log=request_logger(verbose)) as client:
         plan, _state = sync.compare(project, client, target.profile, names=names, prune=prune)
     if fmt is OutputFormat.json:
         emit_json({**_header(target), **plan.as_json()})
     else:
-        plan_view.render_plan(console.out(), plan, _where(remote, target), show_unchanged=show_unchanged)
+        plan_view.render_plan(console.out(), plan, where(target), show_unchanged=show_unchanged)
     if exit_code and plan.has_changes:
         raise typer.Exit(CHANGES_EXIT)
 
@@ -83,11 +83,11 @@ def push(
     _validate_all(project, target.profile, fmt)
     from actionctl.remote.target import client_for
 
-    with client_for(target, log=_log(verbose)) as client:
+    with client_for(target, log=request_logger(verbose)) as client:
         plan, state = sync.compare(project, client, target.profile, names=names, prune=prune, publish=publish)
         text = fmt is OutputFormat.text
         if text:
-            plan_view.render_plan(console.out(), plan, _where(remote, target))
+            plan_view.render_plan(console.out(), plan, where(target))
         if dry_run or not plan.has_changes:
             if not dry_run:
                 sync.record_unchanged(plan, state)
@@ -102,7 +102,7 @@ def push(
         else:
             emit_json({**_header(target), "dryRun": False, "plan": plan.as_json(), "result": outcome.as_json(),
                        "requests": client.stats.as_json()})
-    _finish(outcome)
+    finish_push(outcome)
 
 
 def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
@@ -145,7 +145,7 @@ def _apply(plan, client, state, force: bool, text: bool):
                           progress=lambda step, what: bar.update(task, advance=1, description=f"{step.name}"))
 
 
-def _finish(outcome) -> None:
+def finish_push(outcome) -> None:
     if outcome.failed or outcome.not_attempted:
         first = outcome.failed[0] if outcome.failed else None
         detail = f" (first: {first.name}: {first.message} [{first.code}])" if first else ""
@@ -166,7 +166,7 @@ def _finish(outcome) -> None:
         raise exc
 
 
-def _log(verbose: bool):
+def request_logger(verbose: bool):
     from actionctl.cli.remote_common import log_request
 
     return log_request if verbose else None
@@ -192,7 +192,7 @@ def pull(
     created = []
     if project.config_path is None:
         project, created = _new_project(Path.cwd(), target, region)
-    with client_for(target, log=_log(verbose)) as client:
+    with client_for(target, log=request_logger(verbose)) as client:
         report = pulling.pull(project, client, target.profile, names=names, force=force)
     if fmt is OutputFormat.json:
         emit_json({**_header(target), "initialised": created, **report.as_json()})
