@@ -63,3 +63,50 @@ def test_example_action_covers_every_field():
 
     text = (REPO / "action.example.yaml").read_text()
     assert [f for f in FIELDS if not re.search(rf"^{f}:", text, re.M)] == []
+
+
+def _actionctl_invocations(text: str) -> list[list[str]]:
+    """Every `actionctl …` command line in a text (README code, hook entries), as arguments."""
+    found = []
+    for line in text.splitlines():
+        command = line.split("#", 1)[0].strip().removeprefix("- ").removeprefix("run: ").removeprefix("entry: ")
+        if command.startswith("actionctl "):
+            found.append(command.split()[1:])
+    return found
+
+
+def _check_invocation(cli, args: list[str]) -> None:
+    """The command exists and takes every option the line uses."""
+    words = [a for a in args if not a.startswith("-")]
+    command = words[:2] if words[:1] == ["remote"] else words[:1]
+    usage = cli(*command, "--help")
+    assert usage.exit_code == 0, f"actionctl {' '.join(args)}: no such command"
+    for option in (a.split("=", 1)[0] for a in args if a.startswith("--")):
+        assert option in usage.stdout, f"actionctl {' '.join(args)}: {option} is not an option of {command}"
+
+
+def test_the_documented_github_workflow_is_valid_yaml_using_real_commands(cli):
+    import yaml
+
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("# .github/workflows/actions.yml\n", 1)[1].split("```", 1)[0]
+    workflow = yaml.safe_load(block)
+    assert set(workflow["jobs"]) == {"lint", "deploy"}
+    runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    invocations = _actionctl_invocations("\n".join(runs))
+    assert [args[0] for args in invocations] == ["ci", "ci"] and "--deploy" in invocations[1]
+    for args in invocations:
+        _check_invocation(cli, args)
+
+
+def test_the_pre_commit_hooks_run_real_commands(cli):
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert [h["id"] for h in hooks] == ["actionctl-validate", "actionctl-test"]
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
+        [args] = _actionctl_invocations(f"entry: {hook['entry']}")
+        _check_invocation(cli, args)
+    [validate] = _actionctl_invocations(f"entry: {hooks[0]['entry']}")
+    assert cli(*validate, str(REPO / "examples")).exit_code == 0
