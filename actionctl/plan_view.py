@@ -18,7 +18,7 @@ _VALUE_WIDTH = 60
 def render_plan(console: Console, plan: Plan, where: str, *, show_unchanged: bool = False) -> None:
     console.print(Text(f"Plan for {where}", style="bold"))
     for step in plan.steps:
-        if step.kind == UNCHANGED and not show_unchanged:
+        if step.kind == UNCHANGED and not (show_unchanged or step.publish):
             continue
         _step(console, step)
     console.print(summary_line(plan))

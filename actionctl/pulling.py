@@ -10,6 +10,7 @@ their `@@NAME@@` placeholder, so that push → pull leaves the repository as it 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from actionctl.project import Project
 from actionctl.schema import SCHEMA_FILE, schema_text
 from actionctl.sync import SYNCED_FIELDS, LocalAction, content_hash, local_actions, normalise
 from actionctl.syncstate import State
+
+_SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
 
 @dataclass
@@ -128,6 +131,8 @@ def _code_path(local: LocalAction) -> Path:
 def _create(project: Project, remote: dict, values: dict) -> Written | Refused:
     folder = project.actions_dir
     name = str(remote.get("name"))
+    if not _SAFE_FILE_NAME.fullmatch(name):  # the service forbids such names; a file path must not follow one
+        return Refused(name, [], "the name cannot be a file name (only letters, digits, - and _ can)")
     manifest, code = folder / f"{name}.yaml", folder / f"{name}.js"
     fields = {k: variables.restore_data(remote.get(k), values) for k in SYNCED_FIELDS if k != "code"}
     schema = project.root / SCHEMA_FILE

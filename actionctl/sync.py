@@ -100,7 +100,8 @@ class Plan:
 
     @property
     def writes(self) -> list[Step]:
-        return self.of_kind(*WRITES)
+        """The steps that change something on the service: writes, and publishing unchanged actions."""
+        return [s for s in self.steps if s.kind in WRITES or (s.kind == UNCHANGED and s.publish)]
 
     @property
     def has_changes(self) -> bool:
@@ -205,8 +206,12 @@ def _unreadable(manifest: ManifestFile) -> str | None:
 
 
 def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names: list[str] | None = None,
-         prune: bool = False, publish: bool = False) -> Plan:
-    """What a push would do: one step per action of either side (only `names`, when given)."""
+         prune: bool = False, publish: bool = False, productions: list[dict] | None = None) -> Plan:
+    """What a push would do: one step per action of either side (only `names`, when given).
+
+    With `publish`, what changes is published, and so is an unchanged action whose production copy
+    is missing or behind its master (`productions`, the app's production copies, tell which).
+    """
     by_name = {a.get("name"): a for a in remotes}
     local_by_name = {a.name: a for a in locals_}
     chosen = _chosen(names, local_by_name, by_name)
@@ -223,7 +228,21 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
             steps.append(Step(CREATE, name, local, None, reason=reason, publish=publish))
         else:
             steps.append(_compare(local, remote, state, publish))
+    if publish:
+        _publish_behind(steps, productions or [])
     return Plan(steps, prune)
+
+
+def _publish_behind(steps: list[Step], productions: list[dict]) -> None:
+    copies = {str(p.get("masterActionId")): p for p in productions}
+    for step in steps:
+        if step.kind != UNCHANGED:
+            continue
+        copy = copies.get(str(step.id)) if step.remote.get("productionActionId") else None
+        if copy is None:
+            step.publish, step.reason = True, "not published"
+        elif normalise(copy) != normalise(step.remote):
+            step.publish, step.reason = True, "the production copy is behind"
 
 
 def _chosen(names: list[str] | None, local: dict, remote: dict) -> set[str] | None:
@@ -343,6 +362,16 @@ def apply(the_plan: Plan, client, state: State, *, force: bool = False,
             outcome.refused.append(step)
             _tell(progress, step, "refused")
             continue
+        if step.kind == UNCHANGED:  # only publishing
+            if outcome.publish_error is not None:
+                outcome.not_attempted.append(step)
+                continue
+            done = Done(step.name, "publish", step.id)
+            _publish(client, done, step, outcome)
+            _tell(progress, step, "done" if done.published else "failed")
+            if done.published:
+                outcome.done.append(done)
+            continue
         try:
             done = _write(step, client, state)
         except ServiceError as exc:
@@ -399,5 +428,6 @@ def compare(project: Project, client, profile: str | None, *, names: list[str] |
     """The plan for the project against the client's app: the local actions, one listing of the app, the state."""
     locals_ = local_actions(project, profile)
     remotes = client.list_actions()
+    productions = client.list_actions(production=True) if publish else None
     state = State.load(project.root, profile, client.app, client.api_url)
-    return plan(locals_, remotes, state, names=names, prune=prune, publish=publish), state
+    return plan(locals_, remotes, state, names=names, prune=prune, publish=publish, productions=productions), state

@@ -284,3 +284,41 @@ def test_names_limit_the_plan_and_unknown_names_are_usage_errors(cli, remote, pr
     assert [a["name"] for a in only.json["plan"]["actions"]] == ["one"]
     unknown = cli("diff", "tow")
     assert unknown.exit_code == 2 and 'did you mean "two"' in unknown.stderr
+
+
+def test_publish_also_publishes_unchanged_actions_whose_production_copy_is_missing_or_behind(cli, remote, project,
+                                                                                           api):
+    cli("new", "one")
+    cli("new", "two")
+    cli("push", "--yes")
+    api.publish_action(api.find_action("one")["id"])
+    plan = cli("diff", "--format", "json").json  # without --publish, publishing is not part of the plan
+    assert plan["changes"] is False and [a["published"] for a in plan["actions"]] == [True, False]
+
+    pushed = cli("push", "--yes", "--publish", "--format", "json")
+    assert pushed.exit_code == 0, pushed.stderr
+    steps = {a["name"]: a for a in pushed.json["plan"]["actions"]}
+    assert steps["one"]["publish"] is False and steps["two"]["publish"] is True
+    assert steps["two"]["reason"] == "not published"
+    assert [d["name"] for d in pushed.json["result"]["done"]] == ["two"]
+    assert pushed.json["requests"]["byMethod"] == {"GET": 2, "POST": 1}  # masters, production copies, 1 publish
+
+    # Pushed without --publish, the production copy falls behind; the next --publish catches it up.
+    edit(project / "actions/one.js", "return {", "// v2\n  return {")
+    cli("push", "--yes")
+    behind = cli("push", "--yes", "--publish", "--format", "json")
+    [step] = [a for a in behind.json["plan"]["actions"] if a["publish"]]
+    assert step["name"] == "one" and step["reason"] == "the production copy is behind"
+    production = api.list_actions(production=True)
+    assert all("// v2" in p["code"] for p in production if p["name"] == "one")
+    assert cli("push", "--yes", "--publish", "--format", "json").json["plan"]["changes"] is False
+
+
+def test_dry_run_shows_the_plan_and_sends_no_write(cli, remote, project, api):
+    cli("new", "hello")
+    dry = cli("push", "--dry-run", "--format", "json")
+    assert dry.exit_code == 0 and dry.json["dryRun"] is True and dry.json["result"] is None
+    assert dry.json["plan"]["summary"]["create"] == 1 and dry.json["requests"]["byMethod"] == {"GET": 1}
+    assert api.list_actions() == []
+    text = cli("push", "--dry-run")
+    assert "+ create      hello" in text.stdout

@@ -122,8 +122,9 @@ def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
 def _question(plan, target) -> str:
     counts = plan.summary()
     deleting = f", DELETE {counts['delete']}" if counts["delete"] else ""
+    publishing = f", publish {counts['publish']}" if counts["publish"] else ""
     return (f"Push to app {target.app}: create {counts['create']}, update {counts['update'] + counts['conflict']}"
-            f"{deleting}?")
+            f"{deleting}{publishing}?")
 
 
 def _apply(plan, client, state, force: bool, text: bool):
