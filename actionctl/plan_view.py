@@ -72,9 +72,7 @@ def _short(value: Any) -> str:
 
 
 def render_outcome(console: Console, outcome: Outcome) -> None:
-    for done in outcome.done:
-        published = ", published" if done.published else ""
-        console.print(Text(f"✓ {done.kind} {done.name} (id {done.id}{published})", style="green"))
+    """What went wrong, each with what to do, then one line of what landed."""
     for failed in outcome.failed:
         console.print(Text(f"✗ {failed.kind} {failed.name}: {failed.message} [{failed.code}]", style="red"))
     for step in outcome.refused:
@@ -82,3 +80,8 @@ def render_outcome(console: Console, outcome: Outcome) -> None:
                            "service's copy, or push --force to overwrite it", style="bold red"))
     for step in outcome.not_attempted:
         console.print(Text(f"· not attempted: {step.kind} {step.name}", style="yellow"))
+    counts = {kind: sum(1 for d in outcome.done if d.kind == kind) for kind in (CREATE, UPDATE, DELETE)}
+    published = sum(1 for d in outcome.done if d.published)
+    style = "bold green" if outcome.ok else "bold yellow"
+    console.print(Text(f"{'✓' if outcome.ok else '!'} pushed: {counts[CREATE]} created, {counts[UPDATE]} updated, "
+                       f"{counts[DELETE]} deleted, {published} published", style=style))

@@ -132,9 +132,12 @@ def _apply(plan, client, state, force: bool, text: bool):
 
     writes = len(plan.writes)
     if not text or not console.err().is_terminal:
-        def line(step, what: str) -> None:
+        seen = iter(range(1, writes + 1))
+
+        def line(step, what: str) -> None:  # a log line per action: CI logs show how far a push got
             if text:
-                console.note(f"{what}: {step.kind} {step.name}")
+                kind = "publish" if step.kind == sync.UNCHANGED else step.kind
+                console.note(f"[{next(seen)}/{writes}] {kind} {step.name}: {what}")
 
         return sync.apply(plan, client, state, force=force, progress=line)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -200,8 +203,9 @@ def pull(
     else:
         _render_pull(console, report, created)
     if report.refused:
-        raise ActionctlError(f"left {len(report.refused)} action(s) as they are to keep local edits: "
-                             + "; ".join(f"{r.name} ({r.reason})" for r in report.refused), code="PULL_REFUSED")
+        raise ActionctlError(f"kept {len(report.refused)} action(s) as they are so as not to lose local edits: "
+                             f"{', '.join(r.name for r in report.refused)} (why: above, or `refused` in the JSON) — "
+                             "pull --force overwrites them", code="PULL_REFUSED")
 
 
 def _new_project(folder, target, region: Region | None):
