@@ -68,11 +68,12 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
     values = variables.for_profile(project.config, profile) or {}
     report = PullReport()
     git = _Git(project.root)
+    renamed = _renamed_on_the_service(locals_, remotes, state)
     for remote in sorted(remotes, key=lambda a: str(a.get("name"))):
         name = remote.get("name")
         if names and name not in names:
             continue
-        local = locals_.get(name)
+        local = locals_.get(name) or locals_.get(renamed.get(name))
         if local is None:
             done = _create(project, remote, values)
             if isinstance(done, Refused):
@@ -87,11 +88,27 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
                 report.refused.append(refusal)
                 continue
             report.written.append(_update(project, local, remote, values))
+        if local is not None and local.name != name:
+            state.forget(local.name)
         state.record(name, remote, content_hash(remote), (local.file if local else report.written[-1].files[0]))
-    remote_names = {a.get("name") for a in remotes}
+    remote_names = {a.get("name") for a in remotes} | set(renamed.values())
     report.local_only = sorted(n for n in locals_ if n not in remote_names and (not names or n in names))
     state.save()
     return report
+
+
+def _renamed_on_the_service(locals_: dict[str, LocalAction], remotes: list[dict], state: State) -> dict[str, str]:
+    """{new name: old name} for actions renamed on the service: the id the state knows under a local name
+    now carries a name the repository does not have. Their manifests are updated, not duplicated."""
+    remote_names = {a.get("name") for a in remotes}
+    names_by_id = {str(entry.id): old for old, entry in state.entries.items()}
+    found = {}
+    for remote in remotes:
+        old = names_by_id.get(str(remote.get("id")))
+        if old and old != remote.get("name") and old in locals_ and old not in remote_names \
+                and remote.get("name") not in locals_:
+            found[remote.get("name")] = old
+    return found
 
 
 def _check_names(names: list[str] | None, locals_: dict, remotes: list[dict]) -> None:
@@ -163,7 +180,7 @@ def _update(project: Project, local: LocalAction, remote: dict, values: dict) ->
         code_values = {k: v for k, v in values.items() if k in variables.used_in(raw.code.text if raw.code else "")}
         write_atomic(code_path, variables.restore_text(remote.get("code") or "", code_values))
         files.append(project.relpath(code_path))
-    return Written(local.name, "updated", files)
+    return Written(str(remote.get("name")), "updated", files)
 
 
 class _Git:

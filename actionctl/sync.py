@@ -215,12 +215,17 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
     by_name = {a.get("name"): a for a in remotes}
     local_by_name = {a.name: a for a in locals_}
     chosen = _chosen(names, local_by_name, by_name)
+    renamed = renames(local_by_name, by_name, state)
     steps = []
     for name in sorted(set(local_by_name) | set(by_name), key=str):
-        if chosen is not None and name not in chosen:
+        if (chosen is not None and name not in chosen) or name in renamed.values():
             continue
         local, remote = local_by_name.get(name), by_name.get(name)
-        if local is None:
+        if name in renamed:
+            step = _compare(local, by_name[renamed[name]], state, publish, renamed[name])
+            step.reason = step.reason or f'renamed from "{renamed[name]}"'
+            steps.append(step)
+        elif local is None:
             steps.append(_remote_only(remote, state, prune))
         elif remote is None:
             entry = state.get(name)
@@ -245,6 +250,27 @@ def _publish_behind(steps: list[Step], productions: list[dict]) -> None:
             step.publish, step.reason = True, "the production copy is behind"
 
 
+def renames(local_by_name: dict[str, Any], remote_by_name: dict[str, Any], state: State) -> dict[str, str]:
+    """{new name: old name} for manifests whose name changed since the last sync.
+
+    The state remembers which manifest file each synced action came from: a file now holding a name
+    the service does not have, whose old name is on the service (same id) and no longer in the
+    repository, was renamed — an update of that action, not a new one and a deletion (which would
+    lose its logs, versions and production copy).
+    """
+    found: dict[str, str] = {}
+    for name, local in local_by_name.items():
+        if name in remote_by_name:
+            continue
+        for old, entry in state.entries.items():
+            remote = remote_by_name.get(old)
+            if (entry.file == local.file and old not in local_by_name and old not in found.values()
+                    and remote is not None and str(remote.get("id")) == str(entry.id)):
+                found[name] = old
+                break
+    return found
+
+
 def _chosen(names: list[str] | None, local: dict, remote: dict) -> set[str] | None:
     if not names:
         return None
@@ -257,7 +283,7 @@ def _chosen(names: list[str] | None, local: dict, remote: dict) -> set[str] | No
     return set(names)
 
 
-def _compare(local: LocalAction, remote: dict, state: State, publish: bool) -> Step:
+def _compare(local: LocalAction, remote: dict, state: State, publish: bool, known_as: str | None = None) -> Step:
     mine, theirs = normalise(local.fields), normalise(remote)
     changes = [FieldChange(f, theirs[f], mine[f]) for f in SYNCED_FIELDS if mine[f] != theirs[f]]
     if not changes:
@@ -265,7 +291,7 @@ def _compare(local: LocalAction, remote: dict, state: State, publish: bool) -> S
     step = Step(UPDATE, local.name, local, remote, changes, publish=publish)
     if any(c.field == "code" for c in changes):
         step.code_diff = code_diff(str(theirs["code"] or ""), str(mine["code"] or ""), local.name, local.file)
-    entry = state.get(local.name)
+    entry = state.get(known_as or local.name)
     remote_hash = content_hash(remote)
     if entry is not None and str(entry.id) == str(remote.get("id")) and entry.hash != remote_hash:
         both = content_hash(local.fields) != entry.hash
@@ -398,6 +424,8 @@ def _write(step: Step, client, state: State) -> Done:
         remote = client.create_action(step.payload())
     else:
         remote = client.update_action(step.id, step.payload())
+        if step.remote.get("name") != step.name:  # a rename: the old name is no longer ours
+            state.forget(step.remote.get("name"))
     state.record(step.name, remote, content_hash(step.local.fields), step.local.file)
     state.save()
     return Done(step.name, step.kind if step.kind != CONFLICT else UPDATE, remote.get("id"))

@@ -322,3 +322,30 @@ def test_dry_run_shows_the_plan_and_sends_no_write(cli, remote, project, api):
     assert api.list_actions() == []
     text = cli("push", "--dry-run")
     assert "+ create      hello" in text.stdout
+
+
+def test_a_renamed_manifest_updates_the_action_instead_of_replacing_it(cli, remote, project, api):
+    cli("new", "old-name")
+    cli("push", "--yes")
+    original = api.find_action("old-name")
+    edit(project / "actions/old-name.yaml", "name: old-name", "name: new-name")
+    plan = cli("diff", "--prune", "--format", "json")
+    [step] = plan.json["actions"]
+    assert step["action"] == "update" and step["id"] == original["id"] and step["reason"] == 'renamed from "old-name"'
+    assert step["changes"] == [{"field": "name", "remote": "old-name", "local": "new-name"}]
+    assert cli("push", "--yes", "--prune").exit_code == 0
+    assert [(a["id"], a["name"]) for a in api.list_actions()] == [(original["id"], "new-name")]
+    assert cli("diff", "--exit-code").exit_code == 0
+
+
+def test_an_action_renamed_on_the_service_is_renamed_in_its_manifest(cli, remote, project, api, git):
+    cli("new", "old-name")
+    cli("push", "--yes")
+    api.update_action(api.find_action("old-name")["id"], {"name": "new-name"})
+    pulled = cli("pull", "--format", "json")
+    assert pulled.exit_code == 0, pulled.stderr
+    assert pulled.json["written"] == [{"name": "new-name", "action": "updated", "files": ["actions/old-name.yaml"]}]
+    assert pulled.json["localOnly"] == []
+    assert "name: new-name\n" in (project / "actions/old-name.yaml").read_text()
+    assert not (project / "actions/new-name.yaml").exists()
+    assert cli("diff", "--exit-code").exit_code == 0
