@@ -25,6 +25,7 @@ from actionctl.sync import SYNCED_FIELDS, LocalAction, content_hash, local_actio
 from actionctl.syncstate import State
 
 _SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
+_NEW_FILE_MIN = 4
 
 
 @dataclass
@@ -151,14 +152,16 @@ def _create(project: Project, remote: dict, values: dict) -> Written | Refused:
     if not _SAFE_FILE_NAME.fullmatch(name):  # the service forbids such names; a file path must not follow one
         return Refused(name, [], "the name cannot be a file name (only letters, digits, - and _ can)")
     manifest, code = folder / f"{name}.yaml", folder / f"{name}.js"
-    fields = {k: variables.restore_data(remote.get(k), values) for k in SYNCED_FIELDS if k != "code"}
+    # A new file never named a variable: only distinctive values (a URL, an id of 4+ digits) are taken
+    # back inside text, while a field that is exactly a variable's value always is.
+    fields = {k: variables.restore_data(remote.get(k), values, _NEW_FILE_MIN) for k in SYNCED_FIELDS if k != "code"}
     schema = project.root / SCHEMA_FILE
     write_new(schema, schema_text())
     text = manifest_writer.render(fields, Path(os.path.relpath(schema, folder)).as_posix())
     taken = [project.relpath(p) for p in (manifest, code) if p.exists()]
     if taken:
         return Refused(name, taken, "the files exist but belong to no action of this name (move them away)")
-    write_new(code, variables.restore_text(remote.get("code") or "", values))
+    write_new(code, variables.restore_text(remote.get("code") or "", values, _NEW_FILE_MIN))
     write_new(manifest, text)
     return Written(name, "created", [project.relpath(manifest), project.relpath(code)])
 

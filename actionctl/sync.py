@@ -165,7 +165,7 @@ def local_actions(project: Project, profile: str | None) -> list[LocalAction]:
 
     found: dict[str, LocalAction] = {}
     for path in project.manifests():
-        manifest, undefined = load_action(project, path, profile)
+        manifest, undefined = load_action(project, path, profile, deploying=True)
         problem = _unreadable(manifest) or (undefined[0].message if undefined else None)
         if problem:
             raise LocalUnreadable(f"{project.relpath(path)}: {problem} — `actionctl validate` says more")

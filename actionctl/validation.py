@@ -27,11 +27,12 @@ def validate_paths(paths: list[Path] | None = None, profile: str | None = None) 
     return validate_manifests(project, selected, profile)
 
 
-def validate_manifests(project: Project, paths: list[Path], profile: str | None = None) -> Report:
+def validate_manifests(project: Project, paths: list[Path], profile: str | None = None, *,
+                       deploying: bool = False) -> Report:
     diagnostics: list[Diagnostic] = list(project.problems)
     manifests = []
     for path in paths:
-        manifest, undefined = load_action(project, path, profile)
+        manifest, undefined = load_action(project, path, profile, deploying=deploying)
         manifests.append(manifest)
         diagnostics.extend(undefined)
     verdicts = _syntax_verdicts(manifests)
@@ -48,13 +49,16 @@ def validate_manifests(project: Project, paths: list[Path], profile: str | None 
     return Report(project.root, len(manifests), diagnostics)
 
 
-def load_action(project: Project, path: Path, profile: str | None = None, *,
-                with_code: bool = True) -> tuple[ManifestFile, list[Diagnostic]]:
-    """A manifest and its code with the profile's variables filled in, and a diagnostic per unknown variable."""
+def load_action(project: Project, path: Path, profile: str | None = None, *, with_code: bool = True,
+                deploying: bool = False) -> tuple[ManifestFile, list[Diagnostic]]:
+    """A manifest and its code with the profile's variables filled in, and a diagnostic per unknown variable.
+
+    `deploying`: as diff/push/pull see it, where no profile means the top-level variables only.
+    """
     manifest = load_manifest(path, with_code=with_code)
     if manifest.problem is not None:
         return manifest, []
-    values = variables.for_profile(project.config, profile) or {}
+    values = variables.for_profile(project.config, profile, deploying=deploying) or {}
     original_code = manifest.code.text if manifest.code is not None else None
     used = variables.used_in(manifest.doc.data) | variables.used_in(original_code)
     in_data, in_code = variables.substitute(manifest, values)
@@ -66,8 +70,8 @@ def load_action(project: Project, path: Path, profile: str | None = None, *,
     for item in in_code:
         line, column = _line_column(original_code, item.offset)
         found.append(undefined(item.name, where, manifest.code.path, line, column, manifest.name))
-    if not profile:
-        for name, profiles in variables.missing_in_profiles(project.config, used).items():
+    if not profile and not deploying:  # each profile must define what it will be asked to fill in
+        for name, profiles in variables.missing_in_profiles(project.config, used & set(values)).items():
             mark = manifest.doc.value_mark(())
             found.append(undefined(name, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column,
                                     manifest.name))

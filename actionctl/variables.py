@@ -33,16 +33,20 @@ def placeholder(name: str) -> str:
     return f"@@{name}@@"
 
 
-def for_profile(config: dict, profile: str | None) -> dict[str, Any] | None:
+def for_profile(config: dict, profile: str | None, *, deploying: bool = False) -> dict[str, Any] | None:
     """The variables of `profile` (top-level `vars:` overlaid by the profile's); None when none are defined.
 
-    Without a profile, a variable only the profiles define takes the first profile's value: every
-    profile has to agree on which variables exist, not on their values, for a plain `validate` to pass.
+    Without a profile, what is sent to the service (`deploying`) uses the top-level variables only.
+    Local commands (validate, run, test) take a variable only the profiles define from the first
+    profile defining it: the profiles have to agree on which variables exist, not on their values,
+    for a plain `validate` to pass.
     """
     top = _mapping(config.get("vars"))
     profiles = _mapping(config.get("profiles"))
     if profile:
         return {**top, **_mapping(_mapping(profiles.get(profile)).get("vars"))}
+    if deploying:
+        return dict(top) if "vars" in config else None
     found = dict(top)
     for settings in profiles.values():
         for name, value in _mapping(_mapping(settings).get("vars")).items():
@@ -111,30 +115,35 @@ def fill_data(value: Any, values: dict[str, Any], undefined: list[Undefined] | N
 # --- restoring (pull) ------------------------------------------------------------------------------
 
 
-def restore_data(value: Any, values: dict[str, Any]) -> Any:
-    """A value read from the service with each string or number equal to a variable turned into its placeholder."""
+def restore_data(value: Any, values: dict[str, Any], min_length: int = 1) -> Any:
+    """A value read from the service with each string or number equal to a variable turned into its placeholder
+    (and, inside longer strings, each whole-word occurrence of a value at least `min_length` long)."""
     if isinstance(value, dict):
-        return {k: restore_data(v, values) for k, v in value.items()}
+        return {k: restore_data(v, values, min_length) for k, v in value.items()}
     if isinstance(value, list):
-        return [restore_data(v, values) for v in value]
+        return [restore_data(v, values, min_length) for v in value]
     if value is None or isinstance(value, bool):
         return value
     for name, candidate in _restorable(values):
         if type(candidate) is type(value) and candidate == value:
             return placeholder(name)
     if isinstance(value, str):
-        return restore_text(value, values)
+        return restore_text(value, values, min_length)
     return value
 
 
-def restore_text(text: str, values: dict[str, Any]) -> str:
+def restore_text(text: str, values: dict[str, Any], min_length: int = 1) -> str:
     """`text` with each whole-word occurrence of a variable's value turned back into the placeholder.
 
     Longest values first, so that one value containing another is restored as itself; a value is
-    only replaced where it is not part of a longer word or number (158 inside 1580 stays).
+    only replaced where it is not part of a longer word or number (158 inside 1580 stays). Short values
+    (under `min_length`) are left alone: in a file that never named the variable, every `3` becoming
+    a placeholder would be a guess, not a restoration.
     """
     for name, value in _restorable(values):
         written = _as_text(value)
+        if len(written) < min_length:
+            continue
         pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(written)}(?![A-Za-z0-9_])")
         text = pattern.sub(lambda _m, n=name: placeholder(n), text)
     return text

@@ -198,3 +198,18 @@ def test_profile_variables_overlay_the_top_level_ones():
     assert variables.for_profile(config, None) == {"A": 1, "B": 2, "C": 4}
     assert variables.missing_in_profiles(config, {"A", "C"}) == {"C": ["prod"]}
     assert variables.for_profile({}, None) is None
+
+
+def test_short_values_are_restored_inside_text_only_when_asked():
+    values = {"RETRIES": 3, "BOOKINGS": 1580}
+    code = "retry(3); connect(1580);"
+    assert variables.restore_text(code, values) == "retry(@@RETRIES@@); connect(@@BOOKINGS@@);"
+    assert variables.restore_text(code, values, min_length=4) == "retry(3); connect(@@BOOKINGS@@);"
+    assert variables.restore_data({"id": 3, "note": "try 3 times"}, values, 4) == {"id": "@@RETRIES@@",
+                                                                                    "note": "try 3 times"}
+
+
+def test_deploying_without_a_profile_uses_only_the_top_level_variables():
+    config = {"vars": {"A": 1}, "profiles": {"dev": {"vars": {"B": 2}}}}
+    assert variables.for_profile(config, None, deploying=True) == {"A": 1}
+    assert variables.for_profile({"profiles": {"dev": {"vars": {"B": 2}}}}, None, deploying=True) is None

@@ -349,3 +349,17 @@ def test_an_action_renamed_on_the_service_is_renamed_in_its_manifest(cli, remote
     assert "name: new-name\n" in (project / "actions/old-name.yaml").read_text()
     assert not (project / "actions/new-name.yaml").exists()
     assert cli("diff", "--exit-code").exit_code == 0
+
+
+def test_variables_only_profiles_define_validate_plainly_but_a_push_needs_the_profile(cli, remote, project, api):
+    (project / "actionctl.yaml").write_text(
+        f"app: 1\napi_url: {remote.url}\nrate_limits: {json.dumps(UNLIMITED)}\n"
+        "profiles:\n  dev:\n    app: 1\n    vars: {BOOKINGS: 101}\n  prod:\n    app: 2\n    vars: {}\n")
+    cli("new", "bookings")
+    edit(project / "actions/bookings.js", "return {", "const source = @@BOOKINGS@@;\n  return {")
+    lacking = cli("validate", "--format", "json")
+    [problem] = lacking.json["diagnostics"]
+    assert problem["code"] == "VAR_UNDEFINED" and "prod" in problem["message"]
+    pushed = cli("push", "--yes")  # no profile: the top level, where BOOKINGS is not defined
+    assert pushed.exit_code == 1 and "VAR_UNDEFINED" in pushed.stdout and api.list_actions() == []
+    assert cli("push", "--yes", "--profile", "dev").exit_code == 0

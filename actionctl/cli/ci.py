@@ -112,7 +112,7 @@ def _validate(run: _Run, project, profile: str | None, strict: bool) -> bool:
     from actionctl import console, diagnostic_formats
     from actionctl.validation import validate_manifests
 
-    report = validate_manifests(project, project.manifests(), profile)
+    report = validate_manifests(project, project.manifests(), profile, deploying=True)
     run.stage("validate", {"actions": report.actions, "errors": report.errors, "warnings": report.warnings})
     if run.github and report.diagnostics:
         sys.stdout.write(diagnostic_formats.to_github(report) + "\n")

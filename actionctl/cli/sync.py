@@ -110,7 +110,7 @@ def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
     from actionctl import console
     from actionctl.validation import validate_manifests
 
-    report = validate_manifests(project, project.manifests(), profile)
+    report = validate_manifests(project, project.manifests(), profile, deploying=True)
     if report.ok:
         return
     if fmt is OutputFormat.text:
