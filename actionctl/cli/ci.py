@@ -58,7 +58,7 @@ def ci(
             run.stage("diff", {"skipped": "no token (set ACTIONCTL_TOKEN to see the plan)"})
             run.say("diff: skipped — no token for the service (set ACTIONCTL_TOKEN to see the plan)")
             return run.finish(0)
-        _diff_and_push(run, project, target, deploy, prune, publish, verbose)
+        _diff_and_push(run, project, remote, deploy, prune, publish)
     except Exception as exc:
         from actionctl.errors import ActionctlError
 
@@ -144,12 +144,11 @@ def _test(run: _Run, project, profile: str | None) -> bool:
     return report.ok
 
 
-def _diff_and_push(run: _Run, project, target, deploy: bool, prune: bool, publish: bool, verbose: bool) -> None:
+def _diff_and_push(run: _Run, project, remote: Remote, deploy: bool, prune: bool, publish: bool) -> None:
     from actionctl import console, plan_view, sync
-    from actionctl.cli.sync import finish_push, request_logger, where
-    from actionctl.remote.target import client_for
+    from actionctl.cli.sync import connected, finish_push, where
 
-    with client_for(target, log=request_logger(verbose)) as client:
+    with connected(remote) as (target, client):
         plan, state = sync.compare(project, client, target.profile, prune=prune, publish=publish)
         run.stage("diff", plan.as_json())
         if run.text:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
 import typer
 
 from actionctl.cli.app import app
 from actionctl.cli.options import OutputFormat, Region
 from actionctl.cli.remote_common import API_URL, APP, PROFILE, REGION, TOKEN, VERBOSE, Remote, confirm, emit_json
 from actionctl.errors import ActionctlError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 NAMES = typer.Argument(None, metavar="[NAME]...", help="Only these actions (default: all of them).")
 FORMAT = typer.Option(OutputFormat.text, "--format", "-f")
@@ -30,6 +36,16 @@ def where(target) -> str:
     return f"app {target.app}{profile} at {target.api_url}"
 
 
+@contextmanager
+def connected(remote: Remote) -> Iterator[tuple[Any, Any]]:
+    """The target and a client for it (httpx is imported only here, when a command really connects)."""
+    from actionctl.remote.target import client_for
+
+    target = remote.target()
+    with client_for(target, log=request_logger(remote.verbose)) as client:
+        yield target, client
+
+
 def _header(target) -> dict:
     return {"app": target.app, "profile": target.profile, "apiUrl": target.api_url}
 
@@ -47,12 +63,8 @@ def diff(
     from actionctl import console, plan_view, sync
     from actionctl.project import open_project
 
-    remote = Remote(profile, app_id, api_url, region, token, verbose)
     project = open_project()
-    target = remote.target()
-    from actionctl.remote.target import client_for
-
-    with client_for(target, log=request_logger(verbose)) as client:
+    with connected(Remote(profile, app_id, api_url, region, token, verbose)) as (target, client):
         plan, _state = sync.compare(project, client, target.profile, names=names, prune=prune)
     if fmt is OutputFormat.json:
         emit_json({**_header(target), **plan.as_json()})
@@ -79,11 +91,8 @@ def push(
 
     remote = Remote(profile, app_id, api_url, region, token, verbose)
     project = open_project()
-    target = remote.target()
-    _validate_all(project, target.profile, fmt)
-    from actionctl.remote.target import client_for
-
-    with client_for(target, log=request_logger(verbose)) as client:
+    _validate_all(project, remote.profile, fmt)
+    with connected(remote) as (target, client):
         plan, state = sync.compare(project, client, target.profile, names=names, prune=prune, publish=publish)
         text = fmt is OutputFormat.text
         if text:
@@ -188,15 +197,12 @@ def pull(
 
     from actionctl import console, pulling
     from actionctl.project import open_project
-    from actionctl.remote.target import client_for
 
-    remote = Remote(profile, app_id, api_url, region, token, verbose)
     project = open_project()
-    target = remote.target()
     created = []
-    if project.config_path is None:
-        project, created = _new_project(Path.cwd(), target, region)
-    with client_for(target, log=request_logger(verbose)) as client:
+    with connected(Remote(profile, app_id, api_url, region, token, verbose)) as (target, client):
+        if project.config_path is None:
+            project, created = _new_project(Path.cwd(), target, region)
         report = pulling.pull(project, client, target.profile, names=names, force=force)
     if fmt is OutputFormat.json:
         emit_json({**_header(target), "initialised": created, **report.as_json()})
