@@ -15,10 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from actionctl.atomicfile import write_atomic
+from actionctl.errors import ActionctlError
 
 STATE_DIR = ".actionctl/state"
 DEFAULT_PROFILE = "default"
 FORMAT = 1
+
+
+class StateUnwritable(ActionctlError):
+    code = "STATE_UNWRITABLE"
 
 
 @dataclass
@@ -72,4 +77,8 @@ class State:
     def save(self) -> None:
         body = {"format": FORMAT, "app": self.app, "apiUrl": self.api_url,
                 "actions": {name: self.entries[name].as_json() for name in sorted(self.entries)}}
-        write_atomic(self.path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        try:
+            write_atomic(self.path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise StateUnwritable(f"cannot write {self.path}: {exc.strerror or exc} — what was sent has landed; "
+                                  "fix the folder and run the command again (it finds what is already done)") from None

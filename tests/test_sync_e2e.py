@@ -363,3 +363,15 @@ def test_variables_only_profiles_define_validate_plainly_but_a_push_needs_the_pr
     pushed = cli("push", "--yes")  # no profile: the top level, where BOOKINGS is not defined
     assert pushed.exit_code == 1 and "VAR_UNDEFINED" in pushed.stdout and api.list_actions() == []
     assert cli("push", "--yes", "--profile", "dev").exit_code == 0
+
+
+def test_an_unwritable_state_folder_is_one_clear_error_and_the_next_push_converges(cli, remote, project, api):
+    cli("new", "hello")
+    (project / ".actionctl").mkdir(exist_ok=True)
+    (project / ".actionctl/state").write_text("a file where the folder should be")
+    failed = cli("push", "--yes")
+    assert failed.exit_code == 1 and "STATE_UNWRITABLE" in failed.stderr and "Traceback" not in failed.stderr
+    assert api.find_action("hello") is not None  # the write had landed
+    (project / ".actionctl/state").unlink()
+    again = cli("push", "--yes", "--format", "json")
+    assert again.exit_code == 0 and again.json["plan"]["changes"] is False
