@@ -159,17 +159,18 @@ def _apply(plan, client, state, force: bool, text: bool):
 
 
 def finish_push(outcome) -> None:
-    if outcome.failed or outcome.not_attempted:
-        first = outcome.failed[0] if outcome.failed else None
-        detail = f" (first: {first.name}: {first.message} [{first.code}])" if first else ""
+    """The exit status and one-line error of a push that did not do everything it planned."""
+    if outcome.failed:
+        first = outcome.failed[0]
         raise PushIncomplete(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
-                             f"{len(outcome.not_attempted)} not attempted{detail} — run push again to finish",
-                             code=first.code if first else "PUSH_INCOMPLETE")
+                             f"{len(outcome.not_attempted)} not attempted (first: {first.name}: {first.message} "
+                             f"[{first.code}]) — run push again to finish", code=first.code)
     if outcome.publish_error:
         error = outcome.publish_error
-        hint = (" — publish the app first (Fliplet Studio → Publish), then `actionctl publish NAME…`"
+        hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
                 if error.code == "APP_NOT_PUBLISHED" else "")
-        raise PushIncomplete(f"pushed, but {error.name} could not be published: {error.message}{hint}",
+        others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
+        raise PushIncomplete(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
                              code=error.code)
     if outcome.refused:
         names = ", ".join(step.name for step in outcome.refused)
