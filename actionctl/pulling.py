@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from actionctl import manifest_writer, variables
 from actionctl.atomicfile import write_atomic, write_new
+from actionctl.githistory import Git
 from actionctl.manifest import code_path_for, load_manifest
 from actionctl.project import Project
 from actionctl.schema import SCHEMA_FILE, schema_text
@@ -68,7 +68,7 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
     state = State.load(project.root, profile, client.app, client.api_url)
     values = variables.for_profile(project.config, profile) or {}
     report = PullReport()
-    git = _Git(project.root)
+    git = Git(project.root)
     renamed = _renamed_on_the_service(locals_, remotes, state)
     for remote in sorted(remotes, key=lambda a: str(a.get("name"))):
         name = remote.get("name")
@@ -124,7 +124,7 @@ def _check_names(names: list[str] | None, locals_: dict, remotes: list[dict]) ->
                              code="ACTION_NOT_FOUND")
 
 
-def _why_not(project: Project, local: LocalAction, state: State, git: _Git) -> Refused | None:
+def _why_not(project: Project, local: LocalAction, state: State, git: Git) -> Refused | None:
     """Why replacing the local files could lose an edit; None when it cannot."""
     files = [local.manifest, _code_path(local)]
     shown = [project.relpath(f) for f in files]
@@ -184,34 +184,3 @@ def _update(project: Project, local: LocalAction, remote: dict, values: dict) ->
         write_atomic(code_path, variables.restore_text(remote.get("code") or "", code_values))
         files.append(project.relpath(code_path))
     return Written(str(remote.get("name")), "updated", files)
-
-
-class _Git:
-    """What git knows of a file: "clean" (committed as it is), "dirty" (changed or untracked), or None."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._available: bool | None = None
-
-    def status(self, files: list[Path]) -> str | None:
-        if not self._repo():
-            return None
-        listed = [str(f) for f in files if f.exists()]
-        tracked = self._run("ls-files", "--error-unmatch", "--", *listed)
-        if tracked is None:
-            return "dirty"  # untracked: git holds no copy
-        changes = self._run("status", "--porcelain", "--", *listed)
-        return "clean" if changes == "" else "dirty"
-
-    def _repo(self) -> bool:
-        if self._available is None:
-            self._available = self._run("rev-parse", "--is-inside-work-tree") == "true"
-        return self._available
-
-    def _run(self, *args: str) -> str | None:
-        try:
-            done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True, timeout=30,
-                                  check=False)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None

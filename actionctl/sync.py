@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actionctl import variables, yamldoc
 from actionctl.errors import ActionctlError, UsageError
-from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile
+from actionctl.manifest import DEFAULT_ENVIRONMENT, CodeFile, ManifestFile, code_path_for, load_manifest
 from actionctl.project import Project
 from actionctl.syncstate import State
+from actionctl.yamldoc import YamlLoadError
 
 SYNCED_FIELDS = ("name", "description", "code", "active", "environment", "triggers", "dependencies",
                  "integrationOrigins", "frequency", "timezone")
@@ -206,7 +208,8 @@ def _unreadable(manifest: ManifestFile) -> str | None:
 
 
 def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names: list[str] | None = None,
-         prune: bool = False, publish: bool = False, productions: list[dict] | None = None) -> Plan:
+         prune: bool = False, publish: bool = False, productions: list[dict] | None = None,
+         history: History | None = None) -> Plan:
     """What a push would do: one step per action of either side (only `names`, when given).
 
     With `publish`, what changes is published, and so is an unchanged action whose production copy
@@ -222,7 +225,7 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
             continue
         local, remote = local_by_name.get(name), by_name.get(name)
         if name in renamed:
-            step = _compare(local, by_name[renamed[name]], state, publish, renamed[name])
+            step = _compare(local, by_name[renamed[name]], state, publish, history, renamed[name])
             step.reason = step.reason or f'renamed from "{renamed[name]}"'
             steps.append(step)
         elif local is None:
@@ -232,7 +235,7 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
             reason = "deleted on the service since the last sync" if entry else ""
             steps.append(Step(CREATE, name, local, None, reason=reason, publish=publish))
         else:
-            steps.append(_compare(local, remote, state, publish))
+            steps.append(_compare(local, remote, state, publish, history))
     if publish:
         _publish_behind(steps, productions or [])
     return Plan(steps, prune)
@@ -283,7 +286,8 @@ def _chosen(names: list[str] | None, local: dict, remote: dict) -> set[str] | No
     return set(names)
 
 
-def _compare(local: LocalAction, remote: dict, state: State, publish: bool, known_as: str | None = None) -> Step:
+def _compare(local: LocalAction, remote: dict, state: State, publish: bool, history: History | None,
+             known_as: str | None = None) -> Step:
     mine, theirs = normalise(local.fields), normalise(remote)
     changes = [FieldChange(f, theirs[f], mine[f]) for f in SYNCED_FIELDS if mine[f] != theirs[f]]
     if not changes:
@@ -291,14 +295,33 @@ def _compare(local: LocalAction, remote: dict, state: State, publish: bool, know
     step = Step(UPDATE, local.name, local, remote, changes, publish=publish)
     if any(c.field == "code" for c in changes):
         step.code_diff = code_diff(str(theirs["code"] or ""), str(mine["code"] or ""), local.name, local.file)
-    entry = state.get(known_as or local.name)
-    remote_hash = content_hash(remote)
-    if entry is not None and str(entry.id) == str(remote.get("id")) and entry.hash != remote_hash:
-        both = content_hash(local.fields) != entry.hash
+    step.reason = _edited_elsewhere(local, remote, state.get(known_as or local.name), history) or ""
+    if step.reason:
         step.kind = CONFLICT
-        step.reason = ("edited both here and on the service since the last sync" if both else
-                       "edited on the service since the last sync (this push would undo that edit)")
     return step
+
+
+def _edited_elsewhere(local: LocalAction, remote: dict, entry, history: History | None) -> str | None:
+    """Why updating `remote` could undo an edit made outside the repository; None when it cannot.
+
+    The service's copy is ours to replace when it is what we last synced (the state), or a version
+    the repository once held (pushed by a teammate or by CI, and merged here through git).
+    """
+    ours = entry is not None and str(entry.id) == str(remote.get("id"))
+    remote_hash = content_hash(remote)
+    if ours and entry.hash == remote_hash:
+        return None
+    past = history.hashes(local) if history is not None else None
+    if past and remote_hash in past:
+        return None
+    if ours:
+        if content_hash(local.fields) != entry.hash:
+            return "edited both here and on the service since the last sync"
+        return "edited on the service since the last sync (this push would undo that edit)"
+    if past:
+        return (f"the service's copy matches no recent commit of {local.file} (edited outside the repository?); "
+                "this push would replace it")
+    return None  # no state and no history: nothing to judge by
 
 
 def _remote_only(remote: dict, state: State, prune: bool) -> Step:
@@ -458,4 +481,50 @@ def compare(project: Project, client, profile: str | None, *, names: list[str] |
     remotes = client.list_actions()
     productions = client.list_actions(production=True) if publish else None
     state = State.load(project.root, profile, client.app, client.api_url)
-    return plan(locals_, remotes, state, names=names, prune=prune, publish=publish, productions=productions), state
+    history = History(project, profile)
+    return plan(locals_, remotes, state, names=names, prune=prune, publish=publish, productions=productions,
+                history=history), state
+
+
+class History:
+    """Content hashes of the committed versions of each action's files, read from git when first needed."""
+
+    def __init__(self, project: Project, profile: str | None) -> None:
+        from actionctl.githistory import Git
+
+        self.git = Git(project.root)
+        self.values = variables.for_profile(project.config, profile, deploying=True) or {}
+
+    def hashes(self, local: LocalAction) -> set[str] | None:
+        """None without a full git history (no git, a shallow clone): then only the state can tell."""
+        if not self.git.has_history():
+            return None
+        code_now = code_path_for(local.manifest, load_manifest(local.manifest, with_code=False).code_setting)
+        found = set()
+        for text, code in self.git.versions(local.manifest, code_now or local.manifest.with_suffix(".js"),
+                                            lambda t: _code_path_in(local.manifest, t)):
+            fields = _fields_at(local.manifest, text, code, self.values)
+            if fields is not None:
+                found.add(content_hash(fields))
+        return found
+
+
+def _code_path_in(manifest_path: Path, text: str) -> Path | None:
+    try:
+        data = yamldoc.load(text).data
+    except YamlLoadError:
+        return None
+    return code_path_for(manifest_path, data.get("code") if isinstance(data, dict) else None)
+
+
+def _fields_at(manifest_path: Path, text: str, code: str | None, values: dict) -> dict | None:
+    """The fields a past version of a manifest and its code would have pushed; None if it was unreadable."""
+    try:
+        doc = yamldoc.load(text)
+    except YamlLoadError:
+        return None
+    if not isinstance(doc.data, dict) or code is None:
+        return None
+    manifest = ManifestFile(manifest_path, doc, code=CodeFile(manifest_path.with_suffix(".js"), code))
+    variables.substitute(manifest, values)
+    return fields_of(manifest)

@@ -375,3 +375,57 @@ def test_an_unwritable_state_folder_is_one_clear_error_and_the_next_push_converg
     (project / ".actionctl/state").unlink()
     again = cli("push", "--yes", "--format", "json")
     assert again.exit_code == 0 and again.json["plan"]["changes"] is False
+
+
+def test_a_teammates_push_merged_through_git_is_not_a_conflict(cli, remote, project, api, git, tmp_path_factory,
+                                                                monkeypatch):
+    cli("new", "hello")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "v1")
+    assert cli("push", "--yes").exit_code == 0  # A's push: A's state knows v1
+
+    teammate = tmp_path_factory.mktemp("teammate") / "repo"
+    git("clone", "-q", str(project), str(teammate))
+    monkeypatch.chdir(teammate)
+    edit(teammate / "actions/hello.js", "return {", "// v2 by a teammate\n  return {")
+    git("commit", "-qam", "v2", cwd=teammate)
+    pushed = cli("push", "--yes", "--format", "json")  # no state there: git history says v1 came from the repo
+    assert pushed.exit_code == 0, pushed.stderr
+    assert pushed.json["plan"]["summary"]["update"] == 1
+
+    monkeypatch.chdir(project)
+    git("pull", "-q", str(teammate), "HEAD")
+    edit(project / "actions/hello.js", "return {", "// v3\n  return {")
+    plan = cli("diff", "--format", "json")  # A's state still says v1, but v2 is in A's history now
+    [step] = plan.json["actions"]
+    assert step["action"] == "update", step["reason"]
+    assert cli("push", "--yes").exit_code == 0
+
+
+def test_without_state_an_edit_on_the_service_is_caught_by_git_history(cli, remote, project, api, git):
+    cli("new", "hello")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "v1")
+    cli("push", "--yes")
+    (project / ".actionctl/state/default.json").unlink()
+    api.update_action(api.find_action("hello")["id"], {"description": "edited in the browser"})
+    [step] = cli("diff", "--format", "json").json["actions"]
+    assert step["action"] == "conflict" and "matches no recent commit of actions/hello.yaml" in step["reason"]
+
+
+def test_a_shallow_clone_has_no_history_to_judge_by(cli, remote, project, api, git, tmp_path_factory, monkeypatch):
+    cli("new", "hello")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "v1")
+    cli("push", "--yes")
+    edit(project / "actions/hello.js", "return {", "// v2\n  return {")
+    git("commit", "-qam", "v2")
+    shallow = tmp_path_factory.mktemp("ci") / "checkout"
+    git("clone", "-q", "--depth", "1", f"file://{project}", str(shallow))
+    monkeypatch.chdir(shallow)
+    # v1 on the service is in no commit this checkout has; without history that proves nothing.
+    [step] = cli("diff", "--format", "json").json["actions"]
+    assert step["action"] == "update"
