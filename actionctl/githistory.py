@@ -59,8 +59,8 @@ class Git:
             text = self.show(commit, manifest)
             if text is None:
                 continue
-            code = code_of(text)
-            yield text, self.show(commit, code) if code is not None else None
+            code_then = code_of(text)
+            yield text, self.show(commit, code_then) if code_then is not None else None
 
     def _relative(self, path: Path) -> str:
         try:

@@ -18,7 +18,7 @@ from typing import Any
 from actionctl import manifest_writer, variables
 from actionctl.atomicfile import write_atomic, write_new
 from actionctl.githistory import Git
-from actionctl.manifest import code_path_for, load_manifest
+from actionctl.manifest import load_manifest
 from actionctl.project import Project
 from actionctl.schema import SCHEMA_FILE, schema_text
 from actionctl.sync import SYNCED_FIELDS, LocalAction, content_hash, local_actions, normalise
@@ -126,7 +126,7 @@ def _check_names(names: list[str] | None, locals_: dict, remotes: list[dict]) ->
 
 def _why_not(project: Project, local: LocalAction, state: State, git: Git) -> Refused | None:
     """Why replacing the local files could lose an edit; None when it cannot."""
-    files = [local.manifest, _code_path(local)]
+    files = [local.manifest, local.code]
     shown = [project.relpath(f) for f in files]
     entry = state.get(local.name)
     if entry is not None and entry.hash != content_hash(local.fields):
@@ -139,11 +139,6 @@ def _why_not(project: Project, local: LocalAction, state: State, git: Git) -> Re
         return Refused(local.name, shown, "differs from the service, was never pushed or pulled, and git does not "
                                           "hold a copy (commit it, or pull --force)")
     return None
-
-
-def _code_path(local: LocalAction) -> Path:
-    setting = load_manifest(local.manifest, with_code=False).code_setting
-    return code_path_for(local.manifest, setting) or local.manifest.with_suffix(".js")
 
 
 def _create(project: Project, remote: dict, values: dict) -> Written | Refused:
@@ -179,8 +174,7 @@ def _update(project: Project, local: LocalAction, remote: dict, values: dict) ->
         write_atomic(local.manifest, manifest_writer.update(raw.doc.text, changed))
         files.append(project.relpath(local.manifest))
     if mine["code"] != theirs["code"]:
-        code_path = _code_path(local)
         code_values = {k: v for k, v in values.items() if k in variables.used_in(raw.code.text if raw.code else "")}
-        write_atomic(code_path, variables.restore_text(remote.get("code") or "", code_values))
-        files.append(project.relpath(code_path))
+        write_atomic(local.code, variables.restore_text(remote.get("code") or "", code_values))
+        files.append(project.relpath(local.code))
     return Written(str(remote.get("name")), "updated", files)

@@ -19,7 +19,7 @@ from typing import Any
 
 from actionctl import variables, yamldoc
 from actionctl.errors import ActionctlError, UsageError
-from actionctl.manifest import DEFAULT_ENVIRONMENT, CodeFile, ManifestFile, code_path_for, load_manifest
+from actionctl.manifest import DEFAULT_ENVIRONMENT, CodeFile, ManifestFile, code_path_for
 from actionctl.project import Project
 from actionctl.syncstate import State
 from actionctl.yamldoc import YamlLoadError
@@ -46,6 +46,7 @@ class LocalAction:
     manifest: Path
     file: str  # the manifest, relative to the project
     fields: dict[str, Any]
+    code: Path  # the code file the manifest points at
 
 
 @dataclass
@@ -95,7 +96,6 @@ class Step:
 @dataclass
 class Plan:
     steps: list[Step]
-    prune: bool = False
 
     def of_kind(self, *kinds: str) -> list[Step]:
         return [s for s in self.steps if s.kind in kinds]
@@ -171,7 +171,7 @@ def local_actions(project: Project, profile: str | None) -> list[LocalAction]:
         problem = _unreadable(manifest) or (undefined[0].message if undefined else None)
         if problem:
             raise LocalUnreadable(f"{project.relpath(path)}: {problem} — `actionctl validate` says more")
-        local = LocalAction(manifest.name, path, project.relpath(path), fields_of(manifest))
+        local = LocalAction(manifest.name, path, project.relpath(path), fields_of(manifest), manifest.code.path)
         if local.name in found:
             raise LocalUnreadable(f'{local.file} and {found[local.name].file} are both named "{local.name}"',
                                   code="NAME_ALREADY_EXISTS")
@@ -238,7 +238,7 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
             steps.append(_compare(local, remote, state, publish, history))
     if publish:
         _publish_behind(steps, productions or [])
-    return Plan(steps, prune)
+    return Plan(steps)
 
 
 def _publish_behind(steps: list[Step], productions: list[dict]) -> None:
@@ -499,10 +499,8 @@ class History:
         """None without a full git history (no git, a shallow clone): then only the state can tell."""
         if not self.git.has_history():
             return None
-        code_now = code_path_for(local.manifest, load_manifest(local.manifest, with_code=False).code_setting)
         found = set()
-        for text, code in self.git.versions(local.manifest, code_now or local.manifest.with_suffix(".js"),
-                                            lambda t: _code_path_in(local.manifest, t)):
+        for text, code in self.git.versions(local.manifest, local.code, lambda t: _code_path_in(local.manifest, t)):
             fields = _fields_at(local.manifest, text, code, self.values)
             if fields is not None:
                 found.add(content_hash(fields))

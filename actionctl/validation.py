@@ -32,9 +32,9 @@ def validate_manifests(project: Project, paths: list[Path], profile: str | None 
     diagnostics: list[Diagnostic] = list(project.problems)
     manifests = []
     for path in paths:
-        manifest, undefined = load_action(project, path, profile, deploying=deploying)
+        manifest, unknown_variables = load_action(project, path, profile, deploying=deploying)
         manifests.append(manifest)
-        diagnostics.extend(undefined)
+        diagnostics.extend(unknown_variables)
     verdicts = _syntax_verdicts(manifests)
     checks: list[ActionCheck] = []
     for manifest in manifests:

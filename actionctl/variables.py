@@ -51,7 +51,7 @@ def for_profile(config: dict, profile: str | None, *, deploying: bool = False) -
     for settings in profiles.values():
         for name, value in _mapping(_mapping(settings).get("vars")).items():
             found.setdefault(name, value)
-    return found if found or top or "vars" in config else None
+    return found if found or "vars" in config else None
 
 
 def missing_in_profiles(config: dict, names: set[str]) -> dict[str, list[str]]:

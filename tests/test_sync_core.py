@@ -23,7 +23,7 @@ def remote(**fields) -> dict:
 
 def local(**fields) -> sync.LocalAction:
     data = {k: v for k, v in remote(**fields).items() if k in sync.SYNCED_FIELDS}
-    return sync.LocalAction(data["name"], Path("/p/actions/a.yaml"), "actions/a.yaml", data)
+    return sync.LocalAction(data["name"], Path("/p/actions/a.yaml"), "actions/a.yaml", data, Path("/p/actions/a.js"))
 
 
 def state(tmp_path: Path) -> State:

@@ -39,8 +39,8 @@ def ci(
     profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL, region: Region = REGION,
     token: str = TOKEN, verbose: bool = VERBOSE,
 ) -> None:
-    """Validate → test → diff → push (with --deploy), non-interactive. Exit 0 all good, 1 a check failed,
-    3 the service refused, 4 with --deploy never (changes are pushed); without --deploy, changes are only shown."""
+    """Validate → test → diff → push (with --deploy), never prompting. Exit 0 all good, 1 a check failed
+    (or a conflict held the deploy back), 3 the service refused; without --deploy, changes are only shown."""
     from actionctl.project import open_project
 
     github = annotations is Annotations.github or (annotations is Annotations.auto

@@ -26,9 +26,15 @@ class ValidationFailed(ActionctlError):
 
 
 class PushIncomplete(ActionctlError):
-    """Some of the plan did not land: exit 3 like any service error (1 when only conflicts held it back)."""
+    """Some of the plan did not land: exit 3 like any service error."""
 
     exit_code = 3
+
+
+class PushConflict(ActionctlError):
+    """Only actions edited on the service held the push back: what was checked failed (exit 1)."""
+
+    code = "SYNC_CONFLICT"
 
 
 def where(target) -> str:
@@ -174,10 +180,8 @@ def finish_push(outcome) -> None:
                              code=error.code)
     if outcome.refused:
         names = ", ".join(step.name for step in outcome.refused)
-        exc = PushIncomplete(f"refused {len(outcome.refused)} action(s) changed on the service since the last sync: "
-                             f"{names} — pull them, or push --force to overwrite", code="SYNC_CONFLICT")
-        exc.exit_code = 1
-        raise exc
+        raise PushConflict(f"refused {len(outcome.refused)} action(s) changed on the service since the last sync: "
+                           f"{names} — pull them, or push --force to overwrite")
 
 
 def request_logger(verbose: bool):
