@@ -429,3 +429,13 @@ def test_a_shallow_clone_has_no_history_to_judge_by(cli, remote, project, api, g
     # v1 on the service is in no commit this checkout has; without history that proves nothing.
     [step] = cli("diff", "--format", "json").json["actions"]
     assert step["action"] == "update"
+
+
+def test_pull_without_a_profile_restores_only_top_level_variables(cli, remote, project, api):
+    (project / "actionctl.yaml").write_text(
+        f"app: 1\napi_url: {remote.url}\nrate_limits: {json.dumps(UNLIMITED)}\n"
+        "profiles:\n  dev:\n    app: 3\n    vars: {BOOKINGS: 4567}\n")
+    api.create_action({"name": "stats", "code": "async function execute(context) {\n  return 4567;\n}\n"})
+    pulled = cli("pull", "--format", "json")
+    assert pulled.exit_code == 0, pulled.stderr
+    assert "return 4567;" in (project / "actions/stats.js").read_text()  # the dev app's value is not this app's
