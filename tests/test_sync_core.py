@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actionctl import manifest_writer, sync, variables
+from actionctl import sync, variables
 from actionctl.manifest import FIELDS
-from actionctl.syncstate import State
+from actionctl.sync import manifest_writer
+from actionctl.sync.local import content_hash
+from actionctl.sync.model import SYNCED_FIELDS, LocalAction
+from actionctl.sync.state import State
 
 CODE = "async function execute(context) {\n  return 1;\n}\n"
 
@@ -21,9 +24,9 @@ def remote(**fields) -> dict:
     return {**base, **fields}
 
 
-def local(**fields) -> sync.LocalAction:
-    data = {k: v for k, v in remote(**fields).items() if k in sync.SYNCED_FIELDS}
-    return sync.LocalAction(data["name"], Path("/p/actions/a.yaml"), "actions/a.yaml", data, Path("/p/actions/a.js"))
+def local(**fields) -> LocalAction:
+    data = {k: v for k, v in remote(**fields).items() if k in SYNCED_FIELDS}
+    return LocalAction(data["name"], Path("/p/actions/a.yaml"), "actions/a.yaml", data, Path("/p/actions/a.js"))
 
 
 def state(tmp_path: Path) -> State:
@@ -31,7 +34,7 @@ def state(tmp_path: Path) -> State:
 
 
 def test_sync_compares_every_field_a_manifest_has():
-    assert set(sync.SYNCED_FIELDS) == set(FIELDS)
+    assert set(SYNCED_FIELDS) == set(FIELDS)
 
 
 @pytest.mark.parametrize(("mine", "theirs"), [
@@ -71,7 +74,7 @@ def test_a_plan_has_one_step_per_action_of_either_side(tmp_path):
 
 def test_state_turns_a_remote_edit_into_a_conflict(tmp_path):
     known = state(tmp_path)
-    known.record("a", remote(), sync.content_hash(remote()), "actions/a.yaml")
+    known.record("a", remote(), content_hash(remote()), "actions/a.yaml")
     edited = remote(description="browser")
     [mine_unchanged] = sync.plan([local()], [edited], known).steps
     assert mine_unchanged.kind == "conflict" and "service" in mine_unchanged.reason
@@ -131,7 +134,7 @@ def test_apply_records_each_write_in_the_state_as_it_lands(tmp_path):
     sync.apply(plan, _FlakyClient({"b": 400}), known)
     saved = yaml.safe_load((tmp_path / "s.json").read_text())
     assert list(saved["actions"]) == ["a"]  # b failed: nothing claims it landed
-    assert saved["actions"]["a"]["hash"] == sync.content_hash(plan.steps[0].local.fields)
+    assert saved["actions"]["a"]["hash"] == content_hash(plan.steps[0].local.fields)
 
 
 # --- manifests written by pull --------------------------------------------------------------------

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from actionctl.testing import contains
+from actionctl.execution.cases import contains
 
 ACTION = ("name: greet\nactive: true\ntriggers: [{trigger: manual}]\ndependencies: [fliplet-communicate]\n")
 CODE = ("async function execute(context) {\n"

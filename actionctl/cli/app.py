@@ -22,7 +22,7 @@ class ActionctlGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ActionctlError as exc:
-            from actionctl import console
+            from actionctl.render import console
 
             console.error_line(exc.code, exc.message)
             sys.exit(exc.exit_code)
@@ -32,7 +32,7 @@ class ActionctlGroup(TyperGroup):
         except Exception as exc:
             if _is_framework(exc) or os.environ.get(Env.DEBUG):
                 raise
-            from actionctl import console
+            from actionctl.render import console
 
             console.error_line("INTERNAL_ERROR", f"{type(exc).__name__}: {exc} — this is a bug in actionctl; "
                                f"set {Env.DEBUG}=1 to see where")

@@ -60,7 +60,7 @@ def login(
     if fmt is OutputFormat.json:
         emit_json({"api_url": host, "user": user, "stored": str(stored)})
         return
-    from actionctl import console
+    from actionctl.render import console
 
     console.note(f"logged in to {host} as {_who(user)}; the token is stored in {stored}")
 
@@ -81,7 +81,7 @@ def logout(
     if fmt is OutputFormat.json:
         emit_json({"api_url": host, "removed": removed})
         return
-    from actionctl import console
+    from actionctl.render import console
 
     console.note(f"logged out of {host}" if removed else f"no stored login for {host}")
 
@@ -104,7 +104,7 @@ def whoami(
         emit_json({"api_url": target.api_url, "app": target.app, "profile": target.profile, "user": user,
                    "tokenSource": source})
         return
-    from actionctl import console
+    from actionctl.render import console
 
     app_text = f"app {target.app}" if target.app is not None else "no app set"
     console.out().print(f"{_who(user)} on {target.api_url} ({app_text}; token from {source})", markup=False,

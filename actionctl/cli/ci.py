@@ -89,12 +89,12 @@ class _Run:
         self.stages[name] = body
 
     def say(self, line: str) -> None:
-        from actionctl import console
+        from actionctl.render import console
 
         console.note(line)
 
     def annotate(self, level: str, message: str, **props: Any) -> None:
-        from actionctl.diagnostic_formats import github_command
+        from actionctl.render.diagnostic_formats import github_command
 
         sys.stdout.write(github_command(level, message, **props) + "\n")
 
@@ -109,7 +109,7 @@ class _Run:
 
 
 def _validate(run: _Run, project, profile: str | None, strict: bool) -> bool:
-    from actionctl import console, diagnostic_formats
+    from actionctl.render import console, diagnostic_formats
     from actionctl.validation import validate_manifests
 
     report = validate_manifests(project, project.manifests(), profile, deploying=True)
@@ -122,7 +122,8 @@ def _validate(run: _Run, project, profile: str | None, strict: bool) -> bool:
 
 
 def _test(run: _Run, project, profile: str | None) -> bool:
-    from actionctl import console, testing
+    from actionctl.execution import cases as testing
+    from actionctl.render import console
 
     cases = testing.collect(testing.test_files(project, []))
     if not cases:
@@ -145,8 +146,9 @@ def _test(run: _Run, project, profile: str | None) -> bool:
 
 
 def _diff_and_push(run: _Run, project, remote: Remote, deploy: bool, prune: bool, publish: bool) -> None:
-    from actionctl import console, plan_view, sync
+    from actionctl import sync
     from actionctl.cli.sync import connected, finish_push, where
+    from actionctl.render import console, plan_view
 
     with connected(remote) as (target, client):
         plan, state = sync.compare(project, client, target.profile, prune=prune, publish=publish)
@@ -169,8 +171,8 @@ def _diff_and_push(run: _Run, project, remote: Remote, deploy: bool, prune: bool
 
 def _summarise(run: _Run, plan, target, deploy: bool) -> None:
     """The plan as a notice on the run and a table in the job summary, for whoever reviews the change."""
-    from actionctl.plan_view import summary_line
-    from actionctl.sync import UNCHANGED
+    from actionctl.render.plan_view import summary_line
+    from actionctl.sync.model import UNCHANGED
 
     line = summary_line(plan).plain
     if run.github:

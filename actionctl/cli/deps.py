@@ -20,9 +20,10 @@ def fetch(
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
 ) -> None:
     """Download every http(s) dependency of the project's actions into .actionctl/cache/deps/."""
-    from actionctl import console, deps
+    from actionctl import deps
     from actionctl.manifest import load_manifest
     from actionctl.project import open_project
+    from actionctl.render import console
 
     project = open_project()
     urls = []

@@ -17,8 +17,9 @@ def list_actions(
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
 ) -> None:
     """List the project's actions: name, environment, triggers, schedule, dependencies."""
-    from actionctl import console, inventory
+    from actionctl import inventory
     from actionctl.project import open_project
+    from actionctl.render import console
 
     infos = inventory.actions(open_project())
     if fmt is OutputFormat.json:
@@ -40,8 +41,8 @@ def schema(
     if output is None:
         sys.stdout.write(schema_text())
         return
-    from actionctl import console
     from actionctl.atomicfile import write_atomic
+    from actionctl.render import console
 
     write_atomic(output, schema_text())
     console.note(f"wrote {output}")

@@ -20,7 +20,7 @@ def init(
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
 ) -> None:
     """Create actionctl.yaml, the folders and a .gitignore. Never overwrites a file."""
-    from actionctl import console
+    from actionctl.render import console
     from actionctl.scaffold import init_project
 
     scaffold = init_project(folder, app_id, region.value)
@@ -42,7 +42,7 @@ def new(
 
 
 def _report_scaffold(scaffold, fmt: OutputFormat) -> None:
-    from actionctl import console
+    from actionctl.render import console
 
     def rel(path: Path) -> str:
         try:

@@ -68,7 +68,7 @@ def unpublish(
 
 def _progress(fmt: OutputFormat, line: str) -> None:
     if fmt is OutputFormat.text:
-        from actionctl import console
+        from actionctl.render import console
 
         console.out().print(line, markup=False, highlight=False)
 
@@ -128,7 +128,7 @@ def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
             sys.stdout.write(json.dumps(entry, ensure_ascii=False) + "\n")
         sys.stdout.flush()
         return
-    from actionctl import console
+    from actionctl.render import console
 
     out = console.out()
     for entry in entries:
@@ -156,7 +156,7 @@ def versions(
     if fmt is OutputFormat.json:
         emit_json({"action": {"id": action.get("id"), "name": action.get("name")}, "versions": found})
         return
-    from actionctl import console
+    from actionctl.render import console
 
     for version in found:
         user = version.get("user")
@@ -183,7 +183,7 @@ def rollback(
         emit_json({"action": restored, "restoredFromVersionId": answer.get("restoredFromVersionId"),
                    "preRestoreVersionId": answer.get("preRestoreVersionId")})
         return
-    from actionctl import console
+    from actionctl.render import console
 
     console.out().print(f"restored {restored.get('name', name)} to version {version_id} (the state before is saved "
                         f"as version {answer.get('preRestoreVersionId')}); `actionctl publish` to take it live",

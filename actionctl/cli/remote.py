@@ -50,7 +50,7 @@ def list_remote(
         return
     from rich.table import Table
 
-    from actionctl import console
+    from actionctl.render import console
 
     if not actions:
         console.note("the app has no actions")
@@ -86,7 +86,7 @@ def show(
     if fmt is OutputFormat.json:
         emit_json({"action": action})
         return
-    from actionctl import console
+    from actionctl.render import console
 
     out = console.out()
     for key, value in action.items():
@@ -123,7 +123,7 @@ def run_remote(
         emit_json({**shape, "queued": True} if run_async else {**shape, "result": outcome.result,
                                                                 "durationMs": outcome.duration_ms})
         return
-    from actionctl import console
+    from actionctl.render import console
 
     if run_async:
         console.note(f"queued {action.get('name')} (task {outcome.task_id}) — `actionctl logs {action.get('name')}` "
@@ -150,6 +150,6 @@ def delete(
     if fmt is OutputFormat.json:
         emit_json({"deleted": {"id": action.get("id"), "name": action.get("name")}})
         return
-    from actionctl import console
+    from actionctl.render import console
 
     console.note(f"deleted {action.get('name')} (id {action.get('id')}){published}")

@@ -46,8 +46,9 @@ def run(
     validate: bool = typer.Option(True, "--validate/--no-validate", help="Check the action first (default)."),
 ) -> None:
     """Run an action's execute(context) locally, with the service's globals, limits and mocked platform."""
-    from actionctl import console, execution, execution_view
+    from actionctl.execution import prepare as execution
     from actionctl.project import open_project
+    from actionctl.render import console, execution_view
     from actionctl.runtime import fixtures
 
     project = open_project()
@@ -75,11 +76,11 @@ def run(
 
 
 def _refusal_json(refused) -> None:
-    from actionctl.diagnostic_formats import to_json
     from actionctl.diagnostics import Report
+    from actionctl.render.diagnostic_formats import to_json
 
     report: Report = refused.report
     body = {"ok": False, "result": None, "error": {"code": "VALIDATION_FAILED", "message": refused.message,
                                                    "stack": ""},
-            "logs": [], "effects": {}, "durationMs": 0, "validation": json.loads(to_json(report))}
+            "logs": [], "effects": {}, "durationMs": 0, "validation": to_json(report)}
     sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")

@@ -22,8 +22,9 @@ def schedule_command(
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
 ) -> None:
     """Next runs of scheduled actions, in their time zone and in UTC, across daylight-saving changes."""
-    from actionctl import console, inventory
+    from actionctl import inventory
     from actionctl.project import open_project
+    from actionctl.render import console
 
     infos = inventory.actions(open_project())
     if names:

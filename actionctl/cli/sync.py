@@ -66,8 +66,9 @@ def diff(
     region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
 ) -> None:
     """Show what `push` would change on the service: creates, updates (with a code diff), deletes."""
-    from actionctl import console, plan_view, sync
+    from actionctl import sync
     from actionctl.project import open_project
+    from actionctl.render import console, plan_view
 
     project = open_project()
     with connected(Remote(profile, app_id, api_url, region, token, verbose)) as (target, client):
@@ -92,8 +93,9 @@ def push(
     region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
 ) -> None:
     """Make the service match the repository: validate everything, show the plan, confirm, apply it."""
-    from actionctl import console, plan_view, sync
+    from actionctl import sync
     from actionctl.project import open_project
+    from actionctl.render import console, plan_view
 
     remote = Remote(profile, app_id, api_url, region, token, verbose)
     project = open_project()
@@ -122,7 +124,7 @@ def push(
 
 def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
     """Nothing is sent unless the whole project is valid: half a deploy is worse than none."""
-    from actionctl import console
+    from actionctl.render import console
     from actionctl.validation import validate_manifests
 
     report = validate_manifests(project, project.manifests(), profile, deploying=True)
@@ -143,7 +145,9 @@ def _question(plan, target) -> str:
 
 
 def _apply(plan, client, state, force: bool, text: bool):
-    from actionctl import console, sync
+    from actionctl import sync
+    from actionctl.render import console
+    from actionctl.sync.model import UNCHANGED
 
     writes = len(plan.writes)
     if not text or not console.err().is_terminal:
@@ -151,7 +155,7 @@ def _apply(plan, client, state, force: bool, text: bool):
 
         def line(step, what: str) -> None:  # a log line per action: CI logs show how far a push got
             if text:
-                kind = "publish" if step.kind == sync.UNCHANGED else step.kind
+                kind = "publish" if step.kind == UNCHANGED else step.kind
                 console.note(f"[{next(seen)}/{writes}] {kind} {step.name}: {what}")
 
         return sync.apply(plan, client, state, force=force, progress=line)
@@ -200,8 +204,9 @@ def pull(
     """Write the app's actions into the repository (a new project gets `actionctl init`'s layout)."""
     from pathlib import Path
 
-    from actionctl import console, pulling
     from actionctl.project import open_project
+    from actionctl.render import console
+    from actionctl.sync import pull as pulling
 
     project = open_project()
     created = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import sys
 from pathlib import Path
 
@@ -30,9 +29,10 @@ def test_command(
                                 help="Profile whose vars: (and fixtures) the actions run with."),
 ) -> None:
     """Run test cases against local fixtures; exit 0 when all pass, 1 when any fails."""
-    from actionctl import console, testing
     from actionctl.atomicfile import write_atomic
+    from actionctl.execution import cases as testing
     from actionctl.project import open_project
+    from actionctl.render import console, json_writer, test_reports
 
     project = open_project()
     cases = testing.collect(testing.test_files(project, targets or []), keyword)
@@ -41,12 +41,12 @@ def test_command(
         raise typer.Exit(0)
     report = testing.run_cases(project, cases, workers, profile)
     if fmt is TestFormat.json:
-        sys.stdout.write(json.dumps(testing.to_json(report, project.relpath), indent=2, ensure_ascii=False) + "\n")
+        json_writer.emit(test_reports.to_json(report, project.relpath))
     elif fmt is TestFormat.junit:
-        sys.stdout.write(testing.to_junit(report, project.relpath))
+        sys.stdout.write(test_reports.to_junit(report, project.relpath))
     else:
         console.test_report(report, project.relpath)
     if junit is not None:
-        write_atomic(junit, testing.to_junit(report, project.relpath))
+        write_atomic(junit, test_reports.to_junit(report, project.relpath))
         console.note(f"wrote {junit}")
     raise typer.Exit(0 if report.ok else 1)

@@ -31,8 +31,10 @@ def trigger(
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
 ) -> None:
     """Match an event against the project's triggers; with --run, run what matches."""
-    from actionctl import console, execution, execution_view, triggers
+    from actionctl.execution import prepare as execution
+    from actionctl.execution import triggers
     from actionctl.project import open_project
+    from actionctl.render import console, execution_view
 
     project = open_project()
     if kind is EventKind.schedule:

@@ -22,17 +22,19 @@ def validate(
                                      "must define the ones used)."),
 ) -> None:
     """Check manifests and code exactly as the service would. Exit 0 clean, 1 errors, 2 usage."""
-    from actionctl import console, diagnostic_formats
+    from actionctl.render import console, diagnostic_formats, json_writer
     from actionctl.validation import validate_paths
 
     report = validate_paths(paths, profile)
     if fmt is ValidateFormat.text:
         console.diagnostics(report)
     else:
-        render = {"json": diagnostic_formats.to_json, "github": diagnostic_formats.to_github,
-                  "sarif": diagnostic_formats.to_sarif}[fmt.value]
-        text = render(report)
-        sys.stdout.write(text + "\n" if text else "")
+        if fmt is ValidateFormat.github:
+            text = diagnostic_formats.to_github(report)
+            sys.stdout.write(text + "\n" if text else "")
+        else:
+            json_writer.emit(diagnostic_formats.to_json(report) if fmt is ValidateFormat.json
+                             else diagnostic_formats.to_sarif(report))
         if report.actions == 0:
             console.note("no action manifests found")
     raise typer.Exit(report.exit_code(strict))

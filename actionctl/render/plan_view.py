@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from actionctl.sync import CONFLICT, CREATE, DELETE, REMOTE_ONLY, UNCHANGED, UPDATE, Outcome, Plan, Step
+from actionctl.sync.model import CONFLICT, CREATE, DELETE, REMOTE_ONLY, UNCHANGED, UPDATE, Outcome, Plan, Step
 
 _MARKS = {CREATE: ("+", "green"), UPDATE: ("~", "yellow"), DELETE: ("-", "red"), CONFLICT: ("!", "bold red"),
           REMOTE_ONLY: ("?", "cyan"), UNCHANGED: ("=", "dim")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -11,8 +10,9 @@ from actionctl.diagnostics import Diagnostic, Report, Severity
 from actionctl.rules.catalog import describe_code
 
 
-def to_json(report: Report) -> str:
-    body = {
+def to_json(report: Report) -> dict:
+    """The document of `validate --format json` (embedded by `run` when it refuses an invalid action)."""
+    return {
         "ok": report.ok,
         "actions": report.actions,
         "diagnostics": [
@@ -28,7 +28,6 @@ def to_json(report: Report) -> str:
             for d in report.diagnostics
         ],
     }
-    return json.dumps(body, indent=2, ensure_ascii=False)
 
 
 def to_github(report: Report) -> str:
@@ -48,11 +47,11 @@ def github_command(level: str, message: str, *, file: Path | None = None, **prop
     return f"::{level} {listed}::{_escape_data(message)}" if listed else f"::{level}::{_escape_data(message)}"
 
 
-def to_sarif(report: Report) -> str:
+def to_sarif(report: Report) -> dict:
     codes = sorted({d.code for d in report.diagnostics})
     rules = [{"id": code, "shortDescription": {"text": describe_code(code)}} for code in codes]
     results = [_sarif_result(d, codes.index(d.code)) for d in report.diagnostics]
-    sarif = {
+    return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -61,7 +60,6 @@ def to_sarif(report: Report) -> str:
             "results": results,
         }],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False)
 
 
 def _sarif_result(d: Diagnostic, rule_index: int) -> dict:

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actionctl import manifest_writer, variables
+from actionctl import variables
 from actionctl.atomicfile import write_atomic, write_new
-from actionctl.githistory import Git
 from actionctl.manifest import load_manifest
 from actionctl.project import Project
 from actionctl.schema import SCHEMA_FILE, schema_text
-from actionctl.sync import SYNCED_FIELDS, LocalAction, content_hash, local_actions, normalise
-from actionctl.syncstate import State
+from actionctl.sync import manifest_writer
+from actionctl.sync.history import Git
+from actionctl.sync.local import content_hash, local_actions, normalise
+from actionctl.sync.model import SYNCED_FIELDS, LocalAction
+from actionctl.sync.state import State
 
 _SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _NEW_FILE_MIN = 4

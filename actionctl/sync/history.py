@@ -11,6 +11,16 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from actionctl import variables, yamldoc
+from actionctl.manifest import CodeFile, ManifestFile, code_path_for
+from actionctl.sync.local import content_hash, fields_of
+from actionctl.yamldoc import YamlLoadError
+
+if TYPE_CHECKING:
+    from actionctl.project import Project
+    from actionctl.sync.model import LocalAction
 
 HISTORY_DEPTH = 50  # commits per action looked at: enough for "recently pushed from the repository"
 
@@ -81,3 +91,43 @@ class Git:
         except UnicodeDecodeError:
             return None
         return out.strip() if strip else out
+
+
+class History:
+    """Content hashes of the committed versions of each action's files, read from git when first needed."""
+
+    def __init__(self, project: Project, profile: str | None) -> None:
+        self.git = Git(project.root)
+        self.values = variables.for_profile(project.config, profile, deploying=True) or {}
+
+    def hashes(self, local: LocalAction) -> set[str] | None:
+        """None without a full git history (no git, a shallow clone): then only the state can tell."""
+        if not self.git.has_history():
+            return None
+        found = set()
+        for text, code in self.git.versions(local.manifest, local.code, lambda t: _code_path_in(local.manifest, t)):
+            fields = _fields_at(local.manifest, text, code, self.values)
+            if fields is not None:
+                found.add(content_hash(fields))
+        return found
+
+
+def _code_path_in(manifest_path: Path, text: str) -> Path | None:
+    try:
+        data = yamldoc.load(text).data
+    except YamlLoadError:
+        return None
+    return code_path_for(manifest_path, data.get("code") if isinstance(data, dict) else None)
+
+
+def _fields_at(manifest_path: Path, text: str, code: str | None, values: dict) -> dict | None:
+    """The fields a past version of a manifest and its code would have pushed; None if it was unreadable."""
+    try:
+        doc = yamldoc.load(text)
+    except YamlLoadError:
+        return None
+    if not isinstance(doc.data, dict) or code is None:
+        return None
+    manifest = ManifestFile(manifest_path, doc, code=CodeFile(manifest_path.with_suffix(".js"), code))
+    variables.substitute(manifest, values)
+    return fields_of(manifest)

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.markup import escape
 from rich.text import Text
 
-from actionctl.console import out, source_frame
+from actionctl.render.console import out, source_frame
 from actionctl.runtime.host import Execution
 
 _FRAME = re.compile(r"\(?(?P<file>[^\s()]+\.js):(?P<line>\d+):(?P<column>\d+)\)?$")

@@ -1,0 +1,33 @@
+"""The one JSON writer behind every `--format json`: UTF-8, non-ASCII as written, two-space indent.
+
+Every command's document goes through `emit` (or `dumps`, for a document written to a file), so the
+settings cannot drift between commands; the shapes are documented in the README.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import PurePath
+from typing import Any
+
+
+def dumps(body: Any) -> str:
+    return json.dumps(body, indent=2, ensure_ascii=False, default=_plain)
+
+
+def emit(body: Any) -> None:
+    """One JSON document on stdout."""
+    sys.stdout.write(dumps(body) + "\n")
+
+
+def emit_line(body: Any) -> None:
+    """One compact JSON document on a line of its own (a stream, as `logs --follow` writes)."""
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, default=_plain) + "\n")
+    sys.stdout.flush()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, PurePath):
+        return value.as_posix()
+    raise TypeError(f"{type(value).__name__} is not JSON")

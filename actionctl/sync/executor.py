@@ -1,0 +1,103 @@
+"""Applying a plan: one request per changed action, the profile's state saved after each.
+
+A push that fails or is killed part-way is finished by running it again, which plans only what is
+still different — nothing is created twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from actionctl.sync.local import content_hash
+from actionctl.sync.model import CONFLICT, CREATE, DELETE, UNCHANGED, UPDATE, Done, Failed, Outcome, Plan, Step
+from actionctl.sync.state import State
+
+
+def record_unchanged(the_plan: Plan, state: State) -> None:
+    """Remember actions found equal on both sides: a push killed before saving them needs no second look."""
+    changed = False
+    for step in the_plan.of_kind(UNCHANGED):
+        changed |= state.record(step.name, step.remote, content_hash(step.remote), step.local.file)
+    if changed:
+        state.save()
+
+
+def apply(the_plan: Plan, client, state: State, *, force: bool = False,
+          progress: Callable[[Step, str], None] | None = None) -> Outcome:
+    """Send exactly the plan's writes, one request per action (and a publish where asked), saving state after each.
+
+    A refusal that concerns one action (validation, a taken name) is reported and the push goes on;
+    anything that concerns them all (authorisation, the network, retries exhausted) stops it, and
+    the rest is reported as not attempted.
+    """
+    from actionctl.remote.errors import ServiceError
+
+    outcome = Outcome()
+    record_unchanged(the_plan, state)
+    writes = the_plan.writes
+    for index, step in enumerate(writes):
+        if step.kind == CONFLICT and not force:
+            outcome.refused.append(step)
+            _tell(progress, step, "refused")
+            continue
+        if step.kind == UNCHANGED:  # only publishing
+            if outcome.publish_error is not None:
+                outcome.not_attempted.append(step)
+                continue
+            done = Done(step.name, "publish", step.id)
+            _publish(client, done, step, outcome)
+            _tell(progress, step, "done" if done.published else "failed")
+            if done.published:
+                outcome.done.append(done)
+            continue
+        try:
+            done = _write(step, client, state)
+        except ServiceError as exc:
+            outcome.failed.append(Failed(step.name, step.kind, exc.code or "SERVICE_ERROR", exc.message))
+            _tell(progress, step, "failed")
+            if _stops_everything(exc):
+                outcome.not_attempted = writes[index + 1:]
+                break
+            continue
+        outcome.done.append(done)
+        if step.publish and done.kind != DELETE and outcome.publish_error is None:
+            _publish(client, done, step, outcome)
+        _tell(progress, step, "done")
+    return outcome
+
+
+def _write(step: Step, client, state: State) -> Done:
+    if step.kind == DELETE or (step.kind == CONFLICT and step.local is None):
+        client.delete_action(step.id)
+        if state.forget(step.name):
+            state.save()
+        return Done(step.name, DELETE, step.id)
+    if step.kind == CREATE:
+        remote = client.create_action(step.payload())
+    else:
+        remote = client.update_action(step.id, step.payload())
+        if step.remote.get("name") != step.name:  # a rename: the old name is no longer ours
+            state.forget(step.remote.get("name"))
+    state.record(step.name, remote, content_hash(step.local.fields), step.local.file)
+    state.save()
+    return Done(step.name, step.kind if step.kind != CONFLICT else UPDATE, remote.get("id"))
+
+
+def _publish(client, done: Done, step: Step, outcome: Outcome) -> None:
+    from actionctl.remote.errors import ServiceError
+
+    try:
+        client.publish_action(done.id)
+        done.published = True
+    except ServiceError as exc:
+        outcome.publish_error = Failed(step.name, "publish", exc.code or "SERVICE_ERROR", exc.message)
+
+
+def _stops_everything(exc) -> bool:
+    status = exc.status or 0
+    return status in (401, 403, 429) or status >= 500 or status == 0
+
+
+def _tell(progress, step: Step, what: str) -> None:
+    if progress is not None:
+        progress(step, what)

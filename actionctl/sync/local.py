@@ -1,0 +1,98 @@
+"""The repository's side of a sync: each action as a push would send it, normalised for comparison.
+
+Both sides are compared on normalised fields (defaults filled in, trailing newlines of code and the
+order of unordered lists ignored), so a plan lists only changes the service would notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from actionctl.errors import ActionctlError
+from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile
+from actionctl.project import Project
+from actionctl.sync.model import DEFAULT_TIMEZONE, SYNCED_FIELDS, LocalAction
+
+
+class LocalUnreadable(ActionctlError):
+    code = "LOCAL_UNREADABLE"
+
+
+def normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """The synced fields as the service would hold them, in a form where equal means "no change"."""
+    code = fields.get("code")
+    triggers = fields.get("triggers") if isinstance(fields.get("triggers"), list) else []
+    origins = fields.get("integrationOrigins") if isinstance(fields.get("integrationOrigins"), list) else []
+    dependencies = fields.get("dependencies") if isinstance(fields.get("dependencies"), list) else []
+    return {
+        "name": fields.get("name"),
+        "description": fields.get("description") or None,
+        "code": code.replace("\r\n", "\n").rstrip("\n") if isinstance(code, str) else code,
+        "active": fields.get("active") is True,
+        "environment": fields.get("environment") or DEFAULT_ENVIRONMENT,
+        # Which triggers and origins an action has is a set; the order of dependencies is their load order.
+        "triggers": sorted((_trigger(t) for t in triggers), key=_canonical),
+        "dependencies": list(dependencies),
+        "integrationOrigins": sorted(origins, key=_canonical),
+        "frequency": fields.get("frequency") or None,
+        "timezone": fields.get("timezone") or DEFAULT_TIMEZONE,
+    }
+
+
+def content_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(_canonical(normalise(fields)).encode("utf-8")).hexdigest()[:32]
+
+
+def _trigger(trigger: Any) -> Any:
+    if isinstance(trigger, dict):
+        return {k: v for k, v in trigger.items() if v is not None}
+    return trigger
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def local_actions(project: Project, profile: str | None) -> list[LocalAction]:
+    """Every action of the project as a push would send it; LOCAL_UNREADABLE when one cannot be read."""
+    from actionctl.validation import load_action
+
+    found: dict[str, LocalAction] = {}
+    for path in project.manifests():
+        manifest, undefined = load_action(project, path, profile, deploying=True)
+        problem = _unreadable(manifest) or (undefined[0].message if undefined else None)
+        if problem:
+            raise LocalUnreadable(f"{project.relpath(path)}: {problem} — `actionctl validate` says more")
+        local = LocalAction(manifest.name, path, project.relpath(path), fields_of(manifest), manifest.code.path)
+        if local.name in found:
+            raise LocalUnreadable(f'{local.file} and {found[local.name].file} are both named "{local.name}"',
+                                  code="NAME_ALREADY_EXISTS")
+        found[local.name] = local
+    return list(found.values())
+
+
+def fields_of(manifest: ManifestFile) -> dict[str, Any]:
+    """The API fields of a loaded manifest: its data, with `code` the text of the code file."""
+    data = manifest.data
+    fields = {name: data.get(name) for name in SYNCED_FIELDS if name != "code"}
+    fields["code"] = manifest.code.text if manifest.code is not None else None
+    for key in ("triggers", "dependencies", "integrationOrigins"):
+        fields[key] = fields[key] if fields[key] is not None else []
+    fields["active"] = fields["active"] is True
+    fields["environment"] = fields["environment"] or DEFAULT_ENVIRONMENT
+    return fields
+
+
+def _unreadable(manifest: ManifestFile) -> str | None:
+    if manifest.problem is not None:
+        return f"{manifest.problem.code}: {manifest.problem.message}"
+    if not manifest.name:
+        return "the manifest has no name"
+    code = manifest.code
+    if code is None or code.missing:
+        return "its code file is missing"
+    if code.problem is not None:
+        return f"{code.problem.code}: {code.problem.message}"
+    return None

@@ -1,0 +1,142 @@
+"""The data of a sync: local actions, the steps of a plan, and what applying it did.
+
+A plan is data: `diff` prints the same Plan that `push` applies, step by step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SYNCED_FIELDS = ("name", "description", "code", "active", "environment", "triggers", "dependencies",
+                 "integrationOrigins", "frequency", "timezone")
+DEFAULT_TIMEZONE = "UTC"
+# The kinds of step a plan holds; the first four change something on the service.
+CREATE, UPDATE, DELETE, CONFLICT = "create", "update", "delete", "conflict"
+UNCHANGED, REMOTE_ONLY = "unchanged", "remote-only"
+WRITES = (CREATE, UPDATE, DELETE, CONFLICT)
+KINDS = (*WRITES, UNCHANGED, REMOTE_ONLY)
+
+
+@dataclass
+class LocalAction:
+    """An action of the repository with the profile's variables filled in: what a push would send."""
+
+    name: str
+    manifest: Path
+    file: str  # the manifest, relative to the project
+    fields: dict[str, Any]
+    code: Path  # the code file the manifest points at
+
+
+@dataclass
+class FieldChange:
+    field: str
+    remote: Any
+    local: Any
+
+    def as_json(self) -> dict[str, Any]:
+        if self.field == "code":  # the unified diff says it better, and code can be long
+            return {"field": "code"}
+        return {"field": self.field, "remote": self.remote, "local": self.local}
+
+
+@dataclass
+class Step:
+    kind: str
+    name: str
+    local: LocalAction | None = None
+    remote: dict | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    code_diff: str = ""
+    reason: str = ""
+    publish: bool = False
+
+    @property
+    def id(self) -> Any:
+        return self.remote.get("id") if self.remote else None
+
+    @property
+    def published(self) -> bool | None:
+        return bool(self.remote.get("productionActionId")) if self.remote else None
+
+    def payload(self) -> dict[str, Any]:
+        """What to send: every field on create, only the changed ones on update."""
+        if self.kind == CREATE:
+            return dict(self.local.fields)
+        return {change.field: self.local.fields[change.field] for change in self.changes}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "action": self.kind, "id": self.id,
+                "file": self.local.file if self.local else None, "published": self.published,
+                "publish": self.publish, "reason": self.reason or None,
+                "changes": [c.as_json() for c in self.changes], "codeDiff": self.code_diff or None}
+
+
+@dataclass
+class Plan:
+    steps: list[Step]
+
+    def of_kind(self, *kinds: str) -> list[Step]:
+        return [s for s in self.steps if s.kind in kinds]
+
+    @property
+    def writes(self) -> list[Step]:
+        """The steps that change something on the service: writes, and publishing unchanged actions."""
+        return [s for s in self.steps if s.kind in WRITES or (s.kind == UNCHANGED and s.publish)]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.writes)
+
+    def summary(self) -> dict[str, int]:
+        counts = {kind: 0 for kind in KINDS}
+        for step in self.steps:
+            counts[step.kind] += 1
+        counts["publish"] = sum(1 for s in self.steps if s.publish)
+        return {("remoteOnly" if k == REMOTE_ONLY else k): v for k, v in counts.items()}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"changes": self.has_changes, "summary": self.summary(), "actions": [s.as_json() for s in self.steps]}
+
+
+@dataclass
+class Done:
+    name: str
+    kind: str
+    id: Any = None
+    published: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "action": self.kind, "id": self.id, "published": self.published}
+
+
+@dataclass
+class Failed:
+    name: str
+    kind: str
+    code: str
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "action": self.kind, "code": self.code, "message": self.message}
+
+
+@dataclass
+class Outcome:
+    done: list[Done] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+    refused: list[Step] = field(default_factory=list)    # conflicts, without --force
+    not_attempted: list[Step] = field(default_factory=list)
+    publish_error: Failed | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.refused or self.not_attempted or self.publish_error)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "done": [d.as_json() for d in self.done], "failed": [f.as_json() for f in self.failed],
+                "refused": [{"name": s.name, "reason": s.reason} for s in self.refused],
+                "notAttempted": [s.name for s in self.not_attempted],
+                "publishError": self.publish_error.as_json() if self.publish_error else None}
