@@ -21,7 +21,7 @@ from actionctl.errors import ActionctlError
 from actionctl.manifest import DEFAULT_ENVIRONMENT, FIELDS, READ_ONLY_FIELDS, CodeFile, ManifestFile
 from actionctl.rules import ActionCheck, check_action
 from actionctl.runtime import fixtures as fixture_files
-from actionctl.runtime import payloads
+from actionctl.runtime import job, payloads
 from actionctl.runtime.host import Execution, Worker, error, execute
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import YamlDoc
@@ -162,8 +162,7 @@ class Runner:
 
     def _job(self, task: RunTask) -> dict:
         project = self.options.project
-        fields = task.fields
-        dependencies = [d for d in fields.get("dependencies") or [] if isinstance(d, str)]
+        dependencies = job.dependencies_of(task.fields)
         if project is None:
             fixtures = fixture_files.Fixtures()
             urls = [d for d in dependencies if deps.is_url(d)]
@@ -173,18 +172,7 @@ class Runner:
         else:
             fixtures = fixture_files.load(project)
             scripts = deps.cached_scripts(project, dependencies)
-        return {
-            "code": fields["code"],
-            "file": f"{task.name}.js",
-            "scripts": scripts,
-            "context": {
-                "payload": task.payload, "now": None, "seed": None,
-                "environment": fields.get("environment") or DEFAULT_ENVIRONMENT,
-                "dependencies": dependencies,
-                "integrationOrigins": [o for o in fields.get("integrationOrigins") or [] if isinstance(o, str)],
-                "settings": fixtures.settings, "http": fixtures.http, "datasources": fixtures.datasources,
-            },
-        }
+        return job.build(task.fields["code"], f"{task.name}.js", task.fields, task.payload, fixtures, scripts)
 
     def close(self) -> None:
         """Drop queued runs, stop the one running, and end the worker."""

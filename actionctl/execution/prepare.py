@@ -10,10 +10,10 @@ from typing import Any
 from actionctl import deps, variables
 from actionctl.diagnostics import Report
 from actionctl.errors import ActionctlError, UnknownActionError, UsageError
-from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile, load_manifest, manifests_using
+from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project
 from actionctl.runtime import fixtures as fixture_files
-from actionctl.runtime import payloads
+from actionctl.runtime import job, payloads
 from actionctl.runtime.host import Execution, Worker, error, execute
 from actionctl.suggest import closest
 
@@ -109,23 +109,11 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         prepared.refusal = Execution(error=error("PAYLOAD_TOO_LARGE", f"the payload is {size} characters of JSON; "
                                                  f"the service allows {int(limits['payload'])}"))
         return prepared
-    dependencies = [d for d in data.get("dependencies") or [] if isinstance(d, str)]
-    prepared.job = {
-        "code": manifest.code.text,
-        "file": project.relpath(manifest.code.path),
-        "scripts": deps.cached_scripts(project.root, dependencies),
-        "context": {
-            "payload": payload,
-            "now": now_ms if options.now else None,
-            "seed": options.seed,
-            "environment": data.get("environment") or DEFAULT_ENVIRONMENT,
-            "dependencies": dependencies,
-            "integrationOrigins": [o for o in data.get("integrationOrigins") or [] if isinstance(o, str)],
-            "settings": options.settings if options.settings is not None else fixtures.settings,
-            "http": options.http if options.http is not None else fixtures.http,
-            "datasources": _datasources(fixtures, options.datasources),
-        },
-    }
+    prepared.job = job.build(
+        manifest.code.text, project.relpath(manifest.code.path), data, payload, fixtures,
+        deps.cached_scripts(project.root, job.dependencies_of(data)), now_ms=now_ms if options.now else None,
+        seed=options.seed, datasources=_datasources(fixtures, options.datasources), http=options.http,
+        settings=options.settings)
     return prepared
 
 
