@@ -12,18 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from actionctl.atomicfile import write_atomic
-from actionctl.errors import ActionctlError
+from actionctl.errors import DependencyNotCachedError
 
 CACHE_DIR = Path(".actionctl") / "cache" / "deps"
 MAX_SCRIPT_BYTES = 20 * 1024 * 1024
-
-
-class DependencyNotCached(ActionctlError):
-    code = "DEPENDENCY_NOT_CACHED"
-
-    def __init__(self, urls: list[str]) -> None:
-        listed = ", ".join(urls)
-        super().__init__(f"not in the local cache: {listed} — run `actionctl deps fetch` while online")
 
 
 @dataclass
@@ -44,11 +36,11 @@ def cache_path(root: Path, url: str) -> Path:
 
 
 def cached_scripts(root: Path, dependencies: list[str]) -> list[dict]:
-    """The sources of the URL dependencies, in order; DependencyNotCached names the missing ones."""
+    """The sources of the URL dependencies, in order; DependencyNotCachedError names the missing ones."""
     urls = [d for d in dependencies if is_url(d)]
     missing = [url for url in urls if not cache_path(root, url).is_file()]
     if missing:
-        raise DependencyNotCached(missing)
+        raise DependencyNotCachedError(missing)
     return [{"url": url, "source": cache_path(root, url).read_text(encoding="utf-8", errors="replace")}
             for url in urls]
 

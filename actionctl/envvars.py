@@ -9,3 +9,8 @@ class Env:
     DEBUG = "ACTIONCTL_DEBUG"
     # A fraction (0..1) of requests the emulator fails on purpose, when --faults is not given.
     EMULATOR_FAULTS = "ACTIONCTL_EMULATOR_FAULTS"
+    # Set by others, read by actionctl.
+    CI = "CI"  # a CI job: never prompt
+    GITHUB_ACTIONS = "GITHUB_ACTIONS"  # "true" in GitHub Actions: annotations by default
+    GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"  # the file of the job summary
+    XDG_CONFIG_HOME = "XDG_CONFIG_HOME"  # where the stored logins live, when ACTIONCTL_CONFIG_DIR is not set

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actionctl import schedule
-from actionctl.errors import UnknownActionError
+from actionctl import lookup, schedule
 from actionctl.manifest import DEFAULT_ENVIRONMENT, load_manifest
 from actionctl.project import Project
-from actionctl.suggest import closest
 
 
 @dataclass
@@ -68,14 +66,8 @@ def _info(project: Project, path: Path) -> ActionInfo:
 
 
 def select(infos: list[ActionInfo], names: list[str]) -> list[ActionInfo]:
-    """The actions named, in the order named; UnknownActionError for a name no manifest has."""
-    by_name = {info.name: info for info in infos if info.name}
-    chosen = []
-    for name in names:
-        if name not in by_name:
-            raise UnknownActionError(name, closest(name, by_name))
-        chosen.append(by_name[name])
-    return chosen
+    """The actions named, in the order named; ACTION_NOT_FOUND for a name no manifest has."""
+    return lookup.pick(names, infos, lambda info: info.name, where=lookup.IN_REPOSITORY, hint=lookup.LOCAL_HINT)
 
 
 def schedules(infos: list[ActionInfo], count: int, after: dt.datetime) -> list[ScheduleInfo]:

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from actionctl.atomicfile import write_new
-from actionctl.errors import ActionctlError, RefusedOverwriteError, UsageError
+from actionctl.errors import (
+    NameRefusedError,
+    NameTakenError,
+    ProjectNotFoundError,
+    RefusedOverwriteError,
+    UsageError,
+)
 from actionctl.manifest import load_manifest
 from actionctl.project import CONFIG_FILE, REGIONS, Project, open_project
 from actionctl.rules.name import name_problems
@@ -66,11 +72,11 @@ def new_action(name: str, template: str = "on-demand", start: Path | None = None
         raise UsageError(f"unknown template {template!r}{did_you_mean(template, TEMPLATES)}; choose one of "
                          f"{', '.join(TEMPLATES)}")
     for code, message, *_ in name_problems(name):
-        raise ActionctlError(message, code=code)
+        raise NameRefusedError(message, code)
     project = open_project(start)
     if project.config_path is None:
-        raise UsageError(f"{project.root} is not in an actionctl project (no {CONFIG_FILE} here or above) — run "
-                         "`actionctl init` first", code="PROJECT_NOT_FOUND")
+        raise ProjectNotFoundError(f"{project.root} is not in an actionctl project (no {CONFIG_FILE} here or above) "
+                                   "— run `actionctl init` first")
     _refuse_taken_name(project, name)
     folder = project.actions_dir
     manifest, code = folder / f"{name}.yaml", folder / f"{name}.js"
@@ -91,5 +97,4 @@ def new_action(name: str, template: str = "on-demand", start: Path | None = None
 def _refuse_taken_name(project: Project, name: str) -> None:
     for path in project.manifests():
         if load_manifest(path, with_code=False).name == name:
-            raise ActionctlError(f'an action named "{name}" already exists in {project.relpath(path)}',
-                                 code="NAME_ALREADY_EXISTS")
+            raise NameTakenError(f'an action named "{name}" already exists in {project.relpath(path)}')

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from actionctl import v8syntax, variables
 from actionctl.diagnostics import Diagnostic, Report, Severity
-from actionctl.errors import UsageError
+from actionctl.errors import ActionCodeNotFoundError, PathNotFoundError
 from actionctl.jsparse import ASK_V8
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project, open_project, select_manifests
@@ -110,12 +110,12 @@ def _manifests_for_code(project: Project, code_files: list[Path]) -> list[Path]:
     wanted = set()
     for path in code_files:
         if not path.exists():
-            raise UsageError(f"{path}: no such file", code="PATH_NOT_FOUND")
+            raise PathNotFoundError(str(path), "file")
         wanted.add(path.resolve())
     found = manifests_using(project.manifests(), wanted)
     if len(found) < len(wanted):
         missing = ", ".join(sorted(project.relpath(p) for p in wanted - set(found)))
-        raise UsageError(f"no manifest in the project uses {missing} as its code", code="ACTION_UNKNOWN")
+        raise ActionCodeNotFoundError(missing)
     return list(dict.fromkeys(found.values()))
 
 

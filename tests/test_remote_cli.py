@@ -116,7 +116,9 @@ def test_show_master_and_production(cli, api):
 def test_unknown_action_suggests_a_name(cli, api):
     api.create_action(action("greet"))
     result = cli("remote", "show", "gret")
-    assert result.exit_code == 3 and "ACTION_NOT_FOUND" in result.stderr and '"greet"' in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == ('error: no action named "gret" in app 1 on the service — did you mean "greet"? '
+                             '[ACTION_NOT_FOUND]\n')
 
 
 def test_run_waits_for_the_result(cli, api):

@@ -14,7 +14,7 @@ import pytest
 
 from actionctl.remote import credentials, target
 from actionctl.remote.client import RETRIES, Client
-from actionctl.remote.errors import NetworkError, NotAuthorisedError, ServiceError
+from actionctl.remote.errors import CredentialsError, NetworkError, NotAuthorisedError, ServiceError
 from actionctl.remote.pacing import Ledger, Pacer, retry_after
 
 TOKEN = "eu--secret-token-123456"
@@ -337,7 +337,7 @@ def test_credentials_are_per_host_and_private(tmp_path, monkeypatch):
 def test_a_corrupt_credentials_file_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(tmp_path))
     (tmp_path / "credentials.json").write_text("{nope")
-    with pytest.raises(credentials.CredentialsError, match="cannot read the stored logins"):
+    with pytest.raises(CredentialsError, match="cannot read the stored logins"):
         credentials.token_for("https://api.fliplet.com/")
 
 

@@ -85,7 +85,7 @@ def test_naming_an_action_shows_only_it_and_unknown_names_suggest(cli, tree):
     assert [s["name"] for s in _runs(cli, "daily", "--from", "2026-01-01")] == ["daily"]
     result = cli("schedule", "dayly")
     assert result.exit_code == 2
-    assert 'no action named "dayly" — did you mean "daily"?' in result.stderr
+    assert 'no action named "dayly" in the repository — did you mean "daily"?' in result.stderr
 
 
 def test_an_action_without_frequency_is_refused_by_name(cli, tree):

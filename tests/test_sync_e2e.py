@@ -144,7 +144,7 @@ def test_prune_deletes_only_after_confirmation(cli, remote, project, api, monkey
 
     no_terminal = cli("push", "--prune")
     assert no_terminal.exit_code == 2 and "CONFIRMATION_REQUIRED" in no_terminal.stderr
-    monkeypatch.setattr("actionctl.cli.remote_common.interactive", lambda: True)
+    monkeypatch.setattr("actionctl.cli.confirm.interactive", lambda: True)
     declined = cli("push", "--prune", input="n\n")
     assert declined.exit_code == 1 and api.find_action("stray") is not None
     accepted = cli("push", "--prune", input="y\n")

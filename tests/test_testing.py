@@ -116,7 +116,7 @@ def test_broken_test_files_fail_as_cases_not_crashes(cli, tree, greet):
     assert failures["no expect@tests/bad.test.yaml"] == ["the case has no `expect` — say what must happen"]
     assert failures["typo@tests/bad.test.yaml"][0].startswith("unknown case field(s) expct")
     assert failures["(file)@tests/worse.test.yaml"][0].startswith("cannot read the test file")
-    assert failures["x@tests/ghost.test.yaml"] == ['no action named "ghost" — `actionctl list` shows the local ones']
+    assert failures["x@tests/ghost.test.yaml"] == ['no action named "ghost" in the repository — see `actionctl list`']
     assert body["passed"] == 3
 
 

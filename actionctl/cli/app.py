@@ -10,9 +10,7 @@ from typer.core import TyperGroup
 
 from actionctl import __version__
 from actionctl.envvars import Env
-from actionctl.errors import ActionctlError
-
-INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in actionctl, not in what the user asked
+from actionctl.errors import INTERNAL_ERROR, INTERNAL_ERROR_EXIT, ActionctlError
 
 
 class ActionctlGroup(TyperGroup):
@@ -34,7 +32,7 @@ class ActionctlGroup(TyperGroup):
                 raise
             from actionctl.render import console
 
-            console.error_line("INTERNAL_ERROR", f"{type(exc).__name__}: {exc} — this is a bug in actionctl; "
+            console.error_line(INTERNAL_ERROR, f"{type(exc).__name__}: {exc} — this is a bug in actionctl; "
                                f"set {Env.DEBUG}=1 to see where")
             sys.exit(INTERNAL_ERROR_EXIT)
 

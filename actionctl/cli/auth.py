@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat, Region
-from actionctl.cli.remote_common import API_URL, PROFILE, REGION, VERBOSE, emit_json, interactive, log_request
+from actionctl.cli.confirm import interactive
+from actionctl.cli.options import FORMAT, OutputFormat, remote_options
 from actionctl.envvars import Env
-from actionctl.errors import UsageError
+from actionctl.errors import TokenRequiredError
+from actionctl.render import json_writer
 
-FORMAT = typer.Option(OutputFormat.text, "--format", "-f")
-
-
-def _host(profile: str | None, api_url: str | None, region: Region | None) -> str:
-    from actionctl.project import open_project
-    from actionctl.remote.target import api_url_for, settings
-
-    return api_url_for(settings(open_project(), profile or os.environ.get(Env.PROFILE)), api_url=api_url,
-                       region=region.value if region else None)
+if TYPE_CHECKING:
+    from actionctl.cli.connection import Remote
 
 
 def _read_token(token_stdin: bool) -> str:
@@ -31,26 +26,26 @@ def _read_token(token_stdin: bool) -> str:
         token = typer.prompt("API token (from Fliplet Studio → App settings → API tokens)", hide_input=True,
                              err=True).strip()
     else:
-        raise UsageError("not a terminal: pipe the token in with --token-stdin", code="TOKEN_REQUIRED")
+        raise TokenRequiredError("not a terminal: pipe the token in with --token-stdin")
     if not token:
-        raise UsageError("the token is empty", code="TOKEN_REQUIRED")
+        raise TokenRequiredError("the token is empty")
     return token
 
 
 @app.command()
+@remote_options("profile", "api_url", "region", "verbose")
 def login(
     token_stdin: bool = typer.Option(False, "--token-stdin", help="Read the token from standard input."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, api_url: str = API_URL, region: Region = REGION,
-    verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Check an API token against the service and store it for that host (mode 0600)."""
     from actionctl.remote import credentials
     from actionctl.remote.client import Client
     from actionctl.remote.errors import NotAuthorisedError
 
-    host = _host(profile, api_url, region)
+    host = remote.host()
     token = _read_token(token_stdin)
-    with Client(host, token, log=log_request if verbose else None) as client:
+    with Client(host, token, log=remote.request_log()) as client:
         try:
             user = client.whoami()
         except NotAuthorisedError as exc:
@@ -58,7 +53,7 @@ def login(
                                      status=401) from None
     stored = credentials.save(host, token, user)
     if fmt is OutputFormat.json:
-        emit_json({"api_url": host, "user": user, "stored": str(stored)})
+        json_writer.emit({"api_url": host, "user": user, "stored": str(stored)})
         return
     from actionctl.render import console
 
@@ -70,16 +65,15 @@ def _who(user: dict) -> str:
 
 
 @app.command()
-def logout(
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, api_url: str = API_URL, region: Region = REGION,
-) -> None:
+@remote_options("profile", "api_url", "region")
+def logout(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
     """Forget the stored token for the host."""
     from actionctl.remote import credentials
 
-    host = _host(profile, api_url, region)
+    host = remote.host()
     removed = credentials.forget(host)
     if fmt is OutputFormat.json:
-        emit_json({"api_url": host, "removed": removed})
+        json_writer.emit({"api_url": host, "removed": removed})
         return
     from actionctl.render import console
 
@@ -87,22 +81,16 @@ def logout(
 
 
 @app.command()
-def whoami(
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, api_url: str = API_URL, region: Region = REGION,
-    token: str = typer.Option(None, "--token", help="API token (default: ACTIONCTL_TOKEN, then the stored login)."),
-    verbose: bool = VERBOSE,
-) -> None:
+@remote_options("profile", "api_url", "region", "token", "verbose")
+def whoami(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
     """Which host, app and user the remote commands act as, checked with the service."""
-    from actionctl.cli.remote_common import Remote
-
-    remote = Remote(profile, None, api_url, region, token, verbose)
     target = remote.target()
-    source = "--token" if token else Env.TOKEN if os.environ.get(Env.TOKEN) else "stored login"
+    source = "--token" if remote.token else Env.TOKEN if os.environ.get(Env.TOKEN) else "stored login"
     with remote.client() as client:
         user = client.whoami()
     if fmt is OutputFormat.json:
-        emit_json({"api_url": target.api_url, "app": target.app, "profile": target.profile, "user": user,
-                   "tokenSource": source})
+        json_writer.emit({"api_url": target.api_url, "app": target.app, "profile": target.profile, "user": user,
+                          "tokenSource": source})
         return
     from actionctl.render import console
 

@@ -11,13 +11,17 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat, Region
-from actionctl.cli.remote_common import API_URL, APP, PROFILE, REGION, TOKEN, VERBOSE, Remote, emit_json
+from actionctl.cli.options import FORMAT, OutputFormat, remote_options
+from actionctl.envvars import Env
+from actionctl.render import json_writer
+
+if TYPE_CHECKING:
+    from actionctl.cli.connection import Remote
 
 
 class Annotations(str, enum.Enum):
@@ -27,6 +31,7 @@ class Annotations(str, enum.Enum):
 
 
 @app.command()
+@remote_options()
 def ci(
     deploy: bool = typer.Option(False, "--deploy", help="Push the plan (without asking) once everything passed."),
     prune: bool = typer.Option(False, "--prune", help="With --deploy: delete actions not in the repository."),
@@ -35,19 +40,16 @@ def ci(
     strict: bool = typer.Option(False, "--strict", help="Fail on validation warnings too."),
     annotations: Annotations = typer.Option(Annotations.auto, "--annotations",
                                             help="GitHub workflow annotations (auto: when GITHUB_ACTIONS=true)."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
-    profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL, region: Region = REGION,
-    token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Validate → test → diff → push (with --deploy), never prompting. Exit 0 all good, 1 a check failed
     (or a conflict held the deploy back), 3 the service refused; without --deploy, changes are only shown."""
     from actionctl.project import open_project
 
     github = annotations is Annotations.github or (annotations is Annotations.auto
-                                                   and os.environ.get("GITHUB_ACTIONS") == "true")
+                                                   and os.environ.get(Env.GITHUB_ACTIONS) == "true")
     run = _Run(fmt, github)
     project = open_project()
-    remote = Remote(profile, app_id, api_url, region, token, verbose)
     try:
         if not _validate(run, project, remote.profile, strict):
             return run.finish(1)
@@ -55,8 +57,8 @@ def ci(
             return run.finish(1)
         target = remote.target()
         if not target.token and not deploy:
-            run.stage("diff", {"skipped": "no token (set ACTIONCTL_TOKEN to see the plan)"})
-            run.say("diff: skipped — no token for the service (set ACTIONCTL_TOKEN to see the plan)")
+            run.stage("diff", {"skipped": f"no token (set {Env.TOKEN} to see the plan)"})
+            run.say(f"diff: skipped — no token for the service (set {Env.TOKEN} to see the plan)")
             return run.finish(0)
         _diff_and_push(run, project, remote, deploy, prune, publish)
     except Exception as exc:
@@ -99,7 +101,7 @@ class _Run:
         sys.stdout.write(github_command(level, message, **props) + "\n")
 
     def emit(self, ok: bool) -> None:
-        emit_json({"ok": ok, **self.stages})
+        json_writer.emit({"ok": ok, **self.stages})
 
     def finish(self, status: int) -> None:
         if self.fmt is OutputFormat.json:
@@ -147,10 +149,10 @@ def _test(run: _Run, project, profile: str | None) -> bool:
 
 def _diff_and_push(run: _Run, project, remote: Remote, deploy: bool, prune: bool, publish: bool) -> None:
     from actionctl import sync
-    from actionctl.cli.sync import connected, finish_push, where
+    from actionctl.cli.sync import finish_push, where
     from actionctl.render import console, plan_view
 
-    with connected(remote) as (target, client):
+    with remote.connected() as (target, client):
         plan, state = sync.compare(project, client, target.profile, prune=prune, publish=publish)
         run.stage("diff", plan.as_json())
         if run.text:
@@ -178,7 +180,7 @@ def _summarise(run: _Run, plan, target, deploy: bool) -> None:
     if run.github:
         run.annotate("notice", f"{line} ({'deploying' if deploy else 'not deployed: run with --deploy'})",
                      title=f"actionctl plan for app {target.app}")
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    summary_file = os.environ.get(Env.GITHUB_STEP_SUMMARY)
     if summary_file:
         rows = [f"| {s.kind} | `{s.name}` | {', '.join(c.field for c in s.changes) or s.reason or ''} |"
                 for s in plan.steps if s.kind != UNCHANGED]

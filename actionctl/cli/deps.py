@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat
+from actionctl.cli.options import FORMAT, OutputFormat
 
 deps_app = typer.Typer(help="URL dependencies of the project's actions.", no_args_is_help=True)
 app.add_typer(deps_app, name="deps")
@@ -17,13 +14,13 @@ app.add_typer(deps_app, name="deps")
 @deps_app.command("fetch")
 def fetch(
     refresh: bool = typer.Option(False, "--refresh", help="Download again even when cached."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    fmt: OutputFormat = FORMAT,
 ) -> None:
     """Download every http(s) dependency of the project's actions into .actionctl/cache/deps/."""
     from actionctl import deps
     from actionctl.manifest import load_manifest
     from actionctl.project import open_project
-    from actionctl.render import console
+    from actionctl.render import console, json_writer
 
     project = open_project()
     urls = []
@@ -34,7 +31,7 @@ def fetch(
     if fmt is OutputFormat.json:
         body = {"dependencies": [{"url": f.url, "cached": f.cached, "ok": f.error is None, "error": f.error,
                                   "path": project.relpath(f.path) if f.path else None} for f in fetched]}
-        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+        json_writer.emit(body)
     else:
         for item in fetched:
             state = "cached" if item.cached else "fetched" if item.error is None else f"failed: {item.error}"

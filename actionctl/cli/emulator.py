@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from actionctl.cli.app import app
-from actionctl.errors import UsageError
+from actionctl.errors import PathNotFoundError, PortInUseError
 
 DATA_FILE = Path(".actionctl") / "emulator.sqlite3"
 LOOSE_DATA_FILE = Path("actionctl-emulator.sqlite3")  # outside a project: in the working directory
@@ -51,8 +51,8 @@ def emulator(
         server = serve(options)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"{host}:{port} is already in use — stop what listens there or pick another --port",
-                             code="PORT_IN_USE") from None
+            raise PortInUseError(f"{host}:{port} is already in use — stop what listens there or pick another "
+                                 "--port") from None
         raise
     # The default token is public knowledge and worth showing; one the user chose is theirs to know.
     shown = token if token == DEFAULT_TOKEN else "the one given with --token"
@@ -69,5 +69,5 @@ def emulator(
 def _project(folder: Path, find_root) -> Path:
     """The project holding `folder` (the folder itself when no actionctl.yaml is above it)."""
     if not folder.is_dir():
-        raise UsageError(f"--project {folder}: no such folder", code="PATH_NOT_FOUND")
+        raise PathNotFoundError(f"--project {folder}", "folder")
     return find_root(folder) or folder.resolve()

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat
+from actionctl.cli.options import FORMAT, OutputFormat
 
 
 @app.command("list")
 def list_actions(
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    fmt: OutputFormat = FORMAT,
 ) -> None:
     """List the project's actions: name, environment, triggers, schedule, dependencies."""
     from actionctl import inventory
     from actionctl.project import open_project
-    from actionctl.render import console
+    from actionctl.render import console, json_writer
 
     infos = inventory.actions(open_project())
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps({"actions": [i.as_json() for i in infos]}, indent=2, default=str) + "\n")
+        json_writer.emit({"actions": [i.as_json() for i in infos]})
         return
     if not infos:
         console.note("no actions yet — add one with `actionctl new NAME`")

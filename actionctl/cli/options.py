@@ -1,8 +1,14 @@
-"""Option types shared by several commands."""
+"""Options shared by commands, declared once: `--format`, `--profile`, and the options of remote commands."""
 
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
+
+import typer
+
+from actionctl.envvars import Env
 
 
 class OutputFormat(str, enum.Enum):
@@ -15,6 +21,12 @@ class ValidateFormat(str, enum.Enum):
     json = "json"
     github = "github"
     sarif = "sarif"
+
+
+class TestFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
 
 
 class Template(str, enum.Enum):
@@ -36,3 +48,57 @@ class Trigger(str, enum.Enum):
     schedule = "schedule"
     log = "log"
     analytics = "analytics"
+
+
+_FORMAT_HELP = "text for people, json for scripts (shapes in the README)."
+FORMAT = typer.Option(OutputFormat.text, "--format", "-f", help=_FORMAT_HELP)
+VALIDATE_FORMAT = typer.Option(ValidateFormat.text, "--format", "-f",
+                               help="text, json, github (workflow annotations) or sarif.")
+TEST_FORMAT = typer.Option(TestFormat.text, "--format", "-f", help="text, json or junit (XML).")
+PROFILE = typer.Option(None, "--profile", envvar=Env.PROFILE,
+                       help="Profile of actionctl.yaml: its app, vars: and fixtures (default: $ACTIONCTL_PROFILE).")
+NAMES = typer.Argument(None, metavar="[NAME]...", help="Only these actions (default: all of them).")
+YES = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal).")
+
+# The options of every command that talks to the service: (annotation, declaration) by parameter name.
+_REMOTE_OPTIONS = {
+    "profile": (str, PROFILE),
+    "app": (int, typer.Option(None, "--app", min=1,
+                                        help="The app id (default: `app:` of actionctl.yaml or the profile).")),
+    "api_url": (str, typer.Option(None, "--api-url",
+                                            help="The service's base URL (default: the region's host).")),
+    "region": (Region, typer.Option(None, "--region",
+                                              help="Use the region's host: eu, us or ca.")),
+    "token": (str, typer.Option(None, "--token",
+                                          help=f"API token (default: {Env.TOKEN}, then the stored login).")),
+    "verbose": (bool, typer.Option(False, "--verbose", "-v", help="Log each request (never the token) to stderr.")),
+}
+
+
+def remote_options(*names: str):
+    """Give a command the remote options (all of them, or those named) as one `remote: Remote` argument.
+
+    The decorated function declares `remote: Remote` instead of the options themselves; Typer sees
+    the options, and the command receives them resolved lazily (nothing connects until it asks).
+    """
+    chosen = names or tuple(_REMOTE_OPTIONS)
+
+    def decorate(command):
+        signature = inspect.signature(command)
+        own = [p for p in signature.parameters.values() if p.name != "remote"]
+        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=_REMOTE_OPTIONS[name][1],
+                                   annotation=_REMOTE_OPTIONS[name][0]) for name in chosen]
+
+        @functools.wraps(command)
+        def with_remote(*args, **kwargs):
+            from actionctl.cli.connection import Remote
+
+            given = {name: kwargs.pop(name) for name in chosen}
+            return command(*args, remote=Remote(**given), **kwargs)
+
+        with_remote.__signature__ = signature.replace(parameters=[*own, *added])
+        annotations = {k: v for k, v in command.__annotations__.items() if k != "remote"}
+        with_remote.__annotations__ = {**annotations, **{name: _REMOTE_OPTIONS[name][0] for name in chosen}}
+        return with_remote
+
+    return decorate

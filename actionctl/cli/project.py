@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat, Region, Template
+from actionctl.cli.options import FORMAT, OutputFormat, Region, Template
 
 
 @app.command()
@@ -17,7 +15,7 @@ def init(
     folder: Path = typer.Argument(Path("."), help="Where to create the project (default: here)."),
     app_id: int = typer.Option(None, "--app", help="The Fliplet app id the actions belong to."),
     region: Region = typer.Option(Region.eu, "--region", help="The region of the app."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    fmt: OutputFormat = FORMAT,
 ) -> None:
     """Create actionctl.yaml, the folders and a .gitignore. Never overwrites a file."""
     from actionctl.render import console
@@ -33,7 +31,7 @@ def init(
 def new(
     name: str = typer.Argument(..., help="The action's name: letters, digits, - and _."),
     template: Template = typer.Option(Template.on_demand, "--template", "-t", help="What the action starts as."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    fmt: OutputFormat = FORMAT,
 ) -> None:
     """Add an action (manifest + code) from a template. Refuses to replace existing files."""
     from actionctl.scaffold import new_action
@@ -42,7 +40,7 @@ def new(
 
 
 def _report_scaffold(scaffold, fmt: OutputFormat) -> None:
-    from actionctl.render import console
+    from actionctl.render import console, json_writer
 
     def rel(path: Path) -> str:
         try:
@@ -53,7 +51,7 @@ def _report_scaffold(scaffold, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         body = {"root": str(scaffold.root), "created": [rel(p) for p in scaffold.created],
                 "kept": [rel(p) for p in scaffold.kept]}
-        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+        json_writer.emit(body)
         return
     out = console.out()
     for path in scaffold.created:

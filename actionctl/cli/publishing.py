@@ -3,37 +3,41 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import typer
 
+from actionctl import lookup
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat, Region
-from actionctl.cli.remote_common import API_URL, APP, PROFILE, REGION, TOKEN, VERBOSE, Remote, by_name, emit_json
+from actionctl.cli.options import FORMAT, OutputFormat, remote_options
 from actionctl.errors import UsageError
+from actionctl.render import json_writer
 
-FORMAT = typer.Option(OutputFormat.text, "--format", "-f")
+if TYPE_CHECKING:
+    from actionctl.cli.connection import Remote
+
 FAILED_LOG = "app.task.failed"
 
 
 @app.command()
+@remote_options()
 def publish(
     names: list[str] = typer.Argument(None, metavar="NAME...", help="Actions to publish."),
     everything: bool = typer.Option(False, "--all", help="Publish every action of the app."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Copy actions to production, where scheduled and triggered runs use them."""
     if bool(names) == everything:
         raise UsageError("name the actions to publish, or pass --all (not both)")
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
-        actions = client.list_actions() if everything else by_name(client, names)
+    with remote.client() as client:
+        actions = client.list_actions() if everything else lookup.remote_actions(client, names)
         published = []
         for action in actions:
             copy = _publish_one(client, action)
             published.append({"id": action["id"], "name": action.get("name"), "productionActionId": copy.get("id")})
             _progress(fmt, f"published {action.get('name')} (production id {copy.get('id')})")
     if fmt is OutputFormat.json:
-        emit_json({"published": published})
+        json_writer.emit({"published": published})
 
 
 def _publish_one(client, action: dict) -> dict:
@@ -50,20 +54,20 @@ def _publish_one(client, action: dict) -> dict:
 
 
 @app.command()
+@remote_options()
 def unpublish(
     names: list[str] = typer.Argument(..., metavar="NAME...", help="Actions to take out of production."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Remove actions' production copies: they stop running in the live app."""
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+    with remote.client() as client:
         done = []
-        for action in by_name(client, names):
+        for action in lookup.remote_actions(client, names):
             client.unpublish_action(action["id"])
             done.append({"id": action["id"], "name": action.get("name")})
             _progress(fmt, f"unpublished {action.get('name')}")
     if fmt is OutputFormat.json:
-        emit_json({"unpublished": done})
+        json_writer.emit({"unpublished": done})
 
 
 def _progress(fmt: OutputFormat, line: str) -> None:
@@ -74,6 +78,7 @@ def _progress(fmt: OutputFormat, line: str) -> None:
 
 
 @app.command()
+@remote_options()
 def logs(
     name: str = typer.Argument(None, metavar="[NAME|ID]", help="One action's logs (default: the whole app's)."),
     limit: int = typer.Option(50, "--limit", "-n", min=1, max=1000, help="How many of the newest logs."),
@@ -81,17 +86,16 @@ def logs(
     follow: bool = typer.Option(False, "--follow", help="Keep printing new logs as runs finish (Ctrl-C stops)."),
     interval: float = typer.Option(2.0, "--interval", min=0.2, help="Seconds between polls with --follow."),
     polls: int = typer.Option(0, "--polls", min=0, hidden=True, help="Stop --follow after N polls (for tests)."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Show the logs of runs, newest last; --follow keeps watching."""
     kind = FAILED_LOG if failed else None
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
-        action_id = client.resolve(name)["id"] if name else None
+    with remote.client() as client:
+        action_id = lookup.remote_action(client, name)["id"] if name else None
         names = _names(client) if action_id is None else {action_id: name}
         entries = _newest(client, action_id, kind, limit)
         if fmt is OutputFormat.json and not follow:
-            emit_json({"count": len(entries), "logs": entries})
+            json_writer.emit({"count": len(entries), "logs": entries})
             return
         _print_logs(fmt, entries, names)
         seen = {entry.get("id") for entry in entries}
@@ -121,12 +125,8 @@ def _names(client) -> dict:
 
 def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
     if fmt is OutputFormat.json:  # with --follow: one JSON object per line
-        import json
-        import sys
-
         for entry in entries:
-            sys.stdout.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+            json_writer.emit_line(entry)
         return
     from actionctl.render import console
 
@@ -144,17 +144,17 @@ def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
 
 
 @app.command()
+@remote_options()
 def versions(
     name: str = typer.Argument(..., metavar="NAME|ID"),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """List an action's saved versions, newest first (the service keeps 100)."""
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
-        action = client.resolve(name)
+    with remote.client() as client:
+        action = lookup.remote_action(client, name)
         found = client.list_versions(action["id"])
     if fmt is OutputFormat.json:
-        emit_json({"action": {"id": action.get("id"), "name": action.get("name")}, "versions": found})
+        json_writer.emit({"action": {"id": action.get("id"), "name": action.get("name")}, "versions": found})
         return
     from actionctl.render import console
 
@@ -168,20 +168,20 @@ def versions(
 
 
 @app.command()
+@remote_options()
 def rollback(
     name: str = typer.Argument(..., metavar="NAME|ID"),
     version_id: int = typer.Argument(..., metavar="VERSION_ID", help="From `actionctl versions NAME`."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Restore an action's master to a saved version (the current one is saved first)."""
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
-        action = client.resolve(name)
+    with remote.client() as client:
+        action = lookup.remote_action(client, name)
         answer = client.restore_version(action["id"], version_id)
     restored = answer.get("action") if isinstance(answer.get("action"), dict) else {}
     if fmt is OutputFormat.json:
-        emit_json({"action": restored, "restoredFromVersionId": answer.get("restoredFromVersionId"),
-                   "preRestoreVersionId": answer.get("preRestoreVersionId")})
+        json_writer.emit({"action": restored, "restoredFromVersionId": answer.get("restoredFromVersionId"),
+                          "preRestoreVersionId": answer.get("preRestoreVersionId")})
         return
     from actionctl.render import console
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
+from actionctl import lookup
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat, Region
-from actionctl.cli.remote_common import (
-    API_URL,
-    APP,
-    PROFILE,
-    REGION,
-    TOKEN,
-    VERBOSE,
-    Remote,
-    by_name,
-    confirm,
-    emit_json,
-)
+from actionctl.cli.confirm import confirm
+from actionctl.cli.options import FORMAT, YES, OutputFormat, remote_options
+from actionctl.render import json_writer
+
+if TYPE_CHECKING:
+    from actionctl.cli.connection import Remote
 
 remote_app = typer.Typer(help="The app's actions on the service: list, show, run, delete.", no_args_is_help=True)
 app.add_typer(remote_app, name="remote")
-
-FORMAT = typer.Option(OutputFormat.text, "--format", "-f")
 
 
 def summary(action: dict) -> dict:
@@ -37,16 +31,16 @@ def summary(action: dict) -> dict:
 
 
 @remote_app.command("list")
+@remote_options()
 def list_remote(
     production: bool = typer.Option(False, "--production", help="List the published (production) copies."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """List the app's actions."""
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
+    with remote.client() as client:
         actions = [summary(a) for a in client.list_actions(production=production)]
     if fmt is OutputFormat.json:
-        emit_json({"actions": actions})
+        json_writer.emit({"actions": actions})
         return
     from rich.table import Table
 
@@ -67,24 +61,24 @@ def list_remote(
 
 
 @remote_app.command("show")
+@remote_options()
 def show(
     target: str = typer.Argument(..., metavar="NAME|ID"),
     production: bool = typer.Option(False, "--production", help="Show the published copy instead of the master."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Show one action as the service holds it."""
-    from actionctl.remote.errors import ServiceError
+    from actionctl.remote.errors import ActionNotPublishedError
 
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
-        action = client.resolve(target)
+    with remote.client() as client:
+        action = lookup.remote_action(client, target)
         if production:
             copy_id = action.get("productionActionId")
             if copy_id is None:
-                raise ServiceError(f"{action.get('name')} is not published", code="ACTION_NOT_PUBLISHED", status=400)
+                raise ActionNotPublishedError(f"{action.get('name')} is not published", status=400)
             action = client.get_action(copy_id)
     if fmt is OutputFormat.json:
-        emit_json({"action": action})
+        json_writer.emit({"action": action})
         return
     from actionctl.render import console
 
@@ -97,31 +91,29 @@ def show(
 
 
 def _text(value: object) -> str:
-    import json
-
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else json_writer.inline(value)
 
 
 @remote_app.command("run")
+@remote_options()
 def run_remote(
     target: str = typer.Argument(..., metavar="NAME|ID"),
     payload: str = typer.Option(None, "--payload", "-p", help="JSON payload, or @file.json."),
     run_async: bool = typer.Option(False, "--async", help="Fire and forget: queue the run, do not wait."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Run an action on the service (waits for its result unless --async)."""
     from actionctl.cli.run import json_argument
 
     body = json_argument(payload, "--payload")
     body = {} if body is None else body
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
-        action = client.resolve(target)
+    with remote.client() as client:
+        action = lookup.remote_action(client, target)
         outcome = client.run_action(action["id"], body, wait=not run_async)
     if fmt is OutputFormat.json:
         shape = {"ok": True, "action": action.get("name"), "taskId": outcome.task_id}
-        emit_json({**shape, "queued": True} if run_async else {**shape, "result": outcome.result,
-                                                                "durationMs": outcome.duration_ms})
+        json_writer.emit({**shape, "queued": True} if run_async else {**shape, "result": outcome.result,
+                                                                       "durationMs": outcome.duration_ms})
         return
     from actionctl.render import console
 
@@ -135,20 +127,20 @@ def run_remote(
 
 
 @remote_app.command("delete")
+@remote_options()
 def delete(
     target: str = typer.Argument(..., metavar="NAME|ID"),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    yes: bool = YES,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Delete an action from the service (its published copy too)."""
-    with Remote(profile, app_id, api_url, region, token, verbose).client() as client:
-        [action] = by_name(client, [target])
+    with remote.client() as client:
+        action = lookup.remote_action(client, target)
         published = " and its published copy" if action.get("productionActionId") is not None else ""
         confirm(f"delete {action.get('name')} (id {action.get('id')}){published} from app {client.app}?", yes)
         client.delete_action(action["id"])
     if fmt is OutputFormat.json:
-        emit_json({"deleted": {"id": action.get("id"), "name": action.get("name")}})
+        json_writer.emit({"deleted": {"id": action.get("id"), "name": action.get("name")}})
         return
     from actionctl.render import console
 

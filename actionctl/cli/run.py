@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat, Trigger
-from actionctl.errors import UsageError
+from actionctl.cli.options import FORMAT, PROFILE, OutputFormat, Trigger
+from actionctl.errors import UsageError, ValidationFailedError
 
 
 def json_argument(value: str | None, option: str) -> Any:
@@ -39,25 +38,24 @@ def run(
     timeout: float = typer.Option(None, "--timeout", min=0.1, help="Seconds before the run is stopped."),
     now: str = typer.Option(None, "--now", help="Freeze Date.now() and new Date() at this ISO date-time."),
     seed: int = typer.Option(None, "--seed", help="Make Math.random() repeatable."),
-    profile: str = typer.Option(None, "--profile", envvar="ACTIONCTL_PROFILE",
-                                help="Profile whose local settings (.actionctl/local/settings.NAME.yaml) to use."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    profile: str = PROFILE,
+    fmt: OutputFormat = FORMAT,
     write_fixtures: bool = typer.Option(False, "--write-fixtures", help="Save data-source writes to the fixtures."),
     validate: bool = typer.Option(True, "--validate/--no-validate", help="Check the action first (default)."),
 ) -> None:
     """Run an action's execute(context) locally, with the service's globals, limits and mocked platform."""
-    from actionctl.execution import prepare as execution
+    from actionctl.execution import prepare
     from actionctl.project import open_project
-    from actionctl.render import console, execution_view
+    from actionctl.render import console, execution_view, json_writer
     from actionctl.runtime import fixtures
 
     project = open_project()
-    options = execution.RunOptions(
+    options = prepare.RunOptions(
         payload=json_argument(payload, "--payload"), trigger=trigger.value, event=json_argument(event, "--event"),
         timeout=timeout, now=now, seed=seed, profile=profile, validate=validate)
     try:
-        prepared, outcome = execution.run(project, target, options)
-    except execution.ValidationRefused as refused:
+        prepared, outcome = prepare.run(project, target, options)
+    except ValidationFailedError as refused:
         if fmt is OutputFormat.json:
             _refusal_json(refused)
         else:
@@ -66,7 +64,7 @@ def run(
     for warning in prepared.warnings:
         console.note(f"warning: {warning}")
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(outcome.as_json(), indent=2, ensure_ascii=False) + "\n")
+        json_writer.emit(outcome.as_json())
     else:
         execution_view.render(prepared.name, outcome, project.root)
     if write_fixtures and outcome.ok:
@@ -75,12 +73,10 @@ def run(
     raise typer.Exit(0 if outcome.ok else 1)
 
 
-def _refusal_json(refused) -> None:
-    from actionctl.diagnostics import Report
+def _refusal_json(refused: ValidationFailedError) -> None:
+    from actionctl.render import json_writer
     from actionctl.render.diagnostic_formats import to_json
 
-    report: Report = refused.report
-    body = {"ok": False, "result": None, "error": {"code": "VALIDATION_FAILED", "message": refused.message,
-                                                   "stack": ""},
-            "logs": [], "effects": {}, "durationMs": 0, "validation": to_json(report)}
-    sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    error = {"code": refused.code, "message": refused.message, "stack": ""}
+    json_writer.emit({"ok": False, "result": None, "error": error,
+                      "logs": [], "effects": {}, "durationMs": 0, "validation": to_json(refused.report)})

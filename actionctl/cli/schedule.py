@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat
+from actionctl.cli.options import FORMAT, OutputFormat
 from actionctl.errors import UsageError
 
 
@@ -19,12 +17,12 @@ def schedule_command(
                                       help="Actions to show (default: every action with a frequency)."),
     count: int = typer.Option(5, "--count", "-n", min=1, max=1000, help="How many runs to show for each."),
     start: str = typer.Option(None, "--from", help="ISO date/time to count from (default: now; no offset = UTC)."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    fmt: OutputFormat = FORMAT,
 ) -> None:
     """Next runs of scheduled actions, in their time zone and in UTC, across daylight-saving changes."""
     from actionctl import inventory
     from actionctl.project import open_project
-    from actionctl.render import console
+    from actionctl.render import console, json_writer
 
     infos = inventory.actions(open_project())
     if names:
@@ -34,7 +32,7 @@ def schedule_command(
             raise UsageError(f"{', '.join(unscheduled)} has no frequency, so it never runs on a schedule")
     found = inventory.schedules(infos, count, _parse_start(start))
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps({"schedules": [_as_json(s) for s in found]}, indent=2) + "\n")
+        json_writer.emit({"schedules": [_as_json(s) for s in found]})
     elif not found:
         console.note("no action has a frequency")
     else:

@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat, Region
-from actionctl.cli.remote_common import API_URL, APP, PROFILE, REGION, TOKEN, VERBOSE, Remote, confirm, emit_json
-from actionctl.errors import ActionctlError
+from actionctl.cli.confirm import confirm
+from actionctl.cli.options import FORMAT, NAMES, YES, OutputFormat, remote_options
+from actionctl.errors import PullRefusedError, PushIncompleteError, SyncConflictError, ValidationFailedError
+from actionctl.render import json_writer
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from actionctl.cli.connection import Remote
 
-NAMES = typer.Argument(None, metavar="[NAME]...", help="Only these actions (default: all of them).")
-FORMAT = typer.Option(OutputFormat.text, "--format", "-f")
 PRUNE = typer.Option(False, "--prune", help="Delete actions that are on the service but not in the repository.")
 CHANGES_EXIT = 4
-
-
-class ValidationFailed(ActionctlError):
-    code = "VALIDATION_FAILED"
-
-
-class PushIncomplete(ActionctlError):
-    """Some of the plan did not land: exit 3 like any service error."""
-
-    exit_code = 3
-
-
-class PushConflict(ActionctlError):
-    """Only actions edited on the service held the push back: what was checked failed (exit 1)."""
-
-    code = "SYNC_CONFLICT"
 
 
 def where(target) -> str:
@@ -42,28 +24,18 @@ def where(target) -> str:
     return f"app {target.app}{profile} at {target.api_url}"
 
 
-@contextmanager
-def connected(remote: Remote) -> Iterator[tuple[Any, Any]]:
-    """The target and a client for it (httpx is imported only here, when a command really connects)."""
-    from actionctl.remote.target import client_for
-
-    target = remote.target()
-    with client_for(target, log=request_logger(remote.verbose)) as client:
-        yield target, client
-
-
 def _header(target) -> dict:
     return {"app": target.app, "profile": target.profile, "apiUrl": target.api_url}
 
 
 @app.command()
+@remote_options()
 def diff(
     names: list[str] = NAMES,
     prune: bool = PRUNE,
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 4 when there are changes to push, 0 when none."),
     show_unchanged: bool = typer.Option(False, "--all", help="List unchanged actions too."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Show what `push` would change on the service: creates, updates (with a code diff), deletes."""
     from actionctl import sync
@@ -71,10 +43,10 @@ def diff(
     from actionctl.render import console, plan_view
 
     project = open_project()
-    with connected(Remote(profile, app_id, api_url, region, token, verbose)) as (target, client):
+    with remote.connected() as (target, client):
         plan, _state = sync.compare(project, client, target.profile, names=names, prune=prune)
     if fmt is OutputFormat.json:
-        emit_json({**_header(target), **plan.as_json()})
+        json_writer.emit({**_header(target), **plan.as_json()})
     else:
         plan_view.render_plan(console.out(), plan, where(target), show_unchanged=show_unchanged)
     if exit_code and plan.has_changes:
@@ -82,25 +54,25 @@ def diff(
 
 
 @app.command()
+@remote_options()
 def push(
     names: list[str] = NAMES,
     prune: bool = PRUNE,
     publish: bool = typer.Option(False, "--publish", help="Publish what this push creates or updates."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan and stop."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal)."),
+    yes: bool = YES,
     force: bool = typer.Option(False, "--force", help="Overwrite actions changed on the service since the last sync."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Make the service match the repository: validate everything, show the plan, confirm, apply it."""
     from actionctl import sync
     from actionctl.project import open_project
     from actionctl.render import console, plan_view
 
-    remote = Remote(profile, app_id, api_url, region, token, verbose)
+    remote = remote
     project = open_project()
     _validate_all(project, remote.profile, fmt)
-    with connected(remote) as (target, client):
+    with remote.connected() as (target, client):
         plan, state = sync.compare(project, client, target.profile, names=names, prune=prune, publish=publish)
         text = fmt is OutputFormat.text
         if text:
@@ -109,7 +81,7 @@ def push(
             if not dry_run:
                 sync.record_unchanged(plan, state)
             if not text:
-                emit_json({**_header(target), "dryRun": dry_run, "plan": plan.as_json(), "result": None,
+                json_writer.emit({**_header(target), "dryRun": dry_run, "plan": plan.as_json(), "result": None,
                            "requests": client.stats.as_json()})
             return
         confirm(_question(plan, target), yes)
@@ -117,7 +89,7 @@ def push(
         if text:
             plan_view.render_outcome(console.err(), outcome)
         else:
-            emit_json({**_header(target), "dryRun": False, "plan": plan.as_json(), "result": outcome.as_json(),
+            json_writer.emit({**_header(target), "dryRun": False, "plan": plan.as_json(), "result": outcome.as_json(),
                        "requests": client.stats.as_json()})
     finish_push(outcome)
 
@@ -132,7 +104,7 @@ def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
         return
     if fmt is OutputFormat.text:
         console.diagnostics(report)
-    raise ValidationFailed(f"{report.errors} validation error(s): nothing was sent — `actionctl validate` "
+    raise ValidationFailedError(f"{report.errors} validation error(s): nothing was sent — `actionctl validate` "
                            "shows them")
 
 
@@ -172,7 +144,7 @@ def finish_push(outcome) -> None:
     """The exit status and one-line error of a push that did not do everything it planned."""
     if outcome.failed:
         first = outcome.failed[0]
-        raise PushIncomplete(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
+        raise PushIncompleteError(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
                              f"{len(outcome.not_attempted)} not attempted (first: {first.name}: {first.message} "
                              f"[{first.code}]) — run push again to finish", code=first.code)
     if outcome.publish_error:
@@ -180,26 +152,20 @@ def finish_push(outcome) -> None:
         hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
                 if error.code == "APP_NOT_PUBLISHED" else "")
         others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
-        raise PushIncomplete(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
+        raise PushIncompleteError(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
                              code=error.code)
     if outcome.refused:
         names = ", ".join(step.name for step in outcome.refused)
-        raise PushConflict(f"refused {len(outcome.refused)} action(s) changed on the service since the last sync: "
+        raise SyncConflictError(f"refused {len(outcome.refused)} action(s) changed on the service since the last sync: "
                            f"{names} — pull them, or push --force to overwrite")
 
 
-def request_logger(verbose: bool):
-    from actionctl.cli.remote_common import log_request
-
-    return log_request if verbose else None
-
-
 @app.command()
+@remote_options()
 def pull(
     names: list[str] = NAMES,
     force: bool = typer.Option(False, "--force", help="Overwrite local edits that were not pushed or committed."),
-    fmt: OutputFormat = FORMAT, profile: str = PROFILE, app_id: int = APP, api_url: str = API_URL,
-    region: Region = REGION, token: str = TOKEN, verbose: bool = VERBOSE,
+    fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Write the app's actions into the repository (a new project gets `actionctl init`'s layout)."""
     from pathlib import Path
@@ -210,30 +176,29 @@ def pull(
 
     project = open_project()
     created = []
-    with connected(Remote(profile, app_id, api_url, region, token, verbose)) as (target, client):
+    with remote.connected() as (target, client):
         if project.config_path is None:
-            project, created = _new_project(Path.cwd(), target, region)
+            project, created = _new_project(Path.cwd(), target, remote.region)
         report = pulling.pull(project, client, target.profile, names=names, force=force)
     if fmt is OutputFormat.json:
-        emit_json({**_header(target), "initialised": created, **report.as_json()})
+        json_writer.emit({**_header(target), "initialised": created, **report.as_json()})
     else:
         _render_pull(console, report, created)
     if report.refused:
-        raise ActionctlError(f"kept {len(report.refused)} action(s) as they are so as not to lose local edits: "
-                             f"{', '.join(r.name for r in report.refused)} (why: above, or `refused` in the JSON) — "
-                             "pull --force overwrites them", code="PULL_REFUSED")
+        raise PullRefusedError(f"kept {len(report.refused)} action(s) as they are so as not to lose local edits: "
+                               f"{', '.join(r.name for r in report.refused)} (why: above, or `refused` in the JSON) — "
+                               "pull --force overwrites them")
 
 
-def _new_project(folder, target, region: Region | None):
+def _new_project(folder, target, region):
     """Lay out a project for the target's app, as `actionctl init` would."""
-    from actionctl.errors import UsageError
     from actionctl.project import open_project
     from actionctl.remote import paths
+    from actionctl.remote.errors import NoAppError
     from actionctl.scaffold import init_project
 
     if target.app is None:
-        raise UsageError("no actionctl.yaml here: pass --app (and --region or --api-url) to pull into a new project",
-                         code="APP_REQUIRED")
+        raise NoAppError("no actionctl.yaml here: pass --app (and --region or --api-url) to pull into a new project")
     region_name = region.value if region else paths.DEFAULT_REGION
     custom = target.api_url if target.api_url != paths.REGION_HOSTS.get(region_name) else None
     scaffold = init_project(folder, int(target.app), region_name, api_url=custom)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from pathlib import Path
 
 import typer
 
 from actionctl.cli.app import app
-
-
-class TestFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-    junit = "junit"
+from actionctl.cli.options import PROFILE, TEST_FORMAT, TestFormat
 
 
 @app.command("test")
@@ -22,24 +16,23 @@ def test_command(
     targets: list[str] = typer.Argument(None, metavar="[NAME|FILE]...",
                                         help="Actions or test files (default: every tests/*.test.yaml)."),
     keyword: str = typer.Option(None, "-k", help="Only cases whose 'file::name' contains this (or matches a glob)."),
-    fmt: TestFormat = typer.Option(TestFormat.text, "--format", "-f"),
+    fmt: TestFormat = TEST_FORMAT,
     junit: Path = typer.Option(None, "--junit", help="Also write a JUnit XML report to this file."),
     workers: int = typer.Option(None, "--workers", "-j", min=1, help="Parallel workers (default: one per core)."),
-    profile: str = typer.Option(None, "--profile", envvar="ACTIONCTL_PROFILE",
-                                help="Profile whose vars: (and fixtures) the actions run with."),
+    profile: str = PROFILE,
 ) -> None:
     """Run test cases against local fixtures; exit 0 when all pass, 1 when any fails."""
     from actionctl.atomicfile import write_atomic
-    from actionctl.execution import cases as testing
+    from actionctl.execution import cases
     from actionctl.project import open_project
     from actionctl.render import console, json_writer, test_reports
 
     project = open_project()
-    cases = testing.collect(testing.test_files(project, targets or []), keyword)
-    if not cases:
+    found = cases.collect(cases.test_files(project, targets or []), keyword)
+    if not found:
         console.note("no test cases found (tests/*.test.yaml)" + (f" matching -k {keyword!r}" if keyword else ""))
         raise typer.Exit(0)
-    report = testing.run_cases(project, cases, workers, profile)
+    report = cases.run_cases(project, found, workers, profile)
     if fmt is TestFormat.json:
         json_writer.emit(test_reports.to_json(report, project.relpath))
     elif fmt is TestFormat.junit:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import enum
-import json
-import sys
 
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import OutputFormat
+from actionctl.cli.options import FORMAT, OutputFormat
 from actionctl.cli.run import json_argument
 from actionctl.errors import UsageError
 
@@ -28,19 +26,18 @@ def trigger(
     run_them: bool = typer.Option(False, "--run", help="Run the matching actions with the payload they would get."),
     now: str = typer.Option(None, "--now", help="Freeze Date.now() at this ISO date-time."),
     timeout: float = typer.Option(None, "--timeout", min=0.1, help="Seconds before each run is stopped."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    fmt: OutputFormat = FORMAT,
 ) -> None:
     """Match an event against the project's triggers; with --run, run what matches."""
-    from actionctl.execution import prepare as execution
-    from actionctl.execution import triggers
+    from actionctl.execution import prepare, triggers
     from actionctl.project import open_project
-    from actionctl.render import console, execution_view
+    from actionctl.render import console, execution_view, json_writer
 
     project = open_project()
     if kind is EventKind.schedule:
         if not name:
             raise UsageError("trigger schedule needs the action's NAME")
-        manifest = execution.find_action(project, name)
+        manifest = prepare.find_action(project, name)
         kinds = [t.get("trigger") for t in manifest.data.get("triggers") or [] if isinstance(t, dict)]
         if "schedule" not in kinds:
             raise UsageError(f"{name} has no schedule trigger, so the service never runs it on a schedule")
@@ -55,12 +52,12 @@ def trigger(
         names = [m.name for m in triggers.matching(project, kind.value, payload_event)]
     results = []
     for action in names if run_them else []:
-        options = execution.RunOptions(trigger=kind.value, event=payload_event, now=now, timeout=timeout)
-        prepared, outcome = execution.run(project, action, options)
+        options = prepare.RunOptions(trigger=kind.value, event=payload_event, now=now, timeout=timeout)
+        prepared, outcome = prepare.run(project, action, options)
         results.append((prepared.name, outcome))
     if fmt is OutputFormat.json:
         body = {"matched": names, "runs": [{"action": n, **o.as_json()} for n, o in results]}
-        sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        json_writer.emit(body)
     elif not run_them:
         console.note(f"{len(names)} action(s) match" + (":" if names else ""))
         for action in names:

@@ -8,18 +8,16 @@ from pathlib import Path
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import ValidateFormat
+from actionctl.cli.options import PROFILE, VALIDATE_FORMAT, ValidateFormat
 
 
 @app.command()
 def validate(
     paths: list[Path] = typer.Argument(None, metavar="PATH",
                                         help="Manifests, .js files or folders (default: the whole project)."),
-    fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
+    fmt: ValidateFormat = VALIDATE_FORMAT,
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
-    profile: str = typer.Option(None, "--profile", envvar="ACTIONCTL_PROFILE",
-                                help="Profile whose vars: fill in @@NAME@@ placeholders (default: every profile "
-                                     "must define the ones used)."),
+    profile: str = PROFILE,
 ) -> None:
     """Check manifests and code exactly as the service would. Exit 0 clean, 1 errors, 2 usage."""
     from actionctl.render import console, diagnostic_formats, json_writer

@@ -28,10 +28,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from actionctl.emulator.service import Runner, Service, ServiceError, iso
+from actionctl.emulator import errors as api
+from actionctl.emulator.errors import ApiError
+from actionctl.emulator.service import Runner, Service, iso
 from actionctl.emulator.store import Store
 from actionctl.envvars import Env
-from actionctl.errors import UsageError
+from actionctl.errors import SettingInvalidError
 from actionctl.remote import paths
 from actionctl.remote.pacing import DEFAULT_LIMITS
 
@@ -150,7 +152,7 @@ class Call:
         if text is None:
             return default
         if not text.isdigit() or int(text) < minimum:
-            raise ServiceError(400, "BAD_REQUEST", f"{name} must be a whole number of at least {minimum}, not "
+            raise ApiError(api.BAD_REQUEST, f"{name} must be a whole number of at least {minimum}, not "
                                f"{text!r}")
         return int(text)
 
@@ -222,7 +224,7 @@ def decode(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ServiceError(400, "BAD_REQUEST", f"the body is not valid JSON: {exc}") from None
+        raise ApiError(api.BAD_REQUEST, f"the body is not valid JSON: {exc}") from None
 
 
 # --- HTTP ----------------------------------------------------------------------------------------
@@ -290,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         try:
             return found.handle(emulator.service, Call(params, query, decode(raw)))
-        except ServiceError as exc:
+        except ApiError as exc:
             return exc.status, exc.body()
         except Exception as exc:
             if emulator.closed:  # the store closed under a request still in flight
@@ -329,7 +331,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == f"{CONTROL_PREFIX}config" and self.command == "POST":
             try:
                 self._send(200, {"config": emulator.configure(decode(raw))})
-            except ServiceError as exc:
+            except ApiError as exc:
                 self._send(exc.status, exc.body())
         else:
             self._send(404, {"status": "NOT_FOUND", "error": f"no route {self.command} {path}: use GET "
@@ -447,15 +449,15 @@ def _fault_fraction(configured: float) -> float:
     try:
         fraction = float(text) if text else float(configured)
     except ValueError:
-        raise UsageError(f"{FAULTS_ENV}={text!r} is not a number between 0 and 1", code="CONFIG_INVALID") from None
+        raise SettingInvalidError(f"{FAULTS_ENV}={text!r} is not a number between 0 and 1") from None
     if not 0 <= fraction <= 1:
-        raise UsageError(f"the fault fraction must be between 0 and 1, not {fraction:g}", code="CONFIG_INVALID")
+        raise SettingInvalidError(f"the fault fraction must be between 0 and 1, not {fraction:g}")
     return fraction
 
 
 def _check_config(changes: Any) -> None:
-    def refuse(message: str) -> ServiceError:
-        return ServiceError(400, "BAD_REQUEST", message)
+    def refuse(message: str) -> ApiError:
+        return ApiError(api.BAD_REQUEST, message)
 
     if not isinstance(changes, dict):
         raise refuse(f"the body must be a JSON object with any of {', '.join(CONFIG_KEYS)}")

@@ -1,9 +1,10 @@
 """What the emulated App Actions V3 service does, independent of HTTP.
 
-Every method takes plain values and returns the body of its answer; every refusal is a ServiceError
-carrying the HTTP status and the service's code. Validation is the project's own (`actionctl.rules`),
-so the emulator refuses exactly what `actionctl validate` calls an error, with the same code. Runs go
-through a warm worker process (`actionctl.runtime.host`), never through this process's interpreter.
+Every method takes plain values and returns the body of its answer; every refusal is an ApiError
+(`errors.py`) carrying the HTTP status and the service's code. Validation is the project's own
+(`actionctl.rules`), so the emulator refuses exactly what `actionctl validate` calls an error, with the
+same code. Runs go through a warm worker process (`actionctl.runtime.host`), never through this
+process's interpreter.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from actionctl import deps
-from actionctl.errors import ActionctlError
+from actionctl.emulator import errors as api
+from actionctl.emulator.errors import ApiError
+from actionctl.errors import ActionctlError, DependencyNotCachedError
 from actionctl.manifest import DEFAULT_ENVIRONMENT, FIELDS, READ_ONLY_FIELDS, CodeFile, ManifestFile
 from actionctl.rules import ActionCheck, check_action
 from actionctl.runtime import fixtures as fixture_files
 from actionctl.runtime import job, payloads
+from actionctl.runtime.errors import EXECUTION_FAILED
 from actionctl.runtime.host import Execution, Worker, error, execute
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import YamlDoc
@@ -43,20 +47,6 @@ IGNORED_KEYS = (*READ_ONLY_FIELDS, "productionActionId", "masterActionId")
 _API_MESSAGES = {"CODE_REQUIRED": "code is required for V3 actions", "CODE_EMPTY": "code cannot be empty"}
 
 
-class ServiceError(Exception):
-    """A refusal: HTTP status, the service's code, a message, and any extra keys of the error body."""
-
-    def __init__(self, status: int, code: str, message: str, extra: dict | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.extra = extra or {}
-
-    def body(self) -> dict:
-        return {"status": self.code, "error": self.message, **self.extra}
-
-
 def iso(moment: dt.datetime) -> str:
     """A UTC moment as the service writes it: milliseconds and a Z."""
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -73,11 +63,11 @@ def validate(fields: dict[str, Any]) -> None:
     """Refuse `fields` with the first error the project's rules find, in the rules' order."""
     code = fields.get("code")
     if code is not None and not isinstance(code, str):
-        raise ServiceError(400, "TYPE_INVALID", "code must be a string of JavaScript")
+        raise ApiError(api.invalid("TYPE_INVALID"), "code must be a string of JavaScript")
     check = ActionCheck(_manifest(fields))
     first = next((d for d in check_action(check) if d.is_error), None)
     if first is not None:
-        raise ServiceError(400, first.code, _API_MESSAGES.get(first.code, first.message))
+        raise ApiError(api.invalid(first.code), _API_MESSAGES.get(first.code, first.message))
 
 
 def _manifest(fields: dict[str, Any]) -> ManifestFile:
@@ -95,10 +85,10 @@ def _manifest(fields: dict[str, Any]) -> ManifestFile:
 def settable(body: Any) -> dict[str, Any]:
     """The action fields of a request body; a key the service does not know is refused."""
     if not isinstance(body, dict):
-        raise ServiceError(400, "BAD_REQUEST", "the body must be a JSON object of action fields")
+        raise ApiError(api.BAD_REQUEST, "the body must be a JSON object of action fields")
     for key in body:
         if key not in FIELDS and key not in IGNORED_KEYS:
-            raise ServiceError(400, "UNKNOWN_KEY", f'unknown field "{key}"{did_you_mean(key, FIELDS)}')
+            raise ApiError(api.invalid("UNKNOWN_KEY"), f'unknown field "{key}"{did_you_mean(key, FIELDS)}')
     return {key: value for key, value in body.items() if key in FIELDS}
 
 
@@ -146,7 +136,7 @@ class Runner:
         try:
             return self._executor.submit(fn, *args)
         except RuntimeError:  # shut down
-            raise ServiceError(503, "SERVICE_UNAVAILABLE", "the emulator is shutting down") from None
+            raise ApiError(api.SERVICE_UNAVAILABLE, "the emulator is shutting down") from None
 
     def execute(self, task: RunTask) -> Execution:
         """Run the task's code on the worker (call on the runner's thread)."""
@@ -157,7 +147,7 @@ class Runner:
         try:
             return execute(self._worker, job, self.options.timeout, self.options.result_limit)
         except Exception as exc:  # close() killed the worker mid-run, say: the run still ends in a log
-            return Execution(error=error("EXECUTION_FAILED", f"the emulator could not finish the run "
+            return Execution(error=error(EXECUTION_FAILED, f"the emulator could not finish the run "
                                          f"({type(exc).__name__}: {exc})"))
 
     def _job(self, task: RunTask) -> dict:
@@ -167,7 +157,7 @@ class Runner:
             fixtures = fixture_files.Fixtures()
             urls = [d for d in dependencies if deps.is_url(d)]
             if urls:
-                raise deps.DependencyNotCached(urls)
+                raise DependencyNotCachedError(urls)
             scripts = []
         else:
             fixtures = fixture_files.load(project)
@@ -256,7 +246,7 @@ class Service:
     def update_action(self, app: int, action_id: int, body: Any) -> dict:
         changes = settable(body)
         with self.store.transaction():
-            action = self._master(app, action_id, "CANNOT_UPDATE_PRODUCTION", "a production copy cannot be "
+            action = self._master(app, action_id, api.CANNOT_UPDATE_PRODUCTION, "a production copy cannot be "
                                   "updated: update the master action and publish it again")
             fields = with_defaults({**action.fields, **changes})
             self._check(app, fields, action.id)
@@ -267,16 +257,16 @@ class Service:
 
     def delete_action(self, app: int, action_id: int) -> None:
         with self.store.transaction():
-            action = self._master(app, action_id, "CANNOT_DELETE_PRODUCTION", "a production copy cannot be "
+            action = self._master(app, action_id, api.CANNOT_DELETE_PRODUCTION, "a production copy cannot be "
                                   "deleted: delete the master action, which deletes its production copy too")
             self.store.delete_action(action.id)
 
     def publish_action(self, app: int, action_id: int) -> dict:
         with self.store.transaction():
-            master = self._master(app, action_id, "CANNOT_UPDATE_PRODUCTION", "this is already a production "
+            master = self._master(app, action_id, api.CANNOT_UPDATE_PRODUCTION, "this is already a production "
                                   "copy: publish its master action")
             if not self._app(app).published:
-                raise ServiceError(400, "APP_NOT_PUBLISHED", "the app must be published before its actions "
+                raise ApiError(api.APP_NOT_PUBLISHED, "the app must be published before its actions "
                                    "can be published")
             now = now_iso()
             if master.production_id is None:
@@ -287,10 +277,10 @@ class Service:
 
     def unpublish_action(self, app: int, action_id: int) -> None:
         with self.store.transaction():
-            master = self._master(app, action_id, "CANNOT_UPDATE_PRODUCTION", "this is a production copy: "
+            master = self._master(app, action_id, api.CANNOT_UPDATE_PRODUCTION, "this is a production copy: "
                                   "unpublish its master action")
             if master.production_id is None:
-                raise ServiceError(400, "ACTION_NOT_PUBLISHED", f"action {master.id} is not published")
+                raise ApiError(api.ACTION_NOT_PUBLISHED, f"action {master.id} is not published")
             self.store.delete_action(master.production_id)
 
     # --- versions --------------------------------------------------------------------------------
@@ -310,7 +300,7 @@ class Service:
     def restore_version(self, app: int, action_id: int, version_id: int) -> dict:
         """Snapshot the current state, apply the version's data, and snapshot the result."""
         with self.store.transaction():
-            action = self._master(app, action_id, "CANNOT_RESTORE_PRODUCTION", "a production copy cannot be "
+            action = self._master(app, action_id, api.CANNOT_RESTORE_PRODUCTION, "a production copy cannot be "
                                   "restored: restore its master action and publish it again")
             version = self._version(action, version_id)
             fields = with_defaults({k: v for k, v in version.data.items() if k in FIELDS})
@@ -332,7 +322,7 @@ class Service:
             return {"success": True, "data": execution.result, "taskId": task.task_id,
                     "duration": round(execution.duration_ms)}
         failure = execution.error
-        raise ServiceError(500, "EXECUTION_FAILED", f"{failure['code']}: {failure['message']}", {
+        raise ApiError(api.EXECUTION_FAILED, f"{failure['code']}: {failure['message']}", {
             "taskId": task.task_id,
             "details": {"code": failure["code"], "name": failure.get("name"), "stack": failure.get("stack")}})
 
@@ -356,20 +346,20 @@ class Service:
     def _task(self, app: int, action_id: int, body: Any) -> RunTask:
         """The run the request asks for, refused as the service refuses it before starting."""
         if not isinstance(body, dict):
-            raise ServiceError(400, "BAD_REQUEST", 'the body must be a JSON object like {"payload": {...}}')
+            raise ApiError(api.BAD_REQUEST, 'the body must be a JSON object like {"payload": {...}}')
         payload = payloads.build("manual", body.get("payload"))
         with self.store.transaction():
             action = self._action(app, action_id)
         fields = action.fields
         if fields.get("active") is not True:
-            raise ServiceError(400, "ACTION_INACTIVE", f'"{fields.get("name")}" is inactive: set active to true '
+            raise ApiError(api.ACTION_INACTIVE, f'"{fields.get("name")}" is inactive: set active to true '
                                "to run it")
         if fields.get("environment") == "client":
-            raise ServiceError(400, "CLIENT_ACTION_NOT_RUNNABLE", f'"{fields.get("name")}" is a client action: '
+            raise ApiError(api.CLIENT_ACTION_NOT_RUNNABLE, f'"{fields.get("name")}" is a client action: '
                                "it runs in the app, not on the server")
         size = payloads.size(payload)
         if size > self.options.payload_limit:
-            raise ServiceError(400, "PAYLOAD_TOO_LARGE", f"the payload is {size} characters of JSON; the service "
+            raise ApiError(api.PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; the service "
                                f"allows {self.options.payload_limit}")
         return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso())
 
@@ -390,20 +380,20 @@ class Service:
     def _action(self, app: int, action_id: int) -> StoredAction:
         action = self.store.action(app, action_id)
         if action is None:
-            raise ServiceError(404, "ACTION_NOT_FOUND", f"app {app} has no action {action_id}")
+            raise ApiError(api.ACTION_NOT_FOUND, f"app {app} has no action {action_id}")
         return action
 
-    def _master(self, app: int, action_id: int, code: str, message: str) -> StoredAction:
-        """The action, refused with 403 `code` when it is a production copy."""
+    def _master(self, app: int, action_id: int, answer: api.Answer, message: str) -> StoredAction:
+        """The action, refused with `answer` (a 403) when it is a production copy."""
         action = self._action(app, action_id)
         if action.is_production:
-            raise ServiceError(403, code, message)
+            raise ApiError(answer, message)
         return action
 
     def _version(self, action: StoredAction, version_id: int) -> Version:
         version = self.store.version(action.id, version_id)
         if version is None:
-            raise ServiceError(404, "VERSION_NOT_FOUND", f"action {action.id} has no version {version_id}")
+            raise ApiError(api.VERSION_NOT_FOUND, f"action {action.id} has no version {version_id}")
         return version
 
     def _check(self, app: int, fields: dict, action_id: int | None = None) -> None:
@@ -411,7 +401,7 @@ class Service:
         validate(fields)
         other = self.store.master_named(app, fields["name"])
         if other is not None and other.id != action_id:
-            raise ServiceError(409, "NAME_ALREADY_EXISTS", f'action {other.id} of this app is already named '
+            raise ApiError(api.NAME_ALREADY_EXISTS, f'action {other.id} of this app is already named '
                                f'"{fields["name"]}"')
 
     def _view(self, action: StoredAction) -> dict:

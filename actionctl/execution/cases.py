@@ -29,8 +29,8 @@ from typing import Any
 
 import yaml
 
-from actionctl.errors import ActionctlError, UsageError
-from actionctl.execution import prepare as execution
+from actionctl.errors import ActionctlError, TestsNotFoundError, ValidationFailedError
+from actionctl.execution import prepare
 from actionctl.project import Project
 from actionctl.runtime import fixtures as fixture_files
 from actionctl.runtime.host import Execution, WorkerPool
@@ -100,8 +100,8 @@ def test_files(project: Project, targets: list[str]) -> list[Path]:
             continue
         matching = [f for f in every if _action_of(f) == target]
         if not matching:
-            raise UsageError(f'no test file tests an action named "{target}" (looked in {project.relpath(folder)}/)',
-                             code="TESTS_NOT_FOUND")
+            raise TestsNotFoundError(f'no test file tests an action named "{target}" (looked in '
+                                     f"{project.relpath(folder)}/)")
         chosen.update(dict.fromkeys(matching))
     return list(chosen)
 
@@ -173,7 +173,7 @@ def _merge_fixtures(shared: dict, own: dict) -> dict:
 def run_cases(project: Project, cases: list[Case], workers: int | None = None,
               profile: str | None = None) -> TestReport:
     results = [CaseResult(case) for case in cases]
-    runnable: list[tuple[CaseResult, execution.Prepared]] = []
+    runnable: list[tuple[CaseResult, prepare.Prepared]] = []
     manifests: dict[str, Any] = {}
     fixtures = fixture_files.load(project.root, profile)
     for result in results:
@@ -182,11 +182,11 @@ def run_cases(project: Project, cases: list[Case], workers: int | None = None,
             result.failures.append(case.problem)
             continue
         try:
-            manifest = manifests.get(case.action) or execution.find_action(project, case.action)
+            manifest = manifests.get(case.action) or prepare.find_action(project, case.action)
             manifests[case.action] = manifest
-            prepared = execution.prepare(project, manifest, _options(case, _first(case, runnable), profile),
+            prepared = prepare.prepare(project, manifest, _options(case, _first(case, runnable), profile),
                                          fixtures)
-        except execution.ValidationRefused as refused:
+        except ValidationFailedError as refused:
             result.failures.append(f"the action has {refused.report.errors} validation error(s); "
                                    "`actionctl validate` shows them")
             continue
@@ -203,18 +203,18 @@ def _first(case: Case, runnable: list) -> bool:
     return all(r.case.action != case.action for r, _ in runnable)
 
 
-def _options(case: Case, validate: bool, profile: str | None = None) -> execution.RunOptions:
+def _options(case: Case, validate: bool, profile: str | None = None) -> prepare.RunOptions:
     spec = case.spec
     own = spec.get("fixtures") or {}
     now = spec.get("now")
-    return execution.RunOptions(
+    return prepare.RunOptions(
         payload=spec.get("payload"), trigger=spec.get("trigger", "manual"), event=spec.get("event"),
         timeout=spec.get("timeout"), now=now if not isinstance(now, dt.datetime) else now.isoformat(),
         seed=spec.get("seed"), validate=validate, profile=profile, datasources=own.get("datasources"),
         http=own.get("http"), settings=own.get("settings"))
 
 
-def _execute(runnable: list[tuple[CaseResult, execution.Prepared]], workers: int | None) -> None:
+def _execute(runnable: list[tuple[CaseResult, prepare.Prepared]], workers: int | None) -> None:
     if not runnable:
         return
     size = min(workers or os.cpu_count() or 1, len(runnable))

@@ -7,25 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actionctl import deps, variables
-from actionctl.diagnostics import Report
-from actionctl.errors import ActionctlError, UnknownActionError, UsageError
+from actionctl import deps, lookup, variables
+from actionctl.errors import ActionCodeNotFoundError, ActionUnreadableError, UsageError, ValidationFailedError
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project
 from actionctl.runtime import fixtures as fixture_files
 from actionctl.runtime import job, payloads
+from actionctl.runtime.errors import PAYLOAD_TOO_LARGE
 from actionctl.runtime.host import Execution, Worker, error, execute
-from actionctl.suggest import closest
-
-
-class ValidationRefused(ActionctlError):
-    """The action has validation errors; the service would refuse it, so we do not run it."""
-
-    code = "VALIDATION_FAILED"
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"{report.errors} validation error(s): fix them first, or run with --no-validate")
-        self.report = report
 
 
 @dataclass
@@ -63,10 +52,8 @@ def find_action(project: Project, target: str) -> ManifestFile:
     if path.suffix in (".yaml", ".yml", ".js") and path.is_file():
         return _by_path(project, path.resolve())
     manifests = [load_manifest(p, with_code=False) for p in project.manifests()]
-    for manifest in manifests:
-        if manifest.name == target:
-            return load_manifest(manifest.path)
-    raise UnknownActionError(target, closest(target, [m.name for m in manifests if m.name]))
+    [found] = lookup.pick([target], manifests, lambda m: m.name, where=lookup.IN_REPOSITORY, hint=lookup.LOCAL_HINT)
+    return load_manifest(found.path)
 
 
 def _by_path(project: Project, path: Path) -> ManifestFile:
@@ -75,7 +62,7 @@ def _by_path(project: Project, path: Path) -> ManifestFile:
     found = manifests_using(project.manifests(), {path})
     if found:
         return load_manifest(found[path])
-    raise UsageError(f"no manifest in the project uses {project.relpath(path)} as its code", code="ACTION_UNKNOWN")
+    raise ActionCodeNotFoundError(project.relpath(path))
 
 
 def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
@@ -86,13 +73,14 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
 
         report = validate_manifests(project, [manifest.path], options.profile)
         if not report.ok:
-            raise ValidationRefused(report)
+            raise ValidationFailedError(f"{report.errors} validation error(s): fix them first, or run with "
+                                        "--no-validate", report)
     values = variables.for_profile(project.config, options.profile)
     if values:  # the code runs as push would send it (filling in twice changes nothing)
         variables.substitute(manifest, values)
     if manifest.problem is not None or manifest.code is None or manifest.code.text is None:
-        raise UsageError(f"{project.relpath(manifest.path)} cannot be run: its manifest or code cannot be read",
-                         code="ACTION_UNREADABLE")
+        raise ActionUnreadableError(f"{project.relpath(manifest.path)} cannot be run: its manifest or code cannot "
+                                    "be read")
     fixtures = fixtures or fixture_files.load(project.root, options.profile)
     limits = project.limits
     data = manifest.data
@@ -106,7 +94,7 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         prepared.warnings.append(f"{prepared.name} is inactive (active is not true): the service would not run it")
     size = payloads.size(payload)
     if options.trigger == "manual" and size > limits["payload"]:
-        prepared.refusal = Execution(error=error("PAYLOAD_TOO_LARGE", f"the payload is {size} characters of JSON; "
+        prepared.refusal = Execution(error=error(PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; "
                                                  f"the service allows {int(limits['payload'])}"))
         return prepared
     prepared.job = job.build(

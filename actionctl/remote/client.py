@@ -98,20 +98,6 @@ class Client:
     def find_action(self, name: str) -> dict | None:
         return next((a for a in self.list_actions() if a.get("name") == name), None)
 
-    def resolve(self, name_or_id: str | int) -> dict:
-        """The master action with this name, or with this id when it is all digits."""
-        text = str(name_or_id)
-        if text.isdigit():
-            return self.get_action(text)
-        actions = self.list_actions()
-        found = next((a for a in actions if a.get("name") == text), None)
-        if found is None:
-            from actionctl.suggest import did_you_mean
-
-            hint = did_you_mean(text, [str(a.get("name")) for a in actions])
-            raise ServiceError(f'the app has no action named "{text}"{hint}', code="ACTION_NOT_FOUND", status=404)
-        return found
-
     def create_action(self, fields: dict) -> dict:
         """Create an action; if the answer is lost, look for it by name before trying again."""
         route = paths.create_action(self._app())

@@ -15,20 +15,16 @@ import tempfile
 from pathlib import Path
 
 from actionctl.envvars import Env
-from actionctl.errors import ActionctlError
+from actionctl.remote.errors import CredentialsError
 
 FILE_NAME = "credentials.json"
-
-
-class CredentialsError(ActionctlError):
-    code = "CREDENTIALS_UNREADABLE"
 
 
 def config_dir() -> Path:
     explicit = os.environ.get(Env.CONFIG_DIR)
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    base = os.environ.get(Env.XDG_CONFIG_HOME) or str(Path.home() / ".config")
     return Path(base) / "actionctl"
 
 

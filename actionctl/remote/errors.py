@@ -1,4 +1,8 @@
-"""What can go wrong when talking to the service, each with the service's own code where it gave one."""
+"""The remote client's part of the error catalogue: what can go wrong when talking to the service.
+
+A refusal keeps the service's own code where it gave one; these classes are the codes actionctl
+gives itself. `actionctl.errors.every_error()` lists them with the rest of the catalogue.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,27 @@ SERVICE_ERROR_EXIT = 3
 
 
 class ServiceError(ActionctlError):
-    """The service answered with an error (or could not be reached): exit status 3, its code kept."""
+    """The service answered with an error (its own code is kept), or could not be reached."""
 
     exit_code = SERVICE_ERROR_EXIT
     code = "SERVICE_ERROR"
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
-        super().__init__(message, code=code)
+        super().__init__(message)
         self.status = status
+        if code:
+            self.code = code
 
 
 class NotAuthorisedError(ServiceError):
+    """The service refused the token (401)."""
+
     code = "NOT_AUTHORISED"
 
 
 class RateLimitedError(ServiceError):
+    """The service kept answering 429 after the retries."""
+
     code = "RATE_LIMITED"
 
 
@@ -32,12 +42,28 @@ class NetworkError(ServiceError):
     code = "NETWORK_ERROR"
 
 
+class ActionNotPublishedError(ServiceError):
+    """The action has no production copy to show."""
+
+    code = "ACTION_NOT_PUBLISHED"
+
+
 class NotLoggedInError(UsageError):
+    """A remote command has no token: no --token, no ACTIONCTL_TOKEN, no stored login."""
+
     code = "NOT_LOGGED_IN"
 
 
 class NoAppError(UsageError):
+    """A remote command does not know which app: no --app, no `app:` in actionctl.yaml."""
+
     code = "APP_REQUIRED"
+
+
+class CredentialsError(ActionctlError):
+    """The stored logins cannot be read or written."""
+
+    code = "CREDENTIALS_UNREADABLE"
 
 
 def redact(text: str, token: str | None) -> str:

@@ -21,9 +21,14 @@ def emit(body: Any) -> None:
     sys.stdout.write(dumps(body) + "\n")
 
 
+def inline(body: Any) -> str:
+    """Compact JSON on one line: a value inside text, or one document of a stream."""
+    return json.dumps(body, ensure_ascii=False, default=_plain)
+
+
 def emit_line(body: Any) -> None:
     """One compact JSON document on a line of its own (a stream, as `logs --follow` writes)."""
-    sys.stdout.write(json.dumps(body, ensure_ascii=False, default=_plain) + "\n")
+    sys.stdout.write(inline(body) + "\n")
     sys.stdout.flush()
 
 

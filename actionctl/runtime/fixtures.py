@@ -16,14 +16,10 @@ from typing import Any
 
 import yaml
 
-from actionctl.errors import ActionctlError
+from actionctl.errors import FixtureError
 
 DEFAULT_TIMESTAMP = "2026-01-01T00:00:00.000Z"  # fixtures without timestamps stay deterministic
 _SUFFIXES = (".yaml", ".yml", ".json")
-
-
-class FixtureError(ActionctlError):
-    code = "FIXTURE_INVALID"
 
 
 @dataclass

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from actionctl.runtime.errors import EXECUTION_FAILED, EXECUTION_TIMEOUT, MEMORY_LIMIT_EXCEEDED, RESULT_TOO_LARGE
+
 STARTUP_TIMEOUT = 60.0  # a cold worker imports V8; on a busy CI machine that can take a while
 # Signals and exit statuses with which V8 ends a process it cannot give more memory to.
 _OOM_SIGNALS = {signal.SIGTRAP, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL}
@@ -161,7 +163,7 @@ def execute(worker: Worker, job: dict, timeout: float, result_limit: int) -> Exe
     try:
         response = worker.run(job, timeout)
     except WorkerTimeout:
-        failure = error("EXECUTION_TIMEOUT", f"the action ran longer than {timeout:g} s and was stopped (console "
+        failure = error(EXECUTION_TIMEOUT, f"the action ran longer than {timeout:g} s and was stopped (console "
                         "output of a stopped run is lost)")
     except WorkerDied as death:
         failure = _death_error(death, worker.memory_mb)
@@ -181,7 +183,7 @@ def from_response(response: dict, result_limit: int) -> Execution:
     if text is not None:
         size = len(text.encode("utf-8"))
         if size > result_limit:
-            outcome.error = error("RESULT_TOO_LARGE", f"the result is {size:,} bytes of JSON; the service allows "
+            outcome.error = error(RESULT_TOO_LARGE, f"the result is {size:,} bytes of JSON; the service allows "
                                   f"{result_limit:,}")
             return outcome
         outcome.result = json.loads(text)
@@ -191,8 +193,8 @@ def from_response(response: dict, result_limit: int) -> Execution:
 def _js_error(failure: dict) -> dict:
     name, message = failure.get("name") or "Error", failure.get("message") or ""
     code = failure.get("code")
-    if code not in ("MEMORY_LIMIT_EXCEEDED", "EXECUTION_FAILED"):
-        code = "MEMORY_LIMIT_EXCEEDED" if "Array buffer allocation failed" in message else "EXECUTION_FAILED"
+    if code not in (MEMORY_LIMIT_EXCEEDED, EXECUTION_FAILED):
+        code = MEMORY_LIMIT_EXCEEDED if "Array buffer allocation failed" in message else EXECUTION_FAILED
     return error(code, f"{name}: {message}" if message else name, _user_frames(failure.get("stack") or ""), name)
 
 
@@ -207,9 +209,9 @@ def _death_error(death: WorkerDied, memory_mb: int) -> dict:
     out_of_memory = "out of memory" in death.stderr.lower() or (status is not None and (
         (status < 0 and -status in _OOM_SIGNALS) or status in _OOM_STATUSES))
     if out_of_memory:
-        return error("MEMORY_LIMIT_EXCEEDED", f"the action used more memory than allowed ({memory_mb} MB) and the "
+        return error(MEMORY_LIMIT_EXCEEDED, f"the action used more memory than allowed ({memory_mb} MB) and the "
                      "engine stopped it")
-    return error("EXECUTION_FAILED", f"the JavaScript engine stopped unexpectedly (exit status {status})")
+    return error(EXECUTION_FAILED, f"the JavaScript engine stopped unexpectedly (exit status {status})")
 
 
 class WorkerPool:

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from actionctl.runtime.errors import EXECUTION_FAILED, MEMORY_LIMIT_EXCEEDED
+
 JS_DIR = Path(__file__).parent / "js"
 # Order matters: the harness uses the platform, which uses the data sources.
 JS_FILES = ("datasources.js", "platform.js", "harness.js")
@@ -76,7 +78,7 @@ def execute(job: dict, harness: str, memory_mb: int) -> dict:
         promise = context.eval("__actionctl.run(typeof execute === 'function' ? execute : undefined)")
         text = promise.get()
     except JSOOMException:
-        return _failure("MEMORY_LIMIT_EXCEEDED", f"the action used more than {memory_mb} MB of memory", started)
+        return _failure(MEMORY_LIMIT_EXCEEDED, f"the action used more than {memory_mb} MB of memory", started)
     except (JSParseException, JSEvalException) as exc:
         return _from_exception(str(exc), started, _collected(context))
     finally:
@@ -102,7 +104,7 @@ def _from_exception(text: str, started: float, collected: dict) -> dict:
     stack = "\n".join(line for line in lines if line.startswith("    at "))
     if not stack and header:
         stack = f"{name}: {message}\n    at {header.group('file')}:{header.group('line')}"
-    code = "MEMORY_LIMIT_EXCEEDED" if "allocation failed" in message else "EXECUTION_FAILED"
+    code = MEMORY_LIMIT_EXCEEDED if "allocation failed" in message else EXECUTION_FAILED
     return {"result": None, "error": {"name": name, "message": message, "stack": stack, "code": code},
             "logs": collected.get("logs", []), "effects": collected.get("effects", {}),
             "durationMs": round((time.perf_counter() - started) * 1000, 3)}

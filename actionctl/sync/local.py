@@ -10,14 +10,10 @@ import hashlib
 import json
 from typing import Any
 
-from actionctl.errors import ActionctlError
+from actionctl.errors import LocalUnreadableError, NameTakenError
 from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile
 from actionctl.project import Project
 from actionctl.sync.model import DEFAULT_TIMEZONE, SYNCED_FIELDS, LocalAction
-
-
-class LocalUnreadable(ActionctlError):
-    code = "LOCAL_UNREADABLE"
 
 
 def normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -64,11 +60,10 @@ def local_actions(project: Project, profile: str | None) -> list[LocalAction]:
         manifest, undefined = load_action(project, path, profile, deploying=True)
         problem = _unreadable(manifest) or (undefined[0].message if undefined else None)
         if problem:
-            raise LocalUnreadable(f"{project.relpath(path)}: {problem} — `actionctl validate` says more")
+            raise LocalUnreadableError(f"{project.relpath(path)}: {problem} — `actionctl validate` says more")
         local = LocalAction(manifest.name, path, project.relpath(path), fields_of(manifest), manifest.code.path)
         if local.name in found:
-            raise LocalUnreadable(f'{local.file} and {found[local.name].file} are both named "{local.name}"',
-                                  code="NAME_ALREADY_EXISTS")
+            raise NameTakenError(f'{local.file} and {found[local.name].file} are both named "{local.name}"')
         found[local.name] = local
     return list(found.values())
 

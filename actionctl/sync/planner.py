@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from actionctl.errors import UsageError
+from actionctl import lookup
 from actionctl.project import Project
 from actionctl.sync.history import History
 from actionctl.sync.local import content_hash, local_actions, normalise
@@ -96,12 +96,8 @@ def renames(local_by_name: dict[str, Any], remote_by_name: dict[str, Any], state
 def _chosen(names: list[str] | None, local: dict, remote: dict) -> set[str] | None:
     if not names:
         return None
-    for name in names:
-        if name not in local and name not in remote:
-            from actionctl.suggest import did_you_mean
-
-            raise UsageError(f'no action named "{name}" in the repository or on the service'
-                             f"{did_you_mean(name, [str(n) for n in (*local, *remote)])}", code="ACTION_UNKNOWN")
+    known = [str(n) for n in (*local, *remote)]
+    lookup.pick(names, known, str, where="in the repository or on the service")
     return set(names)
 
 

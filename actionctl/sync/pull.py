@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actionctl import variables
+from actionctl import lookup, variables
 from actionctl.atomicfile import write_atomic, write_new
 from actionctl.manifest import load_manifest
 from actionctl.project import Project
@@ -66,7 +66,7 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
          force: bool = False) -> PullReport:
     locals_ = {a.name: a for a in local_actions(project, profile)}
     remotes = client.list_actions()
-    _check_names(names, locals_, remotes)
+    _check_names(names, locals_, remotes, lookup.on_service(client))
     state = State.load(project.root, profile, client.app, client.api_url)
     values = variables.for_profile(project.config, profile, deploying=True) or {}  # what push filled in
     report = PullReport()
@@ -114,16 +114,11 @@ def _renamed_on_the_service(locals_: dict[str, LocalAction], remotes: list[dict]
     return found
 
 
-def _check_names(names: list[str] | None, locals_: dict, remotes: list[dict]) -> None:
-    from actionctl.errors import UsageError
-    from actionctl.suggest import did_you_mean
-
-    known = {str(a.get("name")) for a in remotes}
+def _check_names(names: list[str] | None, locals_: dict, remotes: list[dict], where: str) -> None:
+    known = sorted(str(a.get("name")) for a in remotes)
     for name in names or []:
-        if name not in known:
-            raise UsageError(f'the app has no action named "{name}"{did_you_mean(name, sorted(known))}'
-                             + (" (it is only in the repository)" if name in locals_ else ""),
-                             code="ACTION_NOT_FOUND")
+        hint = "it is only in the repository" if name in locals_ else lookup.REMOTE_HINT
+        lookup.pick([name], known, str, where=where, hint=hint)
 
 
 def _why_not(project: Project, local: LocalAction, state: State, git: Git) -> Refused | None:

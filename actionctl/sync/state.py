@@ -15,15 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from actionctl.atomicfile import write_atomic
-from actionctl.errors import ActionctlError
+from actionctl.errors import StateUnwritableError
 
 STATE_DIR = ".actionctl/state"
 DEFAULT_PROFILE = "default"
 FORMAT = 1
-
-
-class StateUnwritable(ActionctlError):
-    code = "STATE_UNWRITABLE"
 
 
 @dataclass
@@ -80,5 +76,5 @@ class State:
         try:
             write_atomic(self.path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
-            raise StateUnwritable(f"cannot write {self.path}: {exc.strerror or exc} — what was sent has landed; "
+            raise StateUnwritableError(f"cannot write {self.path}: {exc.strerror or exc} — what was sent has landed; "
                                   "fix the folder and run the command again (it finds what is already done)") from None
