@@ -69,7 +69,6 @@ def push(
     from actionctl.project import open_project
     from actionctl.render import console, plan_view
 
-    remote = remote
     project = open_project()
     _validate_all(project, remote.profile, fmt)
     with remote.connected() as (target, client):
@@ -82,15 +81,15 @@ def push(
                 sync.record_unchanged(plan, state)
             if not text:
                 json_writer.emit({**_header(target), "dryRun": dry_run, "plan": plan.as_json(), "result": None,
-                           "requests": client.stats.as_json()})
+                                  "requests": client.stats.as_json()})
             return
         confirm(_question(plan, target), yes)
         outcome = _apply(plan, client, state, force, text)
         if text:
             plan_view.render_outcome(console.err(), outcome)
         else:
-            json_writer.emit({**_header(target), "dryRun": False, "plan": plan.as_json(), "result": outcome.as_json(),
-                       "requests": client.stats.as_json()})
+            json_writer.emit({**_header(target), "dryRun": False, "plan": plan.as_json(),
+                              "result": outcome.as_json(), "requests": client.stats.as_json()})
     finish_push(outcome)
 
 
@@ -105,7 +104,7 @@ def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.text:
         console.diagnostics(report)
     raise ValidationFailedError(f"{report.errors} validation error(s): nothing was sent — `actionctl validate` "
-                           "shows them")
+                                "shows them", report)
 
 
 def _question(plan, target) -> str:
@@ -145,19 +144,19 @@ def finish_push(outcome) -> None:
     if outcome.failed:
         first = outcome.failed[0]
         raise PushIncompleteError(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
-                             f"{len(outcome.not_attempted)} not attempted (first: {first.name}: {first.message} "
-                             f"[{first.code}]) — run push again to finish", code=first.code)
+                                  f"{len(outcome.not_attempted)} not attempted (first: {first.name}: "
+                                  f"{first.message} [{first.code}]) — run push again to finish", code=first.code)
     if outcome.publish_error:
         error = outcome.publish_error
         hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
                 if error.code == "APP_NOT_PUBLISHED" else "")
         others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
         raise PushIncompleteError(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
-                             code=error.code)
+                                  code=error.code)
     if outcome.refused:
         names = ", ".join(step.name for step in outcome.refused)
-        raise SyncConflictError(f"refused {len(outcome.refused)} action(s) changed on the service since the last sync: "
-                           f"{names} — pull them, or push --force to overwrite")
+        raise SyncConflictError(f"refused {len(outcome.refused)} action(s) changed on the service since the last "
+                                f"sync: {names} — pull them, or push --force to overwrite")
 
 
 @app.command()
