@@ -198,9 +198,9 @@ def test_profile_variables_overlay_the_top_level_ones():
     config = {"vars": {"A": 1, "B": 2}, "profiles": {"dev": {"vars": {"B": 3, "C": 4}}, "prod": {"app": 2}}}
     assert variables.for_profile(config, "dev") == {"A": 1, "B": 3, "C": 4}
     assert variables.for_profile(config, "prod") == {"A": 1, "B": 2}
-    assert variables.for_profile(config, None) == {"A": 1, "B": 2, "C": 4}
+    assert variables.across_profiles(config) == {"A": 1, "B": 2, "C": 4}
     assert variables.missing_in_profiles(config, {"A", "C"}) == {"C": ["prod"]}
-    assert variables.for_profile({}, None) is None
+    assert variables.across_profiles({}) is None
 
 
 def test_short_values_are_restored_inside_text_only_when_asked():
@@ -214,5 +214,7 @@ def test_short_values_are_restored_inside_text_only_when_asked():
 
 def test_deploying_without_a_profile_uses_only_the_top_level_variables():
     config = {"vars": {"A": 1}, "profiles": {"dev": {"vars": {"B": 2}}}}
-    assert variables.for_profile(config, None, deploying=True) == {"A": 1}
-    assert variables.for_profile({"profiles": {"dev": {"vars": {"B": 2}}}}, None, deploying=True) is None
+    assert variables.top_level(config) == {"A": 1}
+    assert variables.top_level({"profiles": {"dev": {"vars": {"B": 2}}}}) is None
+    assert variables.for_deploy(config, None) == {"A": 1} and variables.for_local(config, None) == {"A": 1, "B": 2}
+    assert variables.for_deploy(config, "dev") == variables.for_local(config, "dev") == {"A": 1, "B": 2}

@@ -87,12 +87,10 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         report = validate_manifests(project, [manifest.path], options.profile)
         if not report.ok:
             raise ValidationRefused(report)
-    values = variables.for_profile(project.config, options.profile)
-    if values:  # the code runs as push would send it (filling in twice changes nothing)
-        variables.substitute(manifest, values)
     if manifest.problem is not None or manifest.code is None or manifest.code.text is None:
         raise UsageError(f"{project.relpath(manifest.path)} cannot be run: its manifest or code cannot be read",
                          code="ACTION_UNREADABLE")
+    manifest = variables.fill(manifest, variables.for_local(project.config, options.profile)).manifest  # as sent
     fixtures = fixtures or fixture_files.load(project.root, options.profile)
     limits = project.limits
     data = manifest.data
