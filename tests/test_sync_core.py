@@ -137,6 +137,28 @@ def test_apply_records_each_write_in_the_state_as_it_lands(tmp_path):
     assert saved["actions"]["a"]["hash"] == content_hash(plan.steps[0].local.fields)
 
 
+
+def test_publishing_an_unchanged_action_is_a_step_of_its_own(tmp_path):
+    mine = [local(name="fresh"), local(name="behind"), local(name="same")]
+    theirs = [remote(name="fresh", id=1), remote(name="behind", id=2, productionActionId=20),
+              remote(name="same", id=3, productionActionId=30)]
+    productions = [remote(name="behind", id=20, masterActionId=2, description="old"),
+                   remote(name="same", id=30, masterActionId=3)]
+    plan = sync.plan(mine, theirs, state(tmp_path), publish=True, productions=productions)
+    assert [(s.name, s.kind, s.reason) for s in plan.steps] == [
+        ("behind", "publish", "the production copy is behind"), ("fresh", "publish", "not published"),
+        ("same", "unchanged", "")]
+    summary = plan.summary()
+    assert (summary["publishOnly"], summary["publish"], summary["unchanged"]) == (2, 2, 1) and plan.has_changes
+    assert plan.as_json()["actions"][0]["action"] == "publish"
+
+    client = _FlakyClient({})
+    client.publish_action = lambda action_id: client.calls.append(("publish", action_id))
+    outcome = sync.apply(plan, client, state(tmp_path))
+    assert client.calls == [("publish", 2), ("publish", 1)]
+    assert [(d.name, d.kind, d.published) for d in outcome.done] == [("behind", "publish", True),
+                                                                      ("fresh", "publish", True)]
+
 # --- manifests written by pull --------------------------------------------------------------------
 
 

@@ -147,7 +147,6 @@ def _question(plan, target) -> str:
 def _apply(plan, client, state, force: bool, text: bool):
     from actionctl import sync
     from actionctl.render import console
-    from actionctl.sync.model import UNCHANGED
 
     writes = len(plan.writes)
     if not text or not console.err().is_terminal:
@@ -155,8 +154,7 @@ def _apply(plan, client, state, force: bool, text: bool):
 
         def line(step, what: str) -> None:  # a log line per action: CI logs show how far a push got
             if text:
-                kind = "publish" if step.kind == UNCHANGED else step.kind
-                console.note(f"[{next(seen)}/{writes}] {kind} {step.name}: {what}")
+                console.note(f"[{next(seen)}/{writes}] {step.kind} {step.name}: {what}")
 
         return sync.apply(plan, client, state, force=force, progress=line)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

@@ -9,14 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from actionctl.sync.local import content_hash
-from actionctl.sync.model import CONFLICT, CREATE, DELETE, UNCHANGED, UPDATE, Done, Failed, Outcome, Plan, Step
+from actionctl.sync.model import (
+    CONFLICT,
+    CREATE,
+    DELETE,
+    PUBLISH,
+    UNCHANGED,
+    UPDATE,
+    Done,
+    Failed,
+    Outcome,
+    Plan,
+    Step,
+)
 from actionctl.sync.state import State
 
 
 def record_unchanged(the_plan: Plan, state: State) -> None:
     """Remember actions found equal on both sides: a push killed before saving them needs no second look."""
     changed = False
-    for step in the_plan.of_kind(UNCHANGED):
+    for step in the_plan.of_kind(UNCHANGED, PUBLISH):
         changed |= state.record(step.name, step.remote, content_hash(step.remote), step.local.file)
     if changed:
         state.save()
@@ -40,11 +52,11 @@ def apply(the_plan: Plan, client, state: State, *, force: bool = False,
             outcome.refused.append(step)
             _tell(progress, step, "refused")
             continue
-        if step.kind == UNCHANGED:  # only publishing
+        if step.kind == PUBLISH:
             if outcome.publish_error is not None:
                 outcome.not_attempted.append(step)
                 continue
-            done = Done(step.name, "publish", step.id)
+            done = Done(step.name, PUBLISH, step.id)
             _publish(client, done, step, outcome)
             _tell(progress, step, "done" if done.published else "failed")
             if done.published:
@@ -90,7 +102,7 @@ def _publish(client, done: Done, step: Step, outcome: Outcome) -> None:
         client.publish_action(done.id)
         done.published = True
     except ServiceError as exc:
-        outcome.publish_error = Failed(step.name, "publish", exc.code or "SERVICE_ERROR", exc.message)
+        outcome.publish_error = Failed(step.name, PUBLISH, exc.code or "SERVICE_ERROR", exc.message)
 
 
 def _stops_everything(exc) -> bool:
