@@ -21,22 +21,6 @@ PRUNE = typer.Option(False, "--prune", help="Delete actions that are on the serv
 CHANGES_EXIT = 4
 
 
-class ValidationFailed(ActionctlError):
-    code = "VALIDATION_FAILED"
-
-
-class PushIncomplete(ActionctlError):
-    """Some of the plan did not land: exit 3 like any service error."""
-
-    exit_code = 3
-
-
-class PushConflict(ActionctlError):
-    """Only actions edited on the service held the push back: what was checked failed (exit 1)."""
-
-    code = "SYNC_CONFLICT"
-
-
 def where(target) -> str:
     profile = f" (profile {target.profile})" if target.profile else ""
     return f"app {target.app}{profile} at {target.api_url}"
@@ -119,21 +103,20 @@ def push(
         else:
             emit_json({**_header(target), "dryRun": False, "plan": plan.as_json(), "result": outcome.as_json(),
                        "requests": client.stats.as_json()})
-    finish_push(outcome)
+    sync.finish_push(outcome)
 
 
 def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
-    """Nothing is sent unless the whole project is valid: half a deploy is worse than none."""
+    """The deploy gate (nothing is sent unless the whole project is valid); in text, what stopped it."""
     from actionctl.render import console
-    from actionctl.validation import validate_manifests
+    from actionctl.sync import gate
 
-    report = validate_manifests(project, project.manifests(), profile, deploying=True)
-    if report.ok:
-        return
-    if fmt is OutputFormat.text:
-        console.diagnostics(report)
-    raise ValidationFailed(f"{report.errors} validation error(s): nothing was sent — `actionctl validate` "
-                           "shows them")
+    try:
+        gate.require_valid(project, profile)
+    except gate.ValidationFailed as failed:
+        if fmt is OutputFormat.text:
+            console.diagnostics(failed.report)
+        raise
 
 
 def _question(plan, target) -> str:
@@ -164,26 +147,6 @@ def _apply(plan, client, state, force: bool, text: bool):
         task = bar.add_task("pushing", total=writes)
         return sync.apply(plan, client, state, force=force,
                           progress=lambda step, what: bar.update(task, advance=1, description=f"{step.name}"))
-
-
-def finish_push(outcome) -> None:
-    """The exit status and one-line error of a push that did not do everything it planned."""
-    if outcome.failed:
-        first = outcome.failed[0]
-        raise PushIncomplete(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
-                             f"{len(outcome.not_attempted)} not attempted (first: {first.name}: {first.message} "
-                             f"[{first.code}]) — run push again to finish", code=first.code)
-    if outcome.publish_error:
-        error = outcome.publish_error
-        hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
-                if error.code == "APP_NOT_PUBLISHED" else "")
-        others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
-        raise PushIncomplete(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
-                             code=error.code)
-    if outcome.refused:
-        names = ", ".join(step.name for step in outcome.refused)
-        raise PushConflict(f"refused {len(outcome.refused)} action(s) changed on the service since the last sync: "
-                           f"{names} — pull them, or push --force to overwrite")
 
 
 def request_logger(verbose: bool):

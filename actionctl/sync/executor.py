@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from actionctl.errors import ActionctlError
 from actionctl.sync.local import content_hash
 from actionctl.sync.model import (
     CONFLICT,
@@ -23,6 +24,18 @@ from actionctl.sync.model import (
     Step,
 )
 from actionctl.sync.state import State
+
+
+class PushIncomplete(ActionctlError):
+    """Some of the plan did not land: exit 3 like any service error."""
+
+    exit_code = 3
+
+
+class PushConflict(ActionctlError):
+    """Only actions edited on the service held the push back: what was checked failed (exit 1)."""
+
+    code = "SYNC_CONFLICT"
 
 
 def record_unchanged(the_plan: Plan, state: State) -> None:
@@ -76,6 +89,26 @@ def apply(the_plan: Plan, client, state: State, *, force: bool = False,
             _publish(client, done, step, outcome)
         _tell(progress, step, "done")
     return outcome
+
+
+def finish_push(outcome: Outcome) -> None:
+    """The error of a push that did not do everything it planned (PushIncomplete, PushConflict); none if it did."""
+    if outcome.failed:
+        first = outcome.failed[0]
+        raise PushIncomplete(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
+                             f"{len(outcome.not_attempted)} not attempted (first: {first.name}: {first.message} "
+                             f"[{first.code}]) — run push again to finish", code=first.code)
+    if outcome.publish_error:
+        error = outcome.publish_error
+        hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
+                if error.code == "APP_NOT_PUBLISHED" else "")
+        others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
+        raise PushIncomplete(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
+                             code=error.code)
+    if outcome.refused:
+        names = ", ".join(step.name for step in outcome.refused)
+        raise PushConflict(f"refused {len(outcome.refused)} action(s) changed on the service since the last sync: "
+                           f"{names} — pull them, or push --force to overwrite")
 
 
 def _write(step: Step, client, state: State) -> Done:
