@@ -101,8 +101,8 @@ def _test(report: CiReport, project: Project, profile: str | None, options: CiOp
     from actionctl.execution import cases as testing
 
     cases = testing.collect(testing.test_files(project, []))
-    report.tests = testing.run_cases(project, cases, profile=profile) if cases else testing.TestReport(
-        project.root, [])
+    report.tests = (testing.run_cases(project, cases, profile=profile) if cases
+                    else testing.TestReport(project.root, []))  # no cases: no workers to start
     if not report.tests.ok:
         report.failed = TEST
     tell(TEST)
