@@ -51,31 +51,30 @@ def validate_manifests(project: Project, paths: list[Path], profile: str | None 
 
 def load_action(project: Project, path: Path, profile: str | None = None, *, with_code: bool = True,
                 deploying: bool = False) -> tuple[ManifestFile, list[Diagnostic]]:
-    """A manifest and its code with the profile's variables filled in, and a diagnostic per unknown variable.
+    """A copy of a manifest and its code with the variables filled in, and a diagnostic per unknown variable.
 
     `deploying`: as diff/push/pull see it, where no profile means the top-level variables only.
     """
     manifest = load_manifest(path, with_code=with_code)
     if manifest.problem is not None:
         return manifest, []
-    values = variables.for_profile(project.config, profile, deploying=deploying) or {}
-    original_code = manifest.code.text if manifest.code is not None else None
-    used = variables.used_in(manifest.doc.data) | variables.used_in(original_code)
-    in_data, in_code = variables.substitute(manifest, values)
+    values = (variables.for_deploy if deploying else variables.for_local)(project.config, profile)
+    filled = variables.fill(manifest, values)
     where = f'profile "{profile}"' if profile else "actionctl.yaml"
+    name = filled.manifest.name
     found = []
-    for item in in_data:
+    for item in filled.in_data:  # positions in the manifest as written, where the placeholder stands
         mark = manifest.doc.char_mark(item.path, item.offset)
-        found.append(undefined(item.name, where, path, mark.line, mark.column, manifest.name))
-    for item in in_code:
-        line, column = _line_column(original_code, item.offset)
-        found.append(undefined(item.name, where, manifest.code.path, line, column, manifest.name))
+        found.append(undefined(item.name, where, path, mark.line, mark.column, name))
+    for item in filled.in_code:
+        line, column = _line_column(manifest.code.text, item.offset)
+        found.append(undefined(item.name, where, manifest.code.path, line, column, name))
     if not profile and not deploying:  # each profile must define what it will be asked to fill in
-        for name, profiles in variables.missing_in_profiles(project.config, used & set(values)).items():
+        used = variables.used_in(manifest.data) | variables.used_in(manifest.code.text if manifest.code else None)
+        for missing, profiles in variables.missing_in_profiles(project.config, used & set(values)).items():
             mark = manifest.doc.value_mark(())
-            found.append(undefined(name, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column,
-                                    manifest.name))
-    return manifest, found
+            found.append(undefined(missing, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column, name))
+    return filled.manifest, found
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

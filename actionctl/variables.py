@@ -6,15 +6,20 @@ from `vars:` at the top of actionctl.yaml, overlaid by the chosen profile's `var
 
 In a manifest a value that is exactly one placeholder takes the variable's value with its type
 (`dataSourceId: "@@BOOKINGS@@"` becomes the number 158); inside a longer string, or in code, the
-value is written as text. `restore_*` go the other way for `pull`: values equal to a variable turn
-back into its placeholder, so that push → pull leaves the repository as it was.
+value is written as text. Filling in makes a copy (`fill`): the manifest as loaded stays as written.
+`restore_*` go the other way for `pull`: values equal to a variable turn back into its placeholder, so
+that push → pull leaves the repository as it was.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from actionctl.manifest import ManifestFile
 
 PLACEHOLDER = re.compile(r"@@([A-Za-z_][A-Za-z0-9_]*)@@")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -33,25 +38,43 @@ def placeholder(name: str) -> str:
     return f"@@{name}@@"
 
 
-def for_profile(config: dict, profile: str | None, *, deploying: bool = False) -> dict[str, Any] | None:
-    """The variables of `profile` (top-level `vars:` overlaid by the profile's); None when none are defined.
-
-    Without a profile, what is sent to the service (`deploying`) uses the top-level variables only.
-    Local commands (validate, run, test) take a variable only the profiles define from the first
-    profile defining it: the profiles have to agree on which variables exist, not on their values,
-    for a plain `validate` to pass.
-    """
-    top = _mapping(config.get("vars"))
+def for_profile(config: dict, profile: str) -> dict[str, Any]:
+    """The variables of one named profile: the top-level `vars:` overlaid by the profile's own."""
     profiles = _mapping(config.get("profiles"))
-    if profile:
-        return {**top, **_mapping(_mapping(profiles.get(profile)).get("vars"))}
-    if deploying:
-        return dict(top) if "vars" in config else None
-    found = dict(top)
-    for settings in profiles.values():
+    return {**_mapping(config.get("vars")), **_mapping(_mapping(profiles.get(profile)).get("vars"))}
+
+
+def top_level(config: dict) -> dict[str, Any] | None:
+    """The top-level `vars:` alone; None when actionctl.yaml has none.
+
+    What diff, push and pull fill in (and restore) without a profile: they send to one app, and a
+    value only some profile defines belongs to that profile's app, not to this one.
+    """
+    return dict(_mapping(config.get("vars"))) if "vars" in config else None
+
+
+def across_profiles(config: dict) -> dict[str, Any] | None:
+    """What the local commands (validate, run, test) fill in without a profile; None when no variable is defined.
+
+    The top-level `vars:`, and a variable only the profiles define taken from the first profile defining
+    it: the profiles have to agree on which variables exist, not on their values, for a plain `validate`
+    to pass (`missing_in_profiles` says which profile lacks one).
+    """
+    found = dict(_mapping(config.get("vars")))
+    for settings in _mapping(config.get("profiles")).values():
         for name, value in _mapping(_mapping(settings).get("vars")).items():
             found.setdefault(name, value)
     return found if found or "vars" in config else None
+
+
+def for_deploy(config: dict, profile: str | None) -> dict[str, Any]:
+    """What diff, push and pull fill in (and restore): the profile's variables, or without one the top level's."""
+    return for_profile(config, profile) if profile else top_level(config) or {}
+
+
+def for_local(config: dict, profile: str | None) -> dict[str, Any]:
+    """What validate, run and test fill in: the profile's variables, or without one those of any profile."""
+    return for_profile(config, profile) if profile else across_profiles(config) or {}
 
 
 def missing_in_profiles(config: dict, names: set[str]) -> dict[str, list[str]]:
@@ -112,6 +135,31 @@ def fill_data(value: Any, values: dict[str, Any], undefined: list[Undefined] | N
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Filled:
+    """A loaded manifest's copy with the values filled in, and the placeholders naming no variable."""
+
+    manifest: ManifestFile
+    in_data: list[Undefined]
+    in_code: list[Undefined]
+
+
+def fill(manifest: ManifestFile, values: dict[str, Any]) -> Filled:
+    """A copy of a loaded manifest with its data and code filled in; `manifest` stays as written.
+
+    Positions of the copy's values are those of the manifest as written (a filled value may no longer
+    match its source text: `YamlDoc.char_mark` then points at the value's start).
+    """
+    in_data: list[Undefined] = []
+    in_code: list[Undefined] = []
+    doc, code = manifest.doc, manifest.code
+    if doc is not None and isinstance(doc.data, dict):
+        doc = dataclasses.replace(doc, data=fill_data(doc.data, values, in_data))
+    if code is not None and code.text:
+        code = dataclasses.replace(code, text=fill_text(code.text, values, in_code))
+    return Filled(dataclasses.replace(manifest, doc=doc, code=code), in_data, in_code)
+
+
 # --- restoring (pull) ------------------------------------------------------------------------------
 
 
@@ -166,15 +214,3 @@ def _as_text(value: Any) -> str:
 
 def _mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
-
-
-def substitute(manifest: Any, values: dict[str, Any]) -> tuple[list[Undefined], list[Undefined]]:
-    """Fill in a loaded ManifestFile's data and code in place; the undefined placeholders of each."""
-    in_data: list[Undefined] = []
-    in_code: list[Undefined] = []
-    if manifest.doc is not None and isinstance(manifest.doc.data, dict):
-        manifest.doc.data = fill_data(manifest.doc.data, values, in_data)
-    code = manifest.code
-    if code is not None and code.text:
-        code.text = fill_text(code.text, values, in_code)
-    return in_data, in_code

@@ -31,7 +31,8 @@ def test_ci_without_deploy_validates_tests_and_shows_the_plan(cli, remote, proje
     assert result.exit_code == 0, result.stderr
     body = result.json
     assert body["ok"] is True and body["validate"]["errors"] == 0
-    assert body["test"] == {"cases": 1, "passed": 1, "failed": 0, "failures": []}
+    assert (body["test"]["ok"], body["test"]["passed"], body["test"]["failed"]) == (True, 1, 0)
+    assert [case["name"] for case in body["test"]["cases"]] == ["says hello"]
     assert body["diff"]["summary"]["create"] == 1 and "push" not in body
     assert cli("diff", "--exit-code").exit_code == 4  # nothing was pushed
 
@@ -99,3 +100,32 @@ def test_ci_deploy_reports_a_conflict_as_a_failure(cli, remote, project):
     assert result.exit_code == 1 and "SYNC_CONFLICT" in result.stderr
     body = json.loads(result.stdout)
     assert body["ok"] is False and body["error"]["code"] == "SYNC_CONFLICT"
+
+
+def without_durations(value):
+    if isinstance(value, dict):
+        return {k: without_durations(v) for k, v in value.items() if k != "durationMs"}
+    if isinstance(value, list):
+        return [without_durations(v) for v in value]
+    return value
+
+
+def test_ci_embeds_the_test_report_as_test_prints_it(cli, remote, project, monkeypatch):
+    monkeypatch.delenv("ACTIONCTL_TOKEN")
+    cli("new", "hello")
+    (project / "tests").mkdir()
+    (project / "tests/hello.test.yaml").write_text(GOOD_TEST + GOOD_TEST.split("cases:\n")[1].replace(
+        "says hello", "fails").replace("success: true", "success: false"))
+    tested = cli("test", "--format", "json")
+    checked = cli("ci", "--format", "json")
+    assert tested.exit_code == checked.exit_code == 1
+    assert without_durations(checked.json["test"]) == without_durations(tested.json)
+    assert checked.json["test"]["failed"] == 1 and "diff" not in checked.json and checked.json["ok"] is False
+
+
+def test_ci_without_test_cases_reports_an_empty_test_report(cli, remote, project):
+    cli("new", "hello")
+    result = cli("ci", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["test"] == {"ok": True, "passed": 0, "failed": 0, "cases": []}
+    assert "no test cases" in result.stderr

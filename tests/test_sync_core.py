@@ -137,6 +137,28 @@ def test_apply_records_each_write_in_the_state_as_it_lands(tmp_path):
     assert saved["actions"]["a"]["hash"] == content_hash(plan.steps[0].local.fields)
 
 
+
+def test_publishing_an_unchanged_action_is_a_step_of_its_own(tmp_path):
+    mine = [local(name="fresh"), local(name="behind"), local(name="same")]
+    theirs = [remote(name="fresh", id=1), remote(name="behind", id=2, productionActionId=20),
+              remote(name="same", id=3, productionActionId=30)]
+    productions = [remote(name="behind", id=20, masterActionId=2, description="old"),
+                   remote(name="same", id=30, masterActionId=3)]
+    plan = sync.plan(mine, theirs, state(tmp_path), publish=True, productions=productions)
+    assert [(s.name, s.kind, s.reason) for s in plan.steps] == [
+        ("behind", "publish", "the production copy is behind"), ("fresh", "publish", "not published"),
+        ("same", "unchanged", "")]
+    summary = plan.summary()
+    assert (summary["publishOnly"], summary["publish"], summary["unchanged"]) == (2, 2, 1) and plan.has_changes
+    assert plan.as_json()["actions"][0]["action"] == "publish"
+
+    client = _FlakyClient({})
+    client.publish_action = lambda action_id: client.calls.append(("publish", action_id))
+    outcome = sync.apply(plan, client, state(tmp_path))
+    assert client.calls == [("publish", 2), ("publish", 1)]
+    assert [(d.name, d.kind, d.published) for d in outcome.done] == [("behind", "publish", True),
+                                                                      ("fresh", "publish", True)]
+
 # --- manifests written by pull --------------------------------------------------------------------
 
 
@@ -198,9 +220,9 @@ def test_profile_variables_overlay_the_top_level_ones():
     config = {"vars": {"A": 1, "B": 2}, "profiles": {"dev": {"vars": {"B": 3, "C": 4}}, "prod": {"app": 2}}}
     assert variables.for_profile(config, "dev") == {"A": 1, "B": 3, "C": 4}
     assert variables.for_profile(config, "prod") == {"A": 1, "B": 2}
-    assert variables.for_profile(config, None) == {"A": 1, "B": 2, "C": 4}
+    assert variables.across_profiles(config) == {"A": 1, "B": 2, "C": 4}
     assert variables.missing_in_profiles(config, {"A", "C"}) == {"C": ["prod"]}
-    assert variables.for_profile({}, None) is None
+    assert variables.across_profiles({}) is None
 
 
 def test_short_values_are_restored_inside_text_only_when_asked():
@@ -214,5 +236,7 @@ def test_short_values_are_restored_inside_text_only_when_asked():
 
 def test_deploying_without_a_profile_uses_only_the_top_level_variables():
     config = {"vars": {"A": 1}, "profiles": {"dev": {"vars": {"B": 2}}}}
-    assert variables.for_profile(config, None, deploying=True) == {"A": 1}
-    assert variables.for_profile({"profiles": {"dev": {"vars": {"B": 2}}}}, None, deploying=True) is None
+    assert variables.top_level(config) == {"A": 1}
+    assert variables.top_level({"profiles": {"dev": {"vars": {"B": 2}}}}) is None
+    assert variables.for_deploy(config, None) == {"A": 1} and variables.for_local(config, None) == {"A": 1, "B": 2}
+    assert variables.for_deploy(config, "dev") == variables.for_local(config, "dev") == {"A": 1, "B": 2}

@@ -299,7 +299,10 @@ def test_publish_also_publishes_unchanged_actions_whose_production_copy_is_missi
     assert pushed.exit_code == 0, pushed.stderr
     steps = {a["name"]: a for a in pushed.json["plan"]["actions"]}
     assert steps["one"]["publish"] is False and steps["two"]["publish"] is True
+    assert (steps["one"]["action"], steps["two"]["action"]) == ("unchanged", "publish")
     assert steps["two"]["reason"] == "not published"
+    summary = pushed.json["plan"]["summary"]
+    assert (summary["publishOnly"], summary["publish"], summary["unchanged"]) == (1, 1, 1)
     assert [d["name"] for d in pushed.json["result"]["done"]] == ["two"]
     assert pushed.json["requests"]["byMethod"] == {"GET": 2, "POST": 1}  # masters, production copies, 1 publish
 
@@ -308,7 +311,7 @@ def test_publish_also_publishes_unchanged_actions_whose_production_copy_is_missi
     cli("push", "--yes")
     behind = cli("push", "--yes", "--publish", "--format", "json")
     [step] = [a for a in behind.json["plan"]["actions"] if a["publish"]]
-    assert step["name"] == "one" and step["reason"] == "the production copy is behind"
+    assert step["name"] == "one" and step["action"] == "publish" and step["reason"] == "the production copy is behind"
     production = api.list_actions(production=True)
     assert all("// v2" in p["code"] for p in production if p["name"] == "one")
     assert cli("push", "--yes", "--publish", "--format", "json").json["plan"]["changes"] is False

@@ -1,8 +1,8 @@
 """`actionctl ci`: the lint-and-deploy step of a pipeline — validate, test, diff, and (with --deploy) push.
 
-Nothing prompts; each stage stops the run when it fails, so a broken action is never deployed. In
-GitHub Actions (GITHUB_ACTIONS=true, or `--annotations github`) problems become annotations on the
-pull request and the plan is added to the job summary.
+The stages run in the core (actionctl/pipeline.py); this module shows each as it ends. In GitHub
+Actions (GITHUB_ACTIONS=true, or `--annotations github`) problems become annotations on the pull
+request and the plan is added to the job summary.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import typer
 from actionctl.cli.app import app
 from actionctl.cli.options import FORMAT, OutputFormat, remote_options
 from actionctl.envvars import Env
-from actionctl.render import json_writer
 
 if TYPE_CHECKING:
     from actionctl.cli.connection import Remote
+    from actionctl.pipeline import CiReport
 
 
 class Annotations(str, enum.Enum):
@@ -44,51 +44,48 @@ def ci(
 ) -> None:
     """Validate → test → diff → push (with --deploy), never prompting. Exit 0 all good, 1 a check failed
     (or a conflict held the deploy back), 3 the service refused; without --deploy, changes are only shown."""
+    from actionctl import pipeline
     from actionctl.project import open_project
 
     github = annotations is Annotations.github or (annotations is Annotations.auto
                                                    and os.environ.get(Env.GITHUB_ACTIONS) == "true")
-    run = _Run(fmt, github)
     project = open_project()
-    try:
-        if not _validate(run, project, remote.profile, strict):
-            return run.finish(1)
-        if not skip_tests and not _test(run, project, remote.profile):
-            return run.finish(1)
-        target = remote.target()
-        if not target.token and not deploy:
-            run.stage("diff", {"skipped": f"no token (set {Env.TOKEN} to see the plan)"})
-            run.say(f"diff: skipped — no token for the service (set {Env.TOKEN} to see the plan)")
-            return run.finish(0)
-        _diff_and_push(run, project, remote, deploy, prune, publish)
-    except Exception as exc:
-        from actionctl.errors import ActionctlError
-
-        if not isinstance(exc, ActionctlError):
-            raise
-        if github:
-            run.annotate("error", f"{exc.message} [{exc.code}]", title="actionctl ci")
-        run.stage("error", {"code": exc.code, "message": exc.message})
-        if fmt is OutputFormat.json:
-            run.emit(False)
-        raise
-    return run.finish(0)
+    view = _View(fmt, github, deploy, project.relpath)
+    report = pipeline.run(project, remote.profile, remote.target,
+                          pipeline.CiOptions(deploy, prune, publish, skip_tests, strict),
+                          log=remote.request_log(), observer=view.stage)
+    view.finish(report)
 
 
-class _Run:
-    """What the stages found, for the JSON document and the exit status."""
+class _View:
+    """Each stage shown as it ends (text, GitHub annotations, the job summary), then the JSON and the exit."""
 
-    def __init__(self, fmt: OutputFormat, github: bool) -> None:
+    def __init__(self, fmt: OutputFormat, github: bool, deploy: bool, relpath) -> None:
         self.fmt = fmt
         self.github = github
-        self.stages: dict[str, Any] = {}
+        self.deploy = deploy
+        self.relpath = relpath
 
     @property
     def text(self) -> bool:
         return self.fmt is OutputFormat.text
 
-    def stage(self, name: str, body: Any) -> None:
-        self.stages[name] = body
+    def stage(self, name: str, report: CiReport) -> None:
+        from actionctl.pipeline import DIFF, PUSH, TEST, VALIDATE
+
+        {VALIDATE: self._validate, TEST: self._test, DIFF: self._diff, PUSH: self._push}[name](report)
+
+    def finish(self, report: CiReport) -> None:
+        from actionctl.render import ci_report, json_writer
+
+        if report.error is not None and self.github:
+            self.annotate("error", f"{report.error.message} [{report.error.code}]", title="actionctl ci")
+        if self.fmt is OutputFormat.json:
+            json_writer.emit(ci_report.to_json(report, self.relpath))
+        if report.error is not None:
+            raise report.error
+        if report.exit_code:
+            raise typer.Exit(report.exit_code)
 
     def say(self, line: str) -> None:
         from actionctl.render import console
@@ -100,92 +97,57 @@ class _Run:
 
         sys.stdout.write(github_command(level, message, **props) + "\n")
 
-    def emit(self, ok: bool) -> None:
-        json_writer.emit({"ok": ok, **self.stages})
+    def _validate(self, report: CiReport) -> None:
+        from actionctl.render import console, diagnostic_formats
 
-    def finish(self, status: int) -> None:
-        if self.fmt is OutputFormat.json:
-            self.emit(status == 0)
-        if status:
-            raise typer.Exit(status)
+        if self.github and report.validation.diagnostics:
+            sys.stdout.write(diagnostic_formats.to_github(report.validation) + "\n")
+        elif self.text:
+            console.diagnostics(report.validation)
 
+    def _test(self, report: CiReport) -> None:
+        from actionctl.render import console
 
-def _validate(run: _Run, project, profile: str | None, strict: bool) -> bool:
-    from actionctl.render import console, diagnostic_formats
-    from actionctl.validation import validate_manifests
-
-    report = validate_manifests(project, project.manifests(), profile, deploying=True)
-    run.stage("validate", {"actions": report.actions, "errors": report.errors, "warnings": report.warnings})
-    if run.github and report.diagnostics:
-        sys.stdout.write(diagnostic_formats.to_github(report) + "\n")
-    elif run.text:
-        console.diagnostics(report)
-    return report.exit_code(strict) == 0
-
-
-def _test(run: _Run, project, profile: str | None) -> bool:
-    from actionctl.execution import cases as testing
-    from actionctl.render import console
-
-    cases = testing.collect(testing.test_files(project, []))
-    if not cases:
-        run.stage("test", {"cases": 0, "passed": 0, "failed": 0, "failures": []})
-        run.say("test: no test cases (tests/*.test.yaml)")
-        return True
-    report = testing.run_cases(project, cases, profile=profile)
-    run.stage("test", {"cases": len(report.results), "passed": report.passed, "failed": report.failed,
-                       "failures": [{"case": r.case.id, "file": project.relpath(r.case.file), "messages": r.failures}
-                                    for r in report.results if not r.ok]})
-    if run.text and not run.github:
-        console.test_report(report, project.relpath)
-    for result in report.results:
-        if not result.ok and run.github:
-            run.annotate("error", "; ".join(result.failures), file=result.case.file,
-                         title=f"test failed: {result.case.id}")
-    if run.github or not run.text:
-        run.say(f"test: {report.passed} passed, {report.failed} failed")
-    return report.ok
-
-
-def _diff_and_push(run: _Run, project, remote: Remote, deploy: bool, prune: bool, publish: bool) -> None:
-    from actionctl import sync
-    from actionctl.cli.sync import finish_push, where
-    from actionctl.render import console, plan_view
-
-    with remote.connected() as (target, client):
-        plan, state = sync.compare(project, client, target.profile, prune=prune, publish=publish)
-        run.stage("diff", plan.as_json())
-        if run.text:
-            plan_view.render_plan(console.out(), plan, where(target))
-        _summarise(run, plan, target, deploy)
-        if not deploy:
+        tests = report.tests
+        if not tests.results:
+            self.say("test: no test cases (tests/*.test.yaml)")
             return
-        if not plan.has_changes:
-            sync.record_unchanged(plan, state)
-            run.stage("push", None)
+        if self.text and not self.github:
+            console.test_report(tests, self.relpath)
+        for result in tests.results:
+            if not result.ok and self.github:
+                self.annotate("error", "; ".join(result.failures), file=result.case.file,
+                              title=f"test failed: {result.case.id}")
+        if self.github or not self.text:
+            self.say(f"test: {tests.passed} passed, {tests.failed} failed")
+
+    def _diff(self, report: CiReport) -> None:
+        from actionctl.cli.sync import where
+        from actionctl.render import console, plan_view
+
+        if report.diff_skipped is not None:
+            self.say(f"diff: skipped — no token for the service (set {Env.TOKEN} to see the plan)")
             return
-        outcome = sync.apply(plan, client, state, force=False)
-        run.stage("push", {**outcome.as_json(), "requests": client.stats.as_json()})
-        if run.text:
-            plan_view.render_outcome(console.err(), outcome)
-    finish_push(outcome)
+        if self.text:
+            plan_view.render_plan(console.out(), report.plan, where(report.target))
+        self._summarise(report)
 
+    def _push(self, report: CiReport) -> None:
+        from actionctl.render import console, plan_view
 
-def _summarise(run: _Run, plan, target, deploy: bool) -> None:
-    """The plan as a notice on the run and a table in the job summary, for whoever reviews the change."""
-    from actionctl.render.plan_view import summary_line
-    from actionctl.sync.model import UNCHANGED
+        if report.outcome is not None and self.text:
+            plan_view.render_outcome(console.err(), report.outcome)
 
-    line = summary_line(plan).plain
-    if run.github:
-        run.annotate("notice", f"{line} ({'deploying' if deploy else 'not deployed: run with --deploy'})",
-                     title=f"actionctl plan for app {target.app}")
-    summary_file = os.environ.get(Env.GITHUB_STEP_SUMMARY)
-    if summary_file:
-        rows = [f"| {s.kind} | `{s.name}` | {', '.join(c.field for c in s.changes) or s.reason or ''} |"
-                for s in plan.steps if s.kind != UNCHANGED]
-        text = (f"### actionctl plan for app {target.app}\n\n{line}\n\n"
-                + ("| change | action | fields |\n|---|---|---|\n" + "\n".join(rows) + "\n" if rows else ""))
-        with Path(summary_file).open("a", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+    def _summarise(self, report: CiReport) -> None:
+        """The plan as a notice on the run and a table in the job summary, for whoever reviews the change."""
+        from actionctl.render import ci_report
+        from actionctl.render.plan_view import summary_line
 
+        line = summary_line(report.plan).plain
+        if self.github:
+            deploying = "deploying" if self.deploy else "not deployed: run with --deploy"
+            self.annotate("notice", f"{line} ({deploying})", title=f"actionctl plan for app {report.target.app}")
+        summary_file = os.environ.get(Env.GITHUB_STEP_SUMMARY)
+        if summary_file:
+            with Path(summary_file).open("a", encoding="utf-8") as handle:
+                handle.write(ci_report.job_summary(report, line) + "\n")

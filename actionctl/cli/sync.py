@@ -9,7 +9,7 @@ import typer
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
 from actionctl.cli.options import FORMAT, NAMES, YES, OutputFormat, remote_options
-from actionctl.errors import PullRefusedError, PushIncompleteError, SyncConflictError, ValidationFailedError
+from actionctl.errors import PullRefusedError, ValidationFailedError
 from actionctl.render import json_writer
 
 if TYPE_CHECKING:
@@ -90,21 +90,20 @@ def push(
         else:
             json_writer.emit({**_header(target), "dryRun": False, "plan": plan.as_json(),
                               "result": outcome.as_json(), "requests": client.stats.as_json()})
-    finish_push(outcome)
+    sync.finish_push(outcome)
 
 
 def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
-    """Nothing is sent unless the whole project is valid: half a deploy is worse than none."""
+    """The deploy gate (nothing is sent unless the whole project is valid); in text, what stopped it."""
     from actionctl.render import console
-    from actionctl.validation import validate_manifests
+    from actionctl.sync import gate
 
-    report = validate_manifests(project, project.manifests(), profile, deploying=True)
-    if report.ok:
-        return
-    if fmt is OutputFormat.text:
-        console.diagnostics(report)
-    raise ValidationFailedError(f"{report.errors} validation error(s): nothing was sent — `actionctl validate` "
-                                "shows them", report)
+    try:
+        gate.require_valid(project, profile)
+    except ValidationFailedError as failed:
+        if fmt is OutputFormat.text:
+            console.diagnostics(failed.report)
+        raise
 
 
 def _question(plan, target) -> str:
@@ -118,7 +117,6 @@ def _question(plan, target) -> str:
 def _apply(plan, client, state, force: bool, text: bool):
     from actionctl import sync
     from actionctl.render import console
-    from actionctl.sync.model import UNCHANGED
 
     writes = len(plan.writes)
     if not text or not console.err().is_terminal:
@@ -126,8 +124,7 @@ def _apply(plan, client, state, force: bool, text: bool):
 
         def line(step, what: str) -> None:  # a log line per action: CI logs show how far a push got
             if text:
-                kind = "publish" if step.kind == UNCHANGED else step.kind
-                console.note(f"[{next(seen)}/{writes}] {kind} {step.name}: {what}")
+                console.note(f"[{next(seen)}/{writes}] {step.kind} {step.name}: {what}")
 
         return sync.apply(plan, client, state, force=force, progress=line)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -139,24 +136,6 @@ def _apply(plan, client, state, force: bool, text: bool):
                           progress=lambda step, what: bar.update(task, advance=1, description=f"{step.name}"))
 
 
-def finish_push(outcome) -> None:
-    """The exit status and one-line error of a push that did not do everything it planned."""
-    if outcome.failed:
-        first = outcome.failed[0]
-        raise PushIncompleteError(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
-                                  f"{len(outcome.not_attempted)} not attempted (first: {first.name}: "
-                                  f"{first.message} [{first.code}]) — run push again to finish", code=first.code)
-    if outcome.publish_error:
-        error = outcome.publish_error
-        hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
-                if error.code == "APP_NOT_PUBLISHED" else "")
-        others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
-        raise PushIncompleteError(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
-                                  code=error.code)
-    if outcome.refused:
-        names = ", ".join(step.name for step in outcome.refused)
-        raise SyncConflictError(f"refused {len(outcome.refused)} action(s) changed on the service since the last "
-                                f"sync: {names} — pull them, or push --force to overwrite")
 
 
 @app.command()

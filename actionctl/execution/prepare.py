@@ -75,12 +75,10 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         if not report.ok:
             raise ValidationFailedError(f"{report.errors} validation error(s): fix them first, or run with "
                                         "--no-validate", report)
-    values = variables.for_profile(project.config, options.profile)
-    if values:  # the code runs as push would send it (filling in twice changes nothing)
-        variables.substitute(manifest, values)
     if manifest.problem is not None or manifest.code is None or manifest.code.text is None:
         raise ActionUnreadableError(f"{project.relpath(manifest.path)} cannot be run: its manifest or code cannot "
                                     "be read")
+    manifest = variables.fill(manifest, variables.for_local(project.config, options.profile)).manifest  # as sent
     fixtures = fixtures or fixture_files.load(project.root, options.profile)
     limits = project.limits
     data = manifest.data

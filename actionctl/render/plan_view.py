@@ -8,17 +8,28 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from actionctl.sync.model import CONFLICT, CREATE, DELETE, REMOTE_ONLY, UNCHANGED, UPDATE, Outcome, Plan, Step
+from actionctl.sync.model import (
+    CONFLICT,
+    CREATE,
+    DELETE,
+    PUBLISH,
+    REMOTE_ONLY,
+    UNCHANGED,
+    UPDATE,
+    Outcome,
+    Plan,
+    Step,
+)
 
 _MARKS = {CREATE: ("+", "green"), UPDATE: ("~", "yellow"), DELETE: ("-", "red"), CONFLICT: ("!", "bold red"),
-          REMOTE_ONLY: ("?", "cyan"), UNCHANGED: ("=", "dim")}
+          PUBLISH: ("^", "magenta"), REMOTE_ONLY: ("?", "cyan"), UNCHANGED: ("=", "dim")}
 _VALUE_WIDTH = 60
 
 
 def render_plan(console: Console, plan: Plan, where: str, *, show_unchanged: bool = False) -> None:
     console.print(Text(f"Plan for {where}", style="bold"))
     for step in plan.steps:
-        if step.kind == UNCHANGED and not (show_unchanged or step.publish):
+        if step.kind == UNCHANGED and not show_unchanged:
             continue
         _step(console, step)
     console.print(summary_line(plan))
@@ -47,7 +58,7 @@ def _step(console: Console, step: Step) -> None:
         extras.append(f"id {step.id}")
     if step.published is not None:
         extras.append("published" if step.published else "not published")
-    if step.publish:
+    if step.publish and step.kind != PUBLISH:
         extras.append("will publish")
     if extras:
         line.append(f"  ({', '.join(extras)})", style="dim")

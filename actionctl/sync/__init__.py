@@ -3,6 +3,7 @@
     local.py      the repository's actions as a push would send them, normalised for comparison
     planner.py    local + the service's listing + state + git history → a Plan (model.py), one step per action
     executor.py   apply exactly that plan, one request per changed action, state saved after each
+    gate.py       nothing is sent unless the whole project is valid
     state.py      what was last synced, per profile (.actionctl/state/<profile>.json)
     history.py    what git knows: committed versions of an action's files, to tell whose edit a copy is
     pull.py       the service's actions written into the repository, never over a local edit
@@ -11,7 +12,7 @@
 `diff` prints the Plan that `push` applies; nothing is sent that the plan does not show.
 """
 
-from actionctl.sync.executor import apply, record_unchanged
+from actionctl.sync.executor import apply, finish_push, record_unchanged
 from actionctl.sync.planner import compare, plan
 
-__all__ = ["apply", "compare", "plan", "record_unchanged"]
+__all__ = ["apply", "compare", "finish_push", "plan", "record_unchanged"]

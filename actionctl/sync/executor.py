@@ -8,15 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from actionctl.errors import PushIncompleteError, SyncConflictError
 from actionctl.sync.local import content_hash
-from actionctl.sync.model import CONFLICT, CREATE, DELETE, UNCHANGED, UPDATE, Done, Failed, Outcome, Plan, Step
+from actionctl.sync.model import (
+    CONFLICT,
+    CREATE,
+    DELETE,
+    PUBLISH,
+    UNCHANGED,
+    UPDATE,
+    Done,
+    Failed,
+    Outcome,
+    Plan,
+    Step,
+)
 from actionctl.sync.state import State
 
 
 def record_unchanged(the_plan: Plan, state: State) -> None:
     """Remember actions found equal on both sides: a push killed before saving them needs no second look."""
     changed = False
-    for step in the_plan.of_kind(UNCHANGED):
+    for step in the_plan.of_kind(UNCHANGED, PUBLISH):
         changed |= state.record(step.name, step.remote, content_hash(step.remote), step.local.file)
     if changed:
         state.save()
@@ -40,11 +53,11 @@ def apply(the_plan: Plan, client, state: State, *, force: bool = False,
             outcome.refused.append(step)
             _tell(progress, step, "refused")
             continue
-        if step.kind == UNCHANGED:  # only publishing
+        if step.kind == PUBLISH:
             if outcome.publish_error is not None:
                 outcome.not_attempted.append(step)
                 continue
-            done = Done(step.name, "publish", step.id)
+            done = Done(step.name, PUBLISH, step.id)
             _publish(client, done, step, outcome)
             _tell(progress, step, "done" if done.published else "failed")
             if done.published:
@@ -64,6 +77,26 @@ def apply(the_plan: Plan, client, state: State, *, force: bool = False,
             _publish(client, done, step, outcome)
         _tell(progress, step, "done")
     return outcome
+
+
+def finish_push(outcome: Outcome) -> None:
+    """The error of a push that did not do everything it planned (PUSH_INCOMPLETE, SYNC_CONFLICT); none if it did."""
+    if outcome.failed:
+        first = outcome.failed[0]
+        raise PushIncompleteError(f"{len(outcome.done)} change(s) landed, {len(outcome.failed)} failed, "
+                                  f"{len(outcome.not_attempted)} not attempted (first: {first.name}: "
+                                  f"{first.message} [{first.code}]) — run push again to finish", code=first.code)
+    if outcome.publish_error:
+        error = outcome.publish_error
+        hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
+                if error.code == "APP_NOT_PUBLISHED" else "")
+        others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
+        raise PushIncompleteError(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
+                                  code=error.code)
+    if outcome.refused:
+        names = ", ".join(step.name for step in outcome.refused)
+        raise SyncConflictError(f"refused {len(outcome.refused)} action(s) changed on the service since the last "
+                                f"sync: {names} — pull them, or push --force to overwrite")
 
 
 def _write(step: Step, client, state: State) -> Done:
@@ -90,7 +123,7 @@ def _publish(client, done: Done, step: Step, outcome: Outcome) -> None:
         client.publish_action(done.id)
         done.published = True
     except ServiceError as exc:
-        outcome.publish_error = Failed(step.name, "publish", exc.code or "SERVICE_ERROR", exc.message)
+        outcome.publish_error = Failed(step.name, PUBLISH, exc.code or "SERVICE_ERROR", exc.message)
 
 
 def _stops_everything(exc) -> bool:

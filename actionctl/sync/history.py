@@ -98,7 +98,7 @@ class History:
 
     def __init__(self, project: Project, profile: str | None) -> None:
         self.git = Git(project.root)
-        self.values = variables.for_profile(project.config, profile, deploying=True) or {}
+        self.values = variables.for_deploy(project.config, profile)
 
     def hashes(self, local: LocalAction) -> set[str] | None:
         """None without a full git history (no git, a shallow clone): then only the state can tell."""
@@ -129,5 +129,4 @@ def _fields_at(manifest_path: Path, text: str, code: str | None, values: dict) -
     if not isinstance(doc.data, dict) or code is None:
         return None
     manifest = ManifestFile(manifest_path, doc, code=CodeFile(manifest_path.with_suffix(".js"), code))
-    variables.substitute(manifest, values)
-    return fields_of(manifest)
+    return fields_of(variables.fill(manifest, values).manifest)

@@ -12,11 +12,13 @@ from typing import Any
 SYNCED_FIELDS = ("name", "description", "code", "active", "environment", "triggers", "dependencies",
                  "integrationOrigins", "frequency", "timezone")
 DEFAULT_TIMEZONE = "UTC"
-# The kinds of step a plan holds; the first four change something on the service.
-CREATE, UPDATE, DELETE, CONFLICT = "create", "update", "delete", "conflict"
+# The kinds of step a plan holds; the first five change something on the service. PUBLISH is "publish
+# only": an unchanged action whose production copy is missing or behind (with --publish).
+CREATE, UPDATE, DELETE, CONFLICT, PUBLISH = "create", "update", "delete", "conflict", "publish"
 UNCHANGED, REMOTE_ONLY = "unchanged", "remote-only"
-WRITES = (CREATE, UPDATE, DELETE, CONFLICT)
+WRITES = (CREATE, UPDATE, DELETE, CONFLICT, PUBLISH)
 KINDS = (*WRITES, UNCHANGED, REMOTE_ONLY)
+_SUMMARY_KEYS = {PUBLISH: "publishOnly", REMOTE_ONLY: "remoteOnly"}
 
 
 @dataclass
@@ -51,7 +53,7 @@ class Step:
     changes: list[FieldChange] = field(default_factory=list)
     code_diff: str = ""
     reason: str = ""
-    publish: bool = False
+    publish: bool = False  # published once written (always, for a PUBLISH step)
 
     @property
     def id(self) -> Any:
@@ -83,19 +85,17 @@ class Plan:
 
     @property
     def writes(self) -> list[Step]:
-        """The steps that change something on the service: writes, and publishing unchanged actions."""
-        return [s for s in self.steps if s.kind in WRITES or (s.kind == UNCHANGED and s.publish)]
+        """The steps that change something on the service, publishing only included."""
+        return self.of_kind(*WRITES)
 
     @property
     def has_changes(self) -> bool:
         return bool(self.writes)
 
     def summary(self) -> dict[str, int]:
-        counts = {kind: 0 for kind in KINDS}
-        for step in self.steps:
-            counts[step.kind] += 1
-        counts["publish"] = sum(1 for s in self.steps if s.publish)
-        return {("remoteOnly" if k == REMOTE_ONLY else k): v for k, v in counts.items()}
+        """The number of steps of each kind, and under "publish" every step that publishes."""
+        counts = {_SUMMARY_KEYS.get(kind, kind): len(self.of_kind(kind)) for kind in KINDS}
+        return {**counts, "publish": sum(1 for s in self.steps if s.publish)}
 
     def as_json(self) -> dict[str, Any]:
         return {"changes": self.has_changes, "summary": self.summary(), "actions": [s.as_json() for s in self.steps]}

@@ -14,6 +14,7 @@ from actionctl.sync.model import (
     CONFLICT,
     CREATE,
     DELETE,
+    PUBLISH,
     REMOTE_ONLY,
     SYNCED_FIELDS,
     UNCHANGED,
@@ -32,7 +33,8 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
     """What a push would do: one step per action of either side (only `names`, when given).
 
     With `publish`, what changes is published, and so is an unchanged action whose production copy
-    is missing or behind its master (`productions`, the app's production copies, tell which).
+    is missing or behind its master (`productions`, the app's production copies, tell which): a step
+    of kind PUBLISH, publish only.
     """
     by_name = {a.get("name"): a for a in remotes}
     local_by_name = {a.name: a for a in locals_}
@@ -67,9 +69,9 @@ def _publish_behind(steps: list[Step], productions: list[dict]) -> None:
             continue
         copy = copies.get(str(step.id)) if step.remote.get("productionActionId") else None
         if copy is None:
-            step.publish, step.reason = True, "not published"
+            step.kind, step.publish, step.reason = PUBLISH, True, "not published"
         elif normalise(copy) != normalise(step.remote):
-            step.publish, step.reason = True, "the production copy is behind"
+            step.kind, step.publish, step.reason = PUBLISH, True, "the production copy is behind"
 
 
 def renames(local_by_name: dict[str, Any], remote_by_name: dict[str, Any], state: State) -> dict[str, str]:

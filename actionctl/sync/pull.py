@@ -68,7 +68,7 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
     remotes = client.list_actions()
     _check_names(names, locals_, remotes, lookup.on_service(client))
     state = State.load(project.root, profile, client.app, client.api_url)
-    values = variables.for_profile(project.config, profile, deploying=True) or {}  # what push filled in
+    values = variables.for_deploy(project.config, profile)  # what push filled in
     report = PullReport()
     git = Git(project.root)
     renamed = _renamed_on_the_service(locals_, remotes, state)
