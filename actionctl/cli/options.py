@@ -56,7 +56,7 @@ VALIDATE_FORMAT = typer.Option(ValidateFormat.text, "--format", "-f",
                                help="text, json, github (workflow annotations) or sarif.")
 TEST_FORMAT = typer.Option(TestFormat.text, "--format", "-f", help="text, json or junit (XML).")
 PROFILE = typer.Option(None, "--profile", envvar=Env.PROFILE,
-                       help="Profile of actionctl.yaml: its app, vars: and fixtures (default: $ACTIONCTL_PROFILE).")
+                       help="Profile of actionctl.yaml: its app, vars: and fixtures.")
 NAMES = typer.Argument(None, metavar="[NAME]...", help="Only these actions (default: all of them).")
 YES = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal).")
 
