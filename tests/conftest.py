@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import EMULATOR_TOKEN, UNLIMITED, service_client, start_emulator
+from support import EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, service_client, start_emulator
 from typer.testing import CliRunner
 
 from actionctl.cli import app
@@ -97,14 +97,15 @@ def cli() -> Callable[..., Outcome]:
 def emulator(tmp_path_factory: pytest.TempPathFactory):
     """A service emulator on a free loopback port, with its own database; stopped after the test.
 
-    Its rate limits are out of reach so that tests arranging many actions do not wait out minutes of
+    Runs may take as long as they need on a busy machine (the deadline only stops a hang). Its rate
+    limits are out of reach so that tests arranging many actions do not wait out minutes of
     pacing; tests about the limits lower them, or force 429s, through `_emulator/config`. Its fault
     dice are seeded, so a test that turns faults on meets the same faults on every run (at 20%, six
     failures in a row — what the client's retries give up after — would otherwise strike about one run
     in a hundred).
     """
     folder = tmp_path_factory.mktemp("emulator")
-    server = start_emulator(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, timeout=5, fault_seed=2026)
+    server = start_emulator(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, timeout=HANG_LIMIT, fault_seed=2026)
     yield server
     server.close()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 
 import pytest
+from support import ACTIONCTL, HANG_LIMIT
 
 from actionctl import __version__
 from actionctl.cli import app
@@ -241,8 +241,8 @@ def test_installed_entry_point_runs_without_a_traceback(tmp_path):
     (actions / "c.yaml").write_text("name: c\nactive: true\ntriggers: [{trigger: manual}]\n")
     (actions / "c.js").write_bytes(b"async function execute(context) { return '\xe9' }")
     env = {**os.environ, "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "actionctl", "validate"], cwd=tmp_path, capture_output=True,
-                            text=True, env=env, timeout=60)
+    result = subprocess.run([*ACTIONCTL, "validate"], cwd=tmp_path, capture_output=True, text=True, env=env,
+                            timeout=HANG_LIMIT)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "FILE_ENCODING_INVALID" in result.stdout and "MANIFEST_NOT_MAPPING" in result.stdout

@@ -93,7 +93,7 @@ def wait_for_logs(api: Api, count: int, **params) -> dict:
 @pytest.fixture(scope="module")
 def shared():
     """One emulator for the tests that need no particular settings (each works in an app of its own)."""
-    with start_emulator(timeout=10) as server:
+    with start_emulator(timeout=HANG_LIMIT) as server:
         yield server
 
 
