@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from support import edit
 
 GOOD_TEST = """\
@@ -85,5 +83,5 @@ def test_ci_deploy_reports_a_conflict_as_a_failure(cli, api, project):
     api.update_action(api.find_action("hello")["id"], {"description": "browser"})
     result = cli("ci", "--deploy", "--format", "json")
     assert result.exit_code == 1 and "SYNC_CONFLICT" in result.stderr
-    body = json.loads(result.stdout)
+    body = result.json
     assert body["ok"] is False and body["error"]["code"] == "SYNC_CONFLICT"

@@ -41,6 +41,15 @@ def pushed(cli, tree, remote):
     return remote
 
 
+@pytest.fixture
+def edited_on_the_service(pushed, api):
+    """Then, on the service: greet's code and description edited, and a new action, cleanup."""
+    greet = api.find_action("greet")
+    api.update_action(greet["id"], {"code": GREET_JS.replace("'Hello '", "'Hey '"), "description": "says hey"})
+    api.create_action({"name": "cleanup", "code": NIGHTLY_JS, "active": False, "environment": "server",
+                       "triggers": [{"trigger": "manual"}]})
+
+
 # --- diff and push ---------------------------------------------------------------------------------
 
 
@@ -102,11 +111,7 @@ def test_diff_and_push_of_a_code_change_and_a_field_change(cli, pushed, project)
         """)
 
 
-def test_diff_of_an_edit_made_on_the_service_and_an_action_only_there(cli, pushed, api):
-    greet = api.find_action("greet")
-    api.update_action(greet["id"], {"code": GREET_JS.replace("'Hello '", "'Hey '"), "description": "says hey"})
-    api.create_action({"name": "cleanup", "code": NIGHTLY_JS, "active": False, "environment": "server",
-                       "triggers": [{"trigger": "manual"}]})
+def test_diff_of_an_edit_made_on_the_service_and_an_action_only_there(cli, edited_on_the_service):
     assert transcript(cli, "diff") == expect("""
         exit 0
         --- stdout
@@ -133,11 +138,7 @@ def test_diff_of_an_edit_made_on_the_service_and_an_action_only_there(cli, pushe
 # --- pull ------------------------------------------------------------------------------------------
 
 
-def test_pull_writes_the_services_edits_and_new_actions(cli, pushed, api, project):
-    greet = api.find_action("greet")
-    api.update_action(greet["id"], {"code": GREET_JS.replace("'Hello '", "'Hey '"), "description": "says hey"})
-    api.create_action({"name": "cleanup", "code": NIGHTLY_JS, "active": False, "environment": "server",
-                       "triggers": [{"trigger": "manual"}]})
+def test_pull_writes_the_services_edits_and_new_actions(cli, edited_on_the_service, project):
     assert transcript(cli, "pull") == expect("""
         exit 0
         --- stdout
