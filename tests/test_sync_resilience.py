@@ -54,21 +54,22 @@ def test_push_of_120_actions_converges_through_faults_and_rate_limits(cli, remot
 
 
 @pytest.mark.slow
-def test_a_push_killed_part_way_converges_when_run_again(cli, remote, project, tmp_path):
+def test_a_push_killed_part_way_converges_when_run_again(cli, remote, project, tmp_path_factory):
     names = make_actions(project, 60)
     # The emulator serves 16 writes in an hour: the listing and 15 creates; the push then waits on a 429
     # that lasts the hour, and is killed there.
     configure(remote, rate_limits={"crud": 16}, rate_window=3600)
     # A pacing record of its own: the hour-long hold it is told of must not hold up the run after it.
-    env = {**os.environ, "ACTIONCTL_TOKEN": EMULATOR_TOKEN, "ACTIONCTL_CONFIG_DIR": str(tmp_path / "killed")}
-    with (tmp_path / "push.log").open("w") as log:
+    outside = tmp_path_factory.mktemp("killed-push")
+    env = {**os.environ, "ACTIONCTL_TOKEN": EMULATOR_TOKEN, "ACTIONCTL_CONFIG_DIR": str(outside / "config")}
+    with (outside / "push.log").open("w") as log:
         process = subprocess.Popen([*ACTIONCTL, "push", "--yes"], cwd=project, env=env, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + HANG_LIMIT
         while stats(remote)["byBucket"]["crud"]["rateLimited"] == 0 and process.poll() is None:
             assert time.monotonic() < deadline, "the push never reached the limit"
             time.sleep(0.05)
-        assert process.poll() is None, (tmp_path / "push.log").read_text()  # waiting, not ended
+        assert process.poll() is None, (outside / "push.log").read_text()  # waiting, not ended
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
