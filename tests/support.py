@@ -8,6 +8,7 @@ Fixtures built on these live in conftest.py; import the rest from here (`from su
 from __future__ import annotations
 
 import re
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,13 @@ UNLIMITED = {"crud": 1_000_000, "run": 1_000_000, "publish": 1_000_000}
 ACTIONCTL = [sys.executable, "-m", "actionctl"]
 # Only bounds a hang: nothing a test waits for takes this long, however busy the machine.
 HANG_LIMIT = 120
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """For `preexec_fn`: the started command meets Ctrl-C (SIGINT) as in a terminal, even when this test
+    run ignores SIGINT (a background job of a script does, and a command inherits that: Python then
+    installs no KeyboardInterrupt handler and the SIGINT a test sends is lost)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 # --- the emulator --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import ACTIONCTL, HANG_LIMIT, UNLIMITED, normalise, start_emulator
+from support import ACTIONCTL, HANG_LIMIT, UNLIMITED, ctrl_c_as_in_a_terminal, normalise, start_emulator
 
 from actionctl import deps
 from actionctl.emulator import FAULTS_ENV, EmulatorOptions
@@ -616,7 +616,7 @@ COMMAND = [*ACTIONCTL, "emulator"]
 
 def test_the_command_serves_until_ctrl_c(project: Path):
     process = subprocess.Popen([*COMMAND, "--port", "0", "--token", "secret"], cwd=project,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_as_in_a_terminal)
     try:
         line = process.stderr.readline()
         # The line in full: a token the user chose is not echoed.
