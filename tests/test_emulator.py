@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import ACTIONCTL, HANG_LIMIT, UNLIMITED, ctrl_c_as_in_a_terminal, normalise, start_emulator
+from support import ACTIONCTL, HANG_LIMIT, UNLIMITED, FakeClock, ctrl_c_as_in_a_terminal, normalise, start_emulator
 
 from actionctl import deps
 from actionctl.emulator import FAULTS_ENV, EmulatorOptions
@@ -509,15 +509,15 @@ def test_rate_limits_answer_429_once_the_window_is_full(start):
 
 
 def test_the_window_frees_a_slot_as_its_oldest_request_ages_out():
-    now = [100.0]
-    gate = Gate(EmulatorOptions(rate_limits={"crud": 2}, rate_window=10), clock=lambda: now[0])
+    clock = FakeClock(100.0)
+    gate = Gate(EmulatorOptions(rate_limits={"crud": 2}, rate_window=10), clock=clock)
     assert gate.admit(1, "crud") is None
-    now[0] = 104.0
+    clock.sleep(4)
     assert gate.admit(1, "crud") is None
     assert gate.admit(1, "crud") == pytest.approx(6)  # the request at 100 ages out at 110
-    now[0] = 109.5
+    clock.sleep(5.5)
     assert gate.admit(1, "crud") == pytest.approx(0.5)
-    now[0] = 110.0
+    clock.sleep(0.5)
     assert gate.admit(1, "crud") is None
     assert gate.admit(1, "crud") == pytest.approx(4)  # now the one at 104 is the oldest
     assert gate.admit(2, "crud") is None  # another app has a window of its own
