@@ -11,6 +11,7 @@ V8 is the judge because tree-sitter, which gives us the structure, accepts some 
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ def _context():
     except ImportError as exc:  # pragma: no cover - a dependency, but a platform may lack a wheel
         raise Unavailable(str(exc)) from None
     context = MiniRacer()
+    atexit.register(_close, context)
     context.eval("""
         var __actionctl_check = function (sources) {
           return JSON.stringify(sources.map(function (src) {
@@ -40,6 +42,19 @@ def _context():
         };
     """)
     return context
+
+
+def _close(context) -> None:
+    """Close V8 at exit, while the interpreter still lets threads run.
+
+    Left to the garbage collection of interpreter shutdown, the close can hang for ever: mini-racer's
+    isolate thread may still be finishing its hand-over of the last answer (it wakes the event loop
+    and then needs the GIL back), and a thread that asks for the GIL once shutdown has begun is ended
+    by Python on the spot. The close then waits for that thread, which is gone: the process has
+    printed its answer and never exits. `atexit` runs before shutdown begins.
+    """
+    _context.cache_clear()
+    context.close()
 
 
 def check_many(sources: Sequence[str]) -> list:

@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated environment, a tree builder and a CLI runner that parses JSON output."""
+"""Shared fixtures: an isolated environment, tree and action builders, a CLI runner that parses JSON
+output, and an emulator with a project pointed at it. Plain helpers live in support.py."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, service_client, start_emulator
 from typer.testing import CliRunner
 
 from actionctl.cli import app
+
+os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")  # for the CLI processes tests start, too
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +55,21 @@ def tree(project: Path) -> Callable[[dict[str, str | bytes]], Path]:
     return build
 
 
+MANUAL = "name: {name}\nactive: true\ntriggers: [{{trigger: manual}}]\n"
+
+
+@pytest.fixture
+def action(tree) -> Callable[..., str]:
+    """Write an action (manifest + code, and any other files) and return its name; by default its
+    manifest gives it a manual trigger."""
+
+    def make(code: str, name: str = "a", manifest: str | None = None, **files: str) -> str:
+        tree({f"actions/{name}.yaml": manifest or MANUAL.format(name=name), f"actions/{name}.js": code, **files})
+        return name
+
+    return make
+
+
 @dataclass
 class Outcome:
     exit_code: int
@@ -74,25 +93,19 @@ def cli() -> Callable[..., Outcome]:
     return invoke
 
 
-EMULATOR_TOKEN = "emulator-test-token-0123456789"
-# Rate limits no test reaches unless it lowers them on purpose.
-UNLIMITED = {"crud": 1_000_000, "run": 1_000_000, "publish": 1_000_000}
-
-
 @pytest.fixture
 def emulator(tmp_path_factory: pytest.TempPathFactory):
     """A service emulator on a free loopback port, with its own database; stopped after the test.
 
-    Its rate limits are out of reach so that tests arranging many actions do not wait out minutes of
-    pacing; tests about the limits lower them through `_emulator/config`. Its fault dice are seeded, so
-    a test that turns faults on meets the same faults on every run (at 20%, six failures in a row —
-    what the client's retries give up after — would otherwise strike about one run in a hundred).
+    Runs may take as long as they need on a busy machine (the deadline only stops a hang). Its rate
+    limits are out of reach so that tests arranging many actions do not wait out minutes of
+    pacing; tests about the limits lower them, or force 429s, through `_emulator/config`. Its fault
+    dice are seeded, so a test that turns faults on meets the same faults on every run (at 20%, six
+    failures in a row — what the client's retries give up after — would otherwise strike about one run
+    in a hundred).
     """
-    from actionctl.emulator import EmulatorOptions, serve
-
     folder = tmp_path_factory.mktemp("emulator")
-    server = serve(EmulatorOptions(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, port=0, timeout=5,
-                                   rate_limits=dict(UNLIMITED), fault_seed=2026))
+    server = start_emulator(db=folder / "state.sqlite3", token=EMULATOR_TOKEN, timeout=HANG_LIMIT, fault_seed=2026)
     yield server
     server.close()
 
@@ -107,14 +120,16 @@ def remote(project: Path, emulator, monkeypatch: pytest.MonkeyPatch):
     return emulator
 
 
+@pytest.fixture
+def api(remote):
+    """The core client on the emulator's app 1, for arranging what a test needs on the service."""
+    with service_client(remote) as client:
+        yield client
+
+
 def _has_stderr(result) -> bool:
     try:
         result.stderr  # noqa: B018 - older Click raises when stderr is not captured separately
     except ValueError:
         return False
     return True
-
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
-os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from tests.conftest import EMULATOR_TOKEN
+from support import edit
 
 GOOD_TEST = """\
 action: hello
@@ -15,12 +12,6 @@ cases:
     expect:
       result: {success: true, received: {who: world}}
 """
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_ci_without_deploy_validates_tests_and_shows_the_plan(cli, remote, project):
@@ -87,18 +78,13 @@ def test_ci_without_a_token_skips_the_diff_but_still_lints(cli, remote, project,
     assert deploying.exit_code == 2 and "NOT_LOGGED_IN" in deploying.stderr
 
 
-def test_ci_deploy_reports_a_conflict_as_a_failure(cli, remote, project):
-    from actionctl.remote.client import Client
-    from actionctl.remote.pacing import Pacer
-    from tests.conftest import UNLIMITED
-
+def test_ci_deploy_reports_a_conflict_as_a_failure(cli, api, project):
     cli("new", "hello")
     assert cli("ci", "--deploy").exit_code == 0
-    with Client(remote.url, EMULATOR_TOKEN, 1, pacer=Pacer(UNLIMITED)) as client:
-        client.update_action(client.find_action("hello")["id"], {"description": "browser"})
+    api.update_action(api.find_action("hello")["id"], {"description": "browser"})
     result = cli("ci", "--deploy", "--format", "json")
     assert result.exit_code == 1 and "SYNC_CONFLICT" in result.stderr
-    body = json.loads(result.stdout)
+    body = result.json
     assert body["ok"] is False and body["error"]["code"] == "SYNC_CONFLICT"
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 
 import pytest
+from support import ACTIONCTL, HANG_LIMIT
 
 from actionctl import __version__
 from actionctl.cli import app
@@ -207,7 +207,7 @@ def test_list_in_an_empty_project(cli, project):
 
 def test_schema_is_json_schema_matching_the_fields(cli, project, tmp_path):
     result = cli("schema")
-    schema = json.loads(result.stdout)
+    schema = result.json
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert set(schema["properties"]) == {"name", "description", "code", "active", "environment", "triggers",
                                          "dependencies", "integrationOrigins", "frequency", "timezone"}
@@ -241,8 +241,8 @@ def test_installed_entry_point_runs_without_a_traceback(tmp_path):
     (actions / "c.yaml").write_text("name: c\nactive: true\ntriggers: [{trigger: manual}]\n")
     (actions / "c.js").write_bytes(b"async function execute(context) { return '\xe9' }")
     env = {**os.environ, "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "actionctl", "validate"], cwd=tmp_path, capture_output=True,
-                            text=True, env=env, timeout=60)
+    result = subprocess.run([*ACTIONCTL, "validate"], cwd=tmp_path, capture_output=True, text=True, env=env,
+                            timeout=HANG_LIMIT)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "FILE_ENCODING_INVALID" in result.stdout and "MANIFEST_NOT_MAPPING" in result.stdout
@@ -253,7 +253,7 @@ def test_installed_entry_point_runs_without_a_traceback(tmp_path):
 def test_json_goes_to_stdout_alone(cli, tree, args):
     tree({"actions/good.yaml": GOOD, "actions/good.js": GOOD_JS})
     result = cli(*args)
-    json.loads(result.stdout)  # nothing else mixed in
+    assert isinstance(result.json, dict)  # nothing else mixed in
 
 
 def test_a_configured_actions_folder_that_does_not_exist_is_an_error(cli, tree):

@@ -11,6 +11,7 @@ import json
 
 import pytest
 import yaml
+from support import HANG_LIMIT, job
 
 from actionctl.runtime.host import Worker, execute
 
@@ -53,11 +54,9 @@ def run(worker):
 
     def go(body: str, sources: dict | None = None, dependencies=("fliplet-datasources",)):
         code = "async function execute(context) {\n" + body + "\n}\n"
-        job = {"code": code, "file": "actions/t.js", "scripts": [], "context": {
-            "payload": {}, "now": NOW, "seed": 1, "environment": "server", "dependencies": list(dependencies),
-            "integrationOrigins": [], "settings": {}, "http": [],
-            "datasources": {"158": PEOPLE} if sources is None else sources}}
-        return execute(worker, job, 10.0, 6 * 1024 * 1024)
+        arranged = job(code, now=NOW, dependencies=list(dependencies),
+                       datasources={"158": PEOPLE} if sources is None else sources)
+        return execute(worker, arranged, HANG_LIMIT, 6 * 1024 * 1024)
 
     return go
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from conftest import REPO
+from support import REPO
 
 from actionctl.rules.catalog import CODES
 

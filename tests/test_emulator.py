@@ -9,16 +9,16 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import UNLIMITED
+from support import ACTIONCTL, HANG_LIMIT, UNLIMITED, FakeClock, ctrl_c_as_in_a_terminal, normalise, start_emulator
 
 from actionctl import deps
-from actionctl.emulator import FAULTS_ENV, EmulatorOptions, serve
+from actionctl.emulator import FAULTS_ENV, EmulatorOptions
+from actionctl.emulator.server import Gate
 from actionctl.errors import UsageError
 from actionctl.manifest import FIELDS
 from actionctl.remote import paths
@@ -81,7 +81,8 @@ def refused(response: httpx.Response, status: int, code: str) -> dict:
 
 
 def wait_for_logs(api: Api, count: int, **params) -> dict:
-    deadline = time.monotonic() + 15
+    """The logs once there are `count` of them (a queued run logs when it ends)."""
+    deadline = time.monotonic() + HANG_LIMIT
     while True:
         found = api.logs(**params)
         if found["count"] >= count or time.monotonic() > deadline:
@@ -92,7 +93,7 @@ def wait_for_logs(api: Api, count: int, **params) -> dict:
 @pytest.fixture(scope="module")
 def shared():
     """One emulator for the tests that need no particular settings (each works in an app of its own)."""
-    with serve(EmulatorOptions(rate_limits=dict(UNLIMITED), timeout=10)) as server:
+    with start_emulator(timeout=HANG_LIMIT) as server:
         yield server
 
 
@@ -110,7 +111,7 @@ def start():
     started = []
 
     def run(**options) -> Api:
-        server = serve(EmulatorOptions(**{"rate_limits": dict(UNLIMITED), **options}))
+        server = start_emulator(**options)
         started.append(server)
         return Api(server)
 
@@ -480,28 +481,64 @@ def test_unknown_routes_and_wrong_methods(api):
     assert wrong.headers["allow"] == "GET, POST"
 
 
-def test_rate_limits_answer_429_until_the_window_frees_a_slot(start):
-    api = start(rate_limits={"crud": 3, "run": 30, "publish": 10}, rate_window=1.5)
-    started = time.monotonic()
+def test_rate_limits_answer_429_once_the_window_is_full(start):
+    # A window of a minute: nothing ages out of it while the test runs, however slowly.
+    api = start(rate_limits={"crud": 3, "run": 30, "publish": 10}, rate_window=60)
     route = paths.list_actions(api.app)
+    first = time.monotonic()
     assert [api.call(route).status_code for _ in range(3)] == [200, 200, 200]
+    asked = dt.datetime.now(dt.timezone.utc)
     limited = api.call(route)
+    answered, elapsed = dt.datetime.now(dt.timezone.utc), time.monotonic() - first
     assert limited.status_code == 429
     wait = float(limited.headers["retry-after"])
-    assert 0 < wait <= 1.5
+    assert 60 - elapsed <= wait <= 60  # until the first request ages out
     body = limited.json()
-    assert body["referenceUrl"] == "https://developers.fliplet.com/API/core/rate-limiting.html" and body["message"]
+    assert body["message"] == (f"too many crud requests for app {api.app}: the limit is 3 per 60 s — retry after "
+                               f"{wait:g} s")
+    assert body["referenceUrl"] == "https://developers.fliplet.com/API/core/rate-limiting.html"
     next_valid = dt.datetime.fromisoformat(body["nextValidRequestDate"].replace("Z", "+00:00"))
-    assert abs((next_valid - dt.datetime.now(dt.timezone.utc)).total_seconds() - wait) < 0.5
+    later = dt.timedelta(seconds=wait)
+    assert asked + later - dt.timedelta(milliseconds=1) <= next_valid <= answered + later  # written to the ms
     assert Api(api.server).call(paths.list_actions(next(_apps))).status_code == 200  # limits are per app
     assert api.call(paths.current_user()).status_code == 200  # and per bucket
     for _ in range(10):  # refused requests do not count against the window
         assert api.call(route).status_code == 429
-    time.sleep(max(0.0, started + 1.5 - time.monotonic()) + 0.01)
-    assert api.call(route).status_code == 200
-    crud = api.server.stats()["byBucket"]["crud"]
-    assert crud == {"served": 5, "rateLimited": 11, "maxInWindow": 3}
+    assert api.server.stats()["byBucket"]["crud"] == {"served": 4, "rateLimited": 11, "maxInWindow": 3}
     assert api.control("GET", "stats").json()["rateLimited"] == 11
+
+
+def test_the_window_frees_a_slot_as_its_oldest_request_ages_out():
+    clock = FakeClock(100.0)
+    gate = Gate(EmulatorOptions(rate_limits={"crud": 2}, rate_window=10), clock=clock)
+    assert gate.admit(1, "crud") is None
+    clock.sleep(4)
+    assert gate.admit(1, "crud") is None
+    assert gate.admit(1, "crud") == pytest.approx(6)  # the request at 100 ages out at 110
+    clock.sleep(5.5)
+    assert gate.admit(1, "crud") == pytest.approx(0.5)
+    clock.sleep(0.5)
+    assert gate.admit(1, "crud") is None
+    assert gate.admit(1, "crud") == pytest.approx(4)  # now the one at 104 is the oldest
+    assert gate.admit(2, "crud") is None  # another app has a window of its own
+    assert gate.stats()["byBucket"]["crud"] == {"served": 4, "rateLimited": 3, "maxInWindow": 2}
+
+
+def test_429s_are_forced_for_the_next_requests_of_a_bucket(start):
+    api = start()
+    forced = api.control("POST", "config", {"force_429": {"crud": 2, "publish": 1}})
+    assert forced.json()["config"]["force_429"] == {"crud": 2, "publish": 1}
+    route = paths.list_actions(api.app)
+    limited = [api.call(route) for _ in range(2)]
+    assert [r.status_code for r in limited] == [429, 429] and limited[0].headers["retry-after"] == "0.05"
+    assert limited[0].json()["message"] == (f"too many crud requests for app {api.app}: forced through "
+                                            "/_emulator/config — retry after 0.05 s")
+    assert api.call(route).status_code == 200  # the next is served: forcing took no slot of the window
+    assert api.server.stats()["byBucket"]["crud"] == {"served": 1, "rateLimited": 2, "maxInWindow": 1}
+    assert api.control("POST", "config", {}).json()["config"]["force_429"] == {"publish": 1}  # still to come
+    assert api.control("POST", "config", {"force_429": {"publish": 0}}).json()["config"]["force_429"] == {}
+    for bad in ({"crud": -1}, {"other": 1}, {"crud": True}, {"crud": 1.5}, 3):
+        refused(api.control("POST", "config", {"force_429": bad}), 400, "BAD_REQUEST")
 
 
 def test_limits_and_windows_change_on_a_running_emulator(start):
@@ -509,9 +546,11 @@ def test_limits_and_windows_change_on_a_running_emulator(start):
     changed = api.control("POST", "config", {"rate_limits": {"publish": 1}, "rate_window": 30})
     assert changed.json()["config"]["rate_limits"] == {**UNLIMITED, "publish": 1}
     action = api.create()
+    publishing = time.monotonic()
     assert api.call(paths.publish_action(api.app, action["id"])).status_code == 200
     limited = api.call(paths.unpublish_action(api.app, action["id"]))
-    assert limited.status_code == 429 and 29 < float(limited.headers["retry-after"]) <= 30
+    assert limited.status_code == 429
+    assert 30 - (time.monotonic() - publishing) <= float(limited.headers["retry-after"]) <= 30
     for bad in ({"faults": 2}, {"rate_limits": {"crud": 0}}, {"rate_limits": {"other": 1}}, {"rate_window": 0},
                 {"app_published": "yes"}, {"colour": 1}, [1]):
         refused(api.control("POST", "config", bad), 400, "BAD_REQUEST")
@@ -572,25 +611,23 @@ def test_state_survives_a_restart(start, tmp_path):
 # --- the command -------------------------------------------------------------------------------------
 
 
-# In a process of its own, as a user starts it.
-COMMAND = [sys.executable, "-m", "actionctl", "emulator"]
+COMMAND = [*ACTIONCTL, "emulator"]
 
 
 def test_the_command_serves_until_ctrl_c(project: Path):
     process = subprocess.Popen([*COMMAND, "--port", "0", "--token", "secret"], cwd=project,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_as_in_a_terminal)
     try:
         line = process.stderr.readline()
-        found = re.match(r"emulator listening on http://127\.0\.0\.1:(\d+)/ "
-                         r"\(token: the one given with --token, data: ", line)
-        assert found, line
-        port = int(found.group(1))
-        assert str(project / ".actionctl" / "emulator.sqlite3") in line and "Ctrl-C stops it" in line
-        assert "secret" not in line  # a token the user chose is not echoed
+        # The line in full: a token the user chose is not echoed.
+        assert normalise(line, project) == ("emulator listening on http://127.0.0.1:<port>/ (token: the one given "
+                                            "with --token, data: <tmp>/.actionctl/emulator.sqlite3) — Ctrl-C "
+                                            "stops it\n")
+        port = int(re.search(r":(\d+)/", line).group(1))
         response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "secret"})
         assert response.json()["user"]["id"] == 1
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=15) == 0
+        assert process.wait(timeout=HANG_LIMIT) == 0
         assert process.stderr.read() == ""
     finally:
         process.kill()
@@ -602,6 +639,6 @@ def test_the_command_refuses_a_port_in_use(project: Path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         result = subprocess.run([*COMMAND, "--port", str(taken.getsockname()[1])], cwd=project,
-                                capture_output=True, text=True, timeout=60)
+                                capture_output=True, text=True, timeout=HANG_LIMIT)
     assert result.returncode == 2
     assert "is already in use" in result.stderr and "PORT_IN_USE" in result.stderr

@@ -1,6 +1,6 @@
 """The reference's own examples validate clean, through the CLI, as a user would run them."""
 
-from conftest import EXAMPLES
+from support import EXAMPLES
 
 
 def test_examples_validate_clean(cli):

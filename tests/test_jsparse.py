@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 import pytest
+from support import HANG_LIMIT
 
 from actionctl import v8syntax
 from actionctl.jsparse import analyze
@@ -96,7 +97,8 @@ def test_syntax_checking_never_runs_the_code(code, tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("import sys, json\nfrom actionctl.jsparse import analyze\n"
                      "facts = analyze(sys.stdin.read())\nprint(json.dumps(facts.syntax is not None))\n")
-    result = subprocess.run([sys.executable, str(probe)], input=code, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, str(probe)], input=code, capture_output=True, text=True,
+                            timeout=HANG_LIMIT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "true"
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support import EMULATOR_TOKEN, UNLIMITED, edit
 
 from actionctl import pipeline
 from actionctl.errors import ValidationFailedError
 from actionctl.project import open_project
 from actionctl.remote import target as targets
 from actionctl.sync import gate
-from tests.conftest import EMULATOR_TOKEN, UNLIMITED
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 def run(options: pipeline.CiOptions, target_of=None) -> tuple[pipeline.CiReport, list[str]]:

@@ -11,6 +11,7 @@ import stat
 
 import httpx
 import pytest
+from support import FakeClock
 
 from actionctl.remote import credentials, target
 from actionctl.remote.client import RETRIES, Client
@@ -18,19 +19,6 @@ from actionctl.remote.errors import CredentialsError, NetworkError, NotAuthorise
 from actionctl.remote.pacing import Ledger, Pacer, retry_after
 
 TOKEN = "eu--secret-token-123456"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def client_with(handler, *, pacer: Pacer | None = None, log=None, clock: FakeClock | None = None) -> Client:

@@ -13,9 +13,15 @@ SCHEDULED = ("name: {name}\nactive: true\nfrequency: \"{cron}\"\ntimezone: {zone
              "triggers:\n  - trigger: schedule\n")
 
 
-def _action(tree, name, cron, zone="Europe/Rome"):
-    tree({f"actions/{name}.yaml": SCHEDULED.format(name=name, cron=cron, zone=zone),
-          f"actions/{name}.js": "async function execute(context) { return {}; }\n"})
+@pytest.fixture
+def scheduled(action):
+    """Write an action that runs on `cron` in `zone`."""
+
+    def make(name: str, cron: str, zone: str = "Europe/Rome") -> None:
+        action("async function execute(context) { return {}; }\n", name, SCHEDULED.format(name=name, cron=cron,
+                                                                                         zone=zone))
+
+    return make
 
 
 def _runs(cli, *args):
@@ -24,8 +30,8 @@ def _runs(cli, *args):
     return result.json["schedules"]
 
 
-def test_weekly_reminder_in_rome_crosses_spring_forward(cli, tree):
-    _action(tree, "weekly", "0 8 * * 1")
+def test_weekly_reminder_in_rome_crosses_spring_forward(cli, scheduled):
+    scheduled("weekly", "0 8 * * 1")
     [item] = _runs(cli, "--from", "2026-03-23T00:00:00Z", "--count", "3")
     assert item["description"] == "At 08:00, only on Monday"
     assert [(r["local"], r["utc"]) for r in item["runs"]] == [
@@ -35,8 +41,8 @@ def test_weekly_reminder_in_rome_crosses_spring_forward(cli, tree):
     ]
 
 
-def test_a_daily_run_in_the_skipped_hour_runs_when_clocks_jump(cli, tree):
-    _action(tree, "night", "30 2 * * *")
+def test_a_daily_run_in_the_skipped_hour_runs_when_clocks_jump(cli, scheduled):
+    scheduled("night", "30 2 * * *")
     [item] = _runs(cli, "--from", "2026-03-28T12:00:00Z", "--count", "3")
     runs = item["runs"]
     assert [r["local"] for r in runs] == ["2026-03-29T03:00:00+02:00", "2026-03-30T02:30:00+02:00",
@@ -44,15 +50,15 @@ def test_a_daily_run_in_the_skipped_hour_runs_when_clocks_jump(cli, tree):
     assert "does not exist" in runs[0]["note"] and runs[1]["note"] is None
 
 
-def test_a_daily_run_in_the_repeated_hour_runs_once(cli, tree):
-    _action(tree, "night", "30 2 * * *")
+def test_a_daily_run_in_the_repeated_hour_runs_once(cli, scheduled):
+    scheduled("night", "30 2 * * *")
     [item] = _runs(cli, "--from", "2026-10-24T12:00:00Z", "--count", "2")
     assert [r["utc"] for r in item["runs"]] == ["2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"]
     assert "happens twice" in item["runs"][0]["note"]
 
 
-def test_an_hourly_schedule_follows_real_time_through_both_changes(cli, tree):
-    _action(tree, "hourly", "30 * * * *")
+def test_an_hourly_schedule_follows_real_time_through_both_changes(cli, scheduled):
+    scheduled("hourly", "30 * * * *")
     [autumn] = _runs(cli, "--from", "2026-10-25T00:00:00+02:00", "--count", "4")
     utc = [r["utc"] for r in autumn["runs"]]
     assert utc == ["2026-10-24T22:30:00Z", "2026-10-24T23:30:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"]
@@ -60,8 +66,8 @@ def test_an_hourly_schedule_follows_real_time_through_both_changes(cli, tree):
     assert [r["utc"] for r in spring["runs"]] == ["2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z"]
 
 
-def test_runs_are_strictly_after_from_and_unique(cli, tree):
-    _action(tree, "every-ten", "*/10 * * * *", zone="America/New_York")
+def test_runs_are_strictly_after_from_and_unique(cli, scheduled):
+    scheduled("every-ten", "*/10 * * * *", zone="America/New_York")
     [item] = _runs(cli, "--from", "2026-11-01T05:50:00Z", "--count", "20")
     utc = [r["utc"] for r in item["runs"]]
     assert utc[0] == "2026-11-01T06:00:00Z"
@@ -79,9 +85,9 @@ def test_without_timezone_runs_are_in_utc(cli, tree):
     assert item["runs"] == [{"local": "2027-01-01T00:00:00+00:00", "utc": "2027-01-01T00:00:00Z", "note": None}]
 
 
-def test_naming_an_action_shows_only_it_and_unknown_names_suggest(cli, tree):
-    _action(tree, "weekly", "0 8 * * 1")
-    _action(tree, "daily", "0 6 * * *")
+def test_naming_an_action_shows_only_it_and_unknown_names_suggest(cli, scheduled):
+    scheduled("weekly", "0 8 * * 1")
+    scheduled("daily", "0 6 * * *")
     assert [s["name"] for s in _runs(cli, "daily", "--from", "2026-01-01")] == ["daily"]
     result = cli("schedule", "dayly")
     assert result.exit_code == 2
@@ -96,23 +102,23 @@ def test_an_action_without_frequency_is_refused_by_name(cli, tree):
     assert "a has no frequency" in result.stderr
 
 
-def test_bad_from_is_a_usage_error(cli, tree):
-    _action(tree, "weekly", "0 8 * * 1")
+def test_bad_from_is_a_usage_error(cli, scheduled):
+    scheduled("weekly", "0 8 * * 1")
     result = cli("schedule", "--from", "next tuesday")
     assert result.exit_code == 2
     assert "--from 'next tuesday' is not an ISO date" in result.stderr
 
 
-def test_text_output_shows_both_clocks_and_the_description(cli, tree):
-    _action(tree, "weekly", "0 8 * * 1")
+def test_text_output_shows_both_clocks_and_the_description(cli, scheduled):
+    scheduled("weekly", "0 8 * * 1")
     result = cli("schedule", "--from", "2026-03-23T00:00:00Z", "-n", "2")
     assert result.exit_code == 0
     assert "weekly  0 8 * * 1  Europe/Rome  At 08:00, only on Monday" in result.stdout
     assert "Mon 2026-03-30 08:00 CEST" in result.stdout and "2026-03-30 06:00Z" in result.stdout
 
 
-def test_an_invalid_frequency_is_reported_not_crashed_on(cli, tree):
-    _action(tree, "broken", "0 8 * *")
+def test_an_invalid_frequency_is_reported_not_crashed_on(cli, scheduled):
+    scheduled("broken", "0 8 * *")
     [item] = _runs(cli)
     assert item["runs"] == [] and item["error"].startswith("FREQUENCY_INVALID")
 

@@ -8,18 +8,8 @@ import os
 import subprocess
 from pathlib import Path
 
-import httpx
 import pytest
-
-from actionctl.remote.client import Client
-from actionctl.remote.pacing import Pacer
-from tests.conftest import EMULATOR_TOKEN, UNLIMITED
-
-
-@pytest.fixture
-def api(remote):
-    with Client(remote.url, EMULATOR_TOKEN, 1, pacer=Pacer(UNLIMITED)) as client:
-        yield client
+from support import UNLIMITED, configure, edit, service_client, stats
 
 
 @pytest.fixture
@@ -35,18 +25,8 @@ def git(monkeypatch):
     return run
 
 
-def stats(emulator) -> dict:
-    return httpx.get(emulator.url + "_emulator/stats").json()
-
-
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_the_whole_round_trip(cli, remote, project, api, tmp_path_factory, monkeypatch):
@@ -172,7 +152,7 @@ def test_profiles_push_one_repository_to_two_apps_and_pull_leaves_git_clean(cli,
     for profile, app, value, stage in (("dev", 1, "101", "development"), ("prod", 2, "202", "production")):
         pushed = cli("push", "--yes", "--profile", profile, "--format", "json")
         assert pushed.exit_code == 0, pushed.stderr
-        with Client(remote.url, EMULATOR_TOKEN, app, pacer=Pacer(UNLIMITED)) as client:
+        with service_client(remote, app) as client:
             action = client.find_action("bookings")
         assert f"const source = {value};" in action["code"] and "@@" not in action["code"]
         assert action["description"] == f"Bookings of {stage}"
@@ -252,7 +232,7 @@ def test_push_validates_the_whole_project_first(cli, remote, project, api, emula
 
 
 def test_publish_after_push_and_app_not_published_is_clear(cli, remote, project, api):
-    httpx.post(remote.url + "_emulator/config", json={"app_published": False}).raise_for_status()
+    configure(remote, app_published=False)
     cli("new", "hello")
     pushed = cli("push", "--yes", "--publish")
     assert pushed.exit_code == 3 and "APP_NOT_PUBLISHED" in pushed.stderr and "publish the app first" in pushed.stderr

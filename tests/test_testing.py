@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import json
 import threading
 from xml.etree import ElementTree as ET
 
@@ -257,6 +256,6 @@ def test_deps_fetch_fills_the_cache_for_runs(cli, tree, script_server):
     assert result.exit_code == 1
     assert [(d["url"], d["ok"], d["error"]) for d in result.json["dependencies"]] == [
         (url, True, None), (missing, False, "HTTP 404")]
-    assert json.loads(cli("run", "a", "--format", "json").stdout)["result"] == "hi Ann"
+    assert cli("run", "a", "--format", "json").json["result"] == "hi Ann"
     again = cli("deps", "fetch", "--format", "json").json["dependencies"][0]
     assert again["cached"] is True

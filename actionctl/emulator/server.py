@@ -4,6 +4,12 @@ A request goes: read the body → auth (401) → route (404, 405) → rate limit
 against the window) → fault decision → apply → answer, or instead of the answer the injected fault: a
 503 before applying, a 500 after applying, or a connection dropped after applying without a word.
 `/_emulator/stats` and `/_emulator/config` are for tests: no auth, no limits, no faults.
+
+`POST /_emulator/config` takes any of `rate_limits` ({bucket: n}), `rate_window` (seconds), `faults`
+(a fraction), `app_published` (true/false) and `force_429` ({bucket: n}: the next n requests of that
+bucket, of any app, answer 429 with `Retry-After: 0.05` whatever the window holds — so a test meets a
+rate limit by asking for one, not by hoping to send requests fast enough; 0 cancels). It answers the
+settings now, with the forced 429s still to come.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ FAULTS_ENV = Env.EMULATOR_FAULTS  # fraction of requests to fail when the option
 FAULT_KINDS = ("503", "500", "drop")
 LIMITED_BUCKETS = tuple(DEFAULT_LIMITS)
 RATE_LIMIT_URL = "https://developers.fliplet.com/API/core/rate-limiting.html"
+FORCED_WAIT = 0.05  # seconds a forced 429 tells the client to wait
 CONTROL_PREFIX = "/_emulator/"
 MAX_BODY = 16 * 1024 * 1024
 _ID = "[0-9]{1,18}"  # ids are integers SQLite can hold; anything else is not a route
@@ -55,14 +62,16 @@ _ID = "[0-9]{1,18}"  # ids are integers SQLite can hold; anything else is not a 
 class Gate:
     """Sliding-window limits per app and bucket, the fault dice, and what happened to every request."""
 
-    def __init__(self, options: EmulatorOptions) -> None:
+    def __init__(self, options: EmulatorOptions, clock: Callable[[], float] = time.monotonic) -> None:
         self.options = options
+        self._clock = clock
         self._lock = threading.Lock()
         self._windows: dict[tuple[int | None, str], deque[float]] = {}
         self._random = random.Random(options.fault_seed)
         self._requests = 0
         self._faults = dict.fromkeys(FAULT_KINDS, 0)
         self._buckets: dict[str, dict[str, int]] = {}
+        self._forced: dict[str, int] = {}  # bucket: how many of its next requests answer 429 regardless
         for bucket in (*LIMITED_BUCKETS, "none"):
             self._bucket(bucket)
 
@@ -74,7 +83,7 @@ class Gate:
         """None when the request may go on (it then counts against the window); else seconds to wait."""
         limit = self.options.rate_limits.get(bucket)
         window = self.options.rate_window
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             served = self._windows.setdefault((app, bucket), deque())
             while served and now - served[0] >= window:
@@ -88,6 +97,21 @@ class Gate:
             counts["served"] += 1
             counts["maxInWindow"] = max(counts["maxInWindow"], len(served))
             return None
+
+    def forced(self, bucket: str) -> bool:
+        """Whether this request of `bucket` is one of the 429s a test asked for (it then counts as rate limited)."""
+        with self._lock:
+            if self._forced.get(bucket, 0) <= 0:
+                return False
+            self._forced[bucket] -= 1
+            self._bucket(bucket)["rateLimited"] += 1
+            return True
+
+    def force_429(self, counts: dict[str, int]) -> dict[str, int]:
+        """Make the next `counts[bucket]` requests of each bucket answer 429; the forced 429s still to come."""
+        with self._lock:
+            self._forced.update(counts)
+            return {bucket: n for bucket, n in self._forced.items() if n > 0}
 
     def fault(self) -> str | None:
         """Which fault this request gets, if any."""
@@ -269,6 +293,9 @@ class _Handler(BaseHTTPRequestHandler):
         if found is None:
             self._refuse_route(path, allowed)
             return
+        if emulator.gate.forced(found.bucket):
+            self._too_many(params.get("app"), found.bucket, FORCED_WAIT, "forced through /_emulator/config")
+            return
         wait = emulator.gate.admit(params.get("app"), found.bucket)
         if wait is not None:
             self._too_many(params.get("app"), found.bucket, retry_after(wait))
@@ -315,12 +342,12 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"status": "NOT_FOUND", "error": f"no route {self.command} {path}"})
 
-    def _too_many(self, app: int | None, bucket: str, wait: float) -> None:
+    def _too_many(self, app: int | None, bucket: str, wait: float, reason: str = "") -> None:
         options = self.server.emulator.options
-        limit = options.rate_limits.get(bucket)
+        reason = reason or f"the limit is {options.rate_limits.get(bucket)} per {options.rate_window:g} s"
         next_valid = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=wait)
-        self._send(429, {"message": f"too many {bucket} requests for app {app}: the limit is {limit} per "
-                         f"{options.rate_window:g} s — retry after {wait:g} s", "referenceUrl": RATE_LIMIT_URL,
+        self._send(429, {"message": f"too many {bucket} requests for app {app}: {reason} — retry after {wait:g} s",
+                         "referenceUrl": RATE_LIMIT_URL,
                          "nextValidRequestDate": iso(next_valid)}, {"Retry-After": f"{wait:g}"})
 
     def _control(self, path: str, raw: bytes) -> None:
@@ -378,7 +405,7 @@ class _HttpServer(ThreadingHTTPServer):
 
 # --- the server ----------------------------------------------------------------------------------
 
-CONFIG_KEYS = ("rate_limits", "rate_window", "faults", "app_published")
+CONFIG_KEYS = ("rate_limits", "rate_window", "faults", "app_published", "force_429")
 
 
 class EmulatorServer:
@@ -421,8 +448,9 @@ class EmulatorServer:
             options.faults = float(changes["faults"])
         if "app_published" in changes:
             self.service.set_apps_published(changes["app_published"])
+        forced = self.gate.force_429(changes.get("force_429", {}))
         return {"rate_limits": dict(options.rate_limits), "rate_window": options.rate_window,
-                "faults": options.faults, "app_published": options.app_published}
+                "faults": options.faults, "app_published": options.app_published, "force_429": forced}
 
     def close(self) -> None:
         """Stop serving, stop the worker and close the store; later calls do nothing."""
@@ -473,11 +501,14 @@ def _check_config(changes: Any) -> None:
         raise refuse("faults is a fraction between 0 and 1")
     if "app_published" in changes and not isinstance(changes["app_published"], bool):
         raise refuse("app_published is true or false")
+    forced = changes.get("force_429", {})
+    if not isinstance(forced, dict) or any(b not in LIMITED_BUCKETS or not _count(n, 0) for b, n in forced.items()):
+        raise refuse(f"force_429 maps {', '.join(LIMITED_BUCKETS)} to whole numbers of at least 0")
 
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+def _count(value: Any, minimum: int = 1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum

@@ -1,0 +1,124 @@
+"""What several test modules share: the emulator (started, told what to do, asked what it saw), a client
+for arranging the service, the CLI as a process of its own, a file edit, and the one normaliser for text
+that differs from run to run.
+
+Fixtures built on these live in conftest.py; import the rest from here (`from support import …`).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from actionctl.emulator import EmulatorOptions, EmulatorServer, serve
+from actionctl.remote.client import Client
+from actionctl.remote.pacing import Pacer
+from actionctl.runtime.fixtures import Fixtures
+from actionctl.runtime.job import build as build_job
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+EMULATOR_TOKEN = "emulator-test-token-0123456789"
+# Rate limits no test reaches unless it lowers them on purpose.
+UNLIMITED = {"crud": 1_000_000, "run": 1_000_000, "publish": 1_000_000}
+# The CLI in a process of its own, as a user starts it.
+ACTIONCTL = [sys.executable, "-m", "actionctl"]
+# Only bounds a hang: nothing a test waits for takes this long, however busy the machine.
+HANG_LIMIT = 120
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """For `preexec_fn`: the started command meets Ctrl-C (SIGINT) as in a terminal, even when this test
+    run ignores SIGINT (a background job of a script does, and a command inherits that: Python then
+    installs no KeyboardInterrupt handler and the SIGINT a test sends is lost)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+class FakeClock:
+    """A clock that moves only when told to: call it for the time, `sleep` to let time pass."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+# --- the emulator --------------------------------------------------------------------------------
+
+
+def start_emulator(**options) -> EmulatorServer:
+    """An emulator on a free loopback port, its limits out of reach unless `options` lower them; close it."""
+    return serve(EmulatorOptions(**{"rate_limits": dict(UNLIMITED), "port": 0, **options}))
+
+
+def configure(emulator: EmulatorServer, **settings) -> dict:
+    """Change a running emulator's settings through its control endpoint (see `actionctl.emulator.server`)."""
+    response = httpx.post(emulator.url + "_emulator/config", json=settings)
+    response.raise_for_status()
+    return response.json()["config"]
+
+
+def stats(emulator: EmulatorServer) -> dict:
+    """What the emulator counted: requests, served, rate limited, faults, per bucket."""
+    return httpx.get(emulator.url + "_emulator/stats").json()
+
+
+@contextmanager
+def service_client(emulator: EmulatorServer, app: int = 1) -> Iterator[Client]:
+    """The core client, unpaced, for arranging what a test needs on the service and reading it back."""
+    with Client(emulator.url, EMULATOR_TOKEN, app, pacer=Pacer(UNLIMITED)) as client:
+        yield client
+
+
+def remote_names(emulator: EmulatorServer) -> list[str]:
+    with service_client(emulator) as client:
+        return [a["name"] for a in client.list_actions()]
+
+
+# --- the worker ---------------------------------------------------------------------------------
+
+
+def job(code: str, *, file: str = "actions/t.js", **context) -> dict:
+    """A worker job for `code` as `file`, built as every run's is, its context then changed by `context`."""
+    built = build_job(code, file, {}, {}, Fixtures(), [], now_ms=1767600000000, seed=1)
+    built["context"].update(context)
+    return built
+
+
+# --- files and text ------------------------------------------------------------------------------
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in the file with `new`; `old` must be there."""
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+_VARYING = (
+    (re.compile(r"\b(127\.0\.0\.1|localhost):\d+"), r"\1:<port>"),
+    (re.compile(r"\b\d+(\.\d+)? ms\b"), "<ms>"),
+    (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"), "<time>"),
+)
+
+
+def normalise(text: str, *folders: Path) -> str:
+    """`text` with what differs from run to run replaced: each of `folders` (temporary paths) by `<tmp>`,
+    loopback ports by `<port>`, durations in milliseconds by `<ms>`, ISO timestamps by `<time>`."""
+    for folder in folders:
+        text = text.replace(str(folder), "<tmp>")
+    for pattern, replacement in _VARYING:
+        text = pattern.sub(replacement, text)
+    return text
