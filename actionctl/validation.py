@@ -95,8 +95,10 @@ def _syntax_verdicts(manifests: list[ManifestFile]) -> dict[int, object]:
 
 def _unique_names(project: Project, selected: list[Path], checks: list[ActionCheck]) -> list[Diagnostic]:
     """Names must be unique across the project, even when only some manifests are being validated."""
-    chosen = {path.resolve() for path in selected}
-    rest = [path for path in project.manifests() if path.resolve() not in chosen]
+    given = set(selected)  # resolving is a system call per path component: only for paths not given as is
+    rest = [path for path in project.manifests() if path not in given]
+    chosen = {path.resolve() for path in selected} if rest else set()
+    rest = [path for path in rest if path.resolve() not in chosen]
     others = [ActionCheck(m) for m in (load_manifest(path, with_code=False) for path in rest) if m.problem is None]
     if not others:
         return list(name_rules.check_unique(checks))
