@@ -58,9 +58,11 @@ def load_action(project: Project, path: Path, profile: str | None = None, *, wit
     manifest = load_manifest(path, with_code=with_code)
     if manifest.problem is not None:
         return manifest, []
-    values = variables.for_profile(project.config, profile, deploying=deploying) or {}
     original_code = manifest.code.text if manifest.code is not None else None
     used = variables.used_in(manifest.doc.data) | variables.used_in(original_code)
+    if not used:  # no placeholder anywhere: nothing to fill in, nothing undefined
+        return manifest, []
+    values = variables.for_profile(project.config, profile, deploying=deploying) or {}
     in_data, in_code = variables.substitute(manifest, values)
     where = f'profile "{profile}"' if profile else "actionctl.yaml"
     found = []
