@@ -11,6 +11,7 @@ V8 is the judge because tree-sitter, which gives us the structure, accepts some 
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 from collections.abc import Sequence
@@ -32,6 +33,9 @@ def _context():
     except ImportError as exc:  # pragma: no cover - a dependency, but a platform may lack a wheel
         raise Unavailable(str(exc)) from None
     context = MiniRacer()
+    # Freed by the garbage collector during interpreter shutdown, a context can wait forever on V8's
+    # thread; closed before that, the process always exits.
+    atexit.register(context.close)
     context.eval("""
         var __actionctl_check = function (sources) {
           return JSON.stringify(sources.map(function (src) {
