@@ -22,6 +22,15 @@ def test_version(cli):
     assert result.stdout == f"actionctl {__version__}\n"
 
 
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_the_entry_point_answers_version_without_loading_the_commands(flag):
+    probe = (f"import sys; sys.argv = ['actionctl', {flag!r}]\nfrom actionctl.cli import main\nmain()\n"
+             "print(sorted(m for m in sys.modules if m.startswith(('typer', 'actionctl.cli.'))))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"actionctl {__version__}\n[]\n"
+
+
 def test_every_command_has_help(cli):
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
     assert names == ["init", "new", "validate", "run", "test", "trigger", "list", "schema", "schedule", "login",

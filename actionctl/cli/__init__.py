@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from functools import cache
 
-from actionctl.cli.app import app
+from actionctl import __version__
 
 # The commands register themselves on import; `--help` lists them in this order.
 _COMMANDS = ("project", "validate", "run", "test", "trigger", "listing", "schedule", "deps", "auth", "remote",
              "sync", "ci", "publishing", "emulator")
-for _module in _COMMANDS:
-    importlib.import_module(f"actionctl.cli.{_module}")
+
+
+def write_version() -> None:
+    sys.stdout.write(f"actionctl {__version__}\n")
 
 
 def main() -> None:
-    app()
+    if sys.argv[1:] in (["--version"], ["-V"]):  # answered without loading Typer and every command
+        write_version()
+        return
+    _app()()
 
 
-__all__ = ["app", "main"]
+@cache
+def _app():
+    from actionctl.cli.app import app
+
+    for module in _COMMANDS:
+        importlib.import_module(f"actionctl.cli.{module}")
+    globals()["app"] = app  # importing the submodule bound `app` to it; the name means the Typer app
+    return app
+
+
+def __getattr__(name: str):
+    if name == "app":
+        return _app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["app", "main", "write_version"]

@@ -8,7 +8,7 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-from actionctl import __version__
+from actionctl.cli import write_version
 from actionctl.envvars import Env
 from actionctl.errors import ActionctlError
 
@@ -46,7 +46,7 @@ def _is_framework(exc: Exception) -> bool:
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"actionctl {__version__}\n")
+        write_version()
         raise typer.Exit()
 
 
