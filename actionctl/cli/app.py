@@ -8,11 +8,12 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-from actionctl.cli import write_version
+from actionctl.cli import coercion, write_version
 from actionctl.envvars import Env
 from actionctl.errors import ActionctlError
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in actionctl, not in what the user asked
+coercion.install()  # choices and empty lists coerced without importing pydantic (see coercion.py)
 
 
 class ActionctlGroup(TyperGroup):
