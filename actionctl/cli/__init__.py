@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from functools import cache
@@ -21,6 +22,10 @@ def main() -> None:
     if sys.argv[1:] in (["--version"], ["-V"]):  # answered without loading Typer and every command
         write_version()
         return
+    # A command is a short process that keeps most of what it allocates (validate: every manifest, tree
+    # and diagnostic until the report): collecting cycles every 700 allocations, the default, scanned
+    # it all again and again — 12-18 % of validate's time on 1,000 actions.
+    gc.set_threshold(100_000, 50, 100)
     _app()()
 
 
