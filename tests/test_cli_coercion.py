@@ -30,7 +30,7 @@ def _values(annotation) -> list:
         return [*members, *(m.value for m in members), *(str(m.value).upper() for m in members), "nope", 7]
     if get_origin(annotation) is list:
         return [(), [], ("x",)]
-    return ["x"]
+    return ["x", "", " spaced ", "é", 3, b"bytes"]
 
 
 def _outcome(runtime, value, param, ctx):

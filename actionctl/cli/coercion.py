@@ -3,10 +3,10 @@
 Typer 0.29 coerces every parameter but a set flag through a pydantic TypeAdapter, built when the
 parameter is first processed even if it was left unset, and importing pydantic costs more than
 everything else a command like `actionctl list` loads. For a choice (an Enum or a Literal, given as
-text or as a member) and for an empty list, that adapter only wraps a function of Typer's own, so
-calling the function gives the same value; an unset value never reaches either. Any other value, and
-every error, goes through Typer's adapter exactly as before. With a Typer lacking these internals,
-`install` does nothing.
+text or as a member), for text and for an empty list, that adapter only wraps a function of Typer's
+own, so calling the function gives the same value; an unset value never reaches either. Any other
+value (a path, a number), and every error, goes through Typer's adapter exactly as before. With a
+Typer lacking these internals, `install` does nothing.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ if RuntimeParam is not None:
                     return (coerce_cli_choice(value, choices=choices[0], case_sensitive=choices[1], ctx=ctx),)
                 except ValueError:
                     return None  # Typer's adapter says why, in its own words
+            if self.annotation is str and type(value) is str:  # Typer's str parser keeps text as it is
+                return (value,)
             if get_origin(self.annotation) is list and isinstance(value, (list, tuple)) and not value:
                 return ([],)
             return None
