@@ -13,7 +13,7 @@ from actionctl.envvars import Env
 from actionctl.errors import ActionctlError
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE: a bug in actionctl, not in what the user asked
-coercion.install()  # choices and empty lists coerced without importing pydantic (see coercion.py)
+coercion.install()  # choices, text and empty lists coerced without importing pydantic (see coercion.py)
 
 
 class ActionctlGroup(TyperGroup):
