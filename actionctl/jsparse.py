@@ -150,7 +150,7 @@ def analyze(source: str, verdict: object = ASK_V8) -> JsFacts:
         facts.syntax = SyntaxProblem(f"syntax error: {message}", Span(line, column, length))
         return facts
     facts.fliplet = _fliplet_uses(captures, where)
-    facts.handlebars = _handlebars(captures.get("text", []), where)
+    facts.handlebars = _handlebars(captures.get("text", []), where) if b"{{" in data else []
     for name in captures.get("execute", []):
         statement = _statement_of(name)
         if statement is not None and _is_top_level(statement):

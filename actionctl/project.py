@@ -119,9 +119,10 @@ def _walk(folder: Path) -> list[Path]:
     found = []
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_MANIFEST_DIRS)
+        here = Path(current)  # parsed once per folder, not once per file
         for name in sorted(files):
             if name.endswith(_MANIFEST_SUFFIXES) and not _is_special(name):
-                found.append(Path(current, name))
+                found.append(here / name)
     return found
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 FIELDS = (
     ("minute", 0, 59),
@@ -49,6 +49,7 @@ class Run:
 
 # --- validation ---------------------------------------------------------------------------------
 
+@lru_cache(maxsize=256)  # a project repeats a few schedules; each answer costs croniter's expansion
 def check_frequency(expression: str) -> CronProblem | None:
     """The first reason the service would refuse `expression`, or None."""
     stripped = expression.strip()

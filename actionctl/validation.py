@@ -58,6 +58,9 @@ def load_action(project: Project, path: Path, profile: str | None = None, *, wit
     manifest = load_manifest(path, with_code=with_code)
     if manifest.problem is not None:
         return manifest, []
+    used = variables.used_in(manifest.data) | variables.used_in(manifest.code.text if manifest.code else None)
+    if not used:  # no placeholder anywhere: nothing to fill in, nothing undefined
+        return manifest, []
     values = (variables.for_deploy if deploying else variables.for_local)(project.config, profile)
     filled = variables.fill(manifest, values)
     where = f'profile "{profile}"' if profile else "actionctl.yaml"
@@ -70,7 +73,6 @@ def load_action(project: Project, path: Path, profile: str | None = None, *, wit
         line, column = _line_column(manifest.code.text, item.offset)
         found.append(undefined(item.name, where, manifest.code.path, line, column, name))
     if not profile and not deploying:  # each profile must define what it will be asked to fill in
-        used = variables.used_in(manifest.data) | variables.used_in(manifest.code.text if manifest.code else None)
         for missing, profiles in variables.missing_in_profiles(project.config, used & set(values)).items():
             mark = manifest.doc.value_mark(())
             found.append(undefined(missing, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column, name))
@@ -94,8 +96,10 @@ def _syntax_verdicts(manifests: list[ManifestFile]) -> dict[int, object]:
 
 def _unique_names(project: Project, selected: list[Path], checks: list[ActionCheck]) -> list[Diagnostic]:
     """Names must be unique across the project, even when only some manifests are being validated."""
-    chosen = {path.resolve() for path in selected}
-    rest = [path for path in project.manifests() if path.resolve() not in chosen]
+    given = set(selected)  # resolving is a system call per path component: only for paths not given as is
+    rest = [path for path in project.manifests() if path not in given]
+    chosen = {path.resolve() for path in selected} if rest else set()
+    rest = [path for path in rest if path.resolve() not in chosen]
     others = [ActionCheck(m) for m in (load_manifest(path, with_code=False) for path in rest) if m.problem is None]
     if not others:
         return list(name_rules.check_unique(checks))

@@ -91,13 +91,21 @@ def missing_in_profiles(config: dict, names: set[str]) -> dict[str, list[str]]:
 
 def used_in(value: Any) -> set[str]:
     """The variable names a manifest value or a code text mentions."""
+    found: set[str] = set()
+    _collect_used(value, found)
+    return found
+
+
+def _collect_used(value: Any, found: set[str]) -> None:
     if isinstance(value, str):
-        return set(PLACEHOLDER.findall(value))
-    if isinstance(value, dict):
-        return set().union(*(used_in(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(used_in(v) for v in value)) if value else set()
-    return set()
+        if "@@" in value:  # most strings have none: skip the pattern
+            found.update(PLACEHOLDER.findall(value))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_used(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_used(item, found)
 
 
 # --- filling in -----------------------------------------------------------------------------------

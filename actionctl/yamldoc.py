@@ -154,8 +154,20 @@ def _mark_at_index(text: str, index: int) -> Mark:
     return Mark(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
 
 
+# Manifests of one shape put their keys and values at the same places: one Mark per place, reused.
+_MARKS: dict[tuple[int, int], Mark] = {}
+_MARKS_KEPT = 20_000
+
+
 def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+    start = node.start_mark
+    place = (start.line, start.column)
+    mark = _MARKS.get(place)
+    if mark is None:
+        mark = Mark(start.line + 1, start.column + 1)
+        if len(_MARKS) < _MARKS_KEPT:
+            _MARKS[place] = mark
+    return mark
 
 
 class _Builder:
@@ -216,17 +228,18 @@ class _Builder:
                 raise YamlLoadError("YAML_SYNTAX_ERROR", "a key must be a plain value, not a list or mapping",
                                     _mark(key_node))
             key = self._scalar(key_node)
-            self.keys[(*path, key)] = _mark(key_node)
-            result[key] = self.build(value_node, (*path, key))
+            key_path = (*path, key)
+            self.keys[key_path] = _mark(key_node)
+            result[key] = self.build(value_node, key_path)
         return result
 
     def _find_duplicates(self, node: yaml.MappingNode, path: YamlPath) -> None:
-        seen: dict[Any, Mark] = {}
+        seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
                 continue
             key = self._scalar(key_node)
             if key in seen:
-                self.duplicates.append(DuplicateKey((*path, key), seen[key], _mark(key_node)))
+                self.duplicates.append(DuplicateKey((*path, key), _mark(seen[key]), _mark(key_node)))
             else:
-                seen[key] = _mark(key_node)
+                seen[key] = key_node

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 
 import pytest
 from support import ACTIONCTL, HANG_LIMIT
@@ -20,6 +21,15 @@ def test_version(cli):
     result = cli("--version")
     assert result.exit_code == 0
     assert result.stdout == f"actionctl {__version__}\n"
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_the_entry_point_answers_version_without_loading_the_commands(flag):
+    probe = (f"import sys; sys.argv = ['actionctl', {flag!r}]\nfrom actionctl.cli import main\nmain()\n"
+             "print(sorted(m for m in sys.modules if m.startswith(('typer', 'actionctl.cli.'))))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=HANG_LIMIT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"actionctl {__version__}\n[]\n"
 
 
 def test_every_command_has_help(cli):

@@ -8,9 +8,11 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-from actionctl import __version__
+from actionctl.cli import coercion, write_version
 from actionctl.envvars import Env
 from actionctl.errors import INTERNAL_ERROR, INTERNAL_ERROR_EXIT, ActionctlError
+
+coercion.install()  # choices, text and empty lists coerced without importing pydantic (see coercion.py)
 
 
 class ActionctlGroup(TyperGroup):
@@ -44,7 +46,7 @@ def _is_framework(exc: Exception) -> bool:
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"actionctl {__version__}\n")
+        write_version()
         raise typer.Exit()
 
 

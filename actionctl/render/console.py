@@ -1,38 +1,48 @@
 """Rich rendering for people: diagnostics with code frames, tables and summaries.
 
 Data goes to stdout, messages to stderr. Rich honours NO_COLOR and turns colour off when output is not a
-terminal, so the same text is safe to pipe.
+terminal, so the same text is safe to pipe. Rich loads on first use: a command that writes JSON, or
+nothing, never pays for it.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from actionctl.diagnostics import Diagnostic, Report, Severity
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 _FRAME_WIDTH = 120  # characters of a long line shown around the column
 
 
 @cache
 def out() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
 @cache
 def err() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def error_line(code: str, message: str) -> None:
+    from rich.markup import escape
+
     err().print(f"[bold red]error[/]: {escape(message)} [dim]\\[{code}][/]")
 
 
 def note(message: str) -> None:
+    from rich.markup import escape
+
     err().print(escape(message))
 
 
@@ -49,6 +59,8 @@ def diagnostics(report: Report, *, frames: bool = True) -> None:
 
 
 def _headline(report: Report, d: Diagnostic) -> Text:
+    from rich.text import Text
+
     colour = "red" if d.severity is Severity.ERROR else "yellow"
     text = Text()
     text.append(f"{report.relpath(d.file)}:{d.line}:{d.column}", style="bold")
@@ -60,6 +72,8 @@ def _headline(report: Report, d: Diagnostic) -> Text:
 
 
 def _summary(report: Report) -> Text:
+    from rich.text import Text
+
     noun = "action" if report.actions == 1 else "actions"
     if not report.diagnostics:
         return Text(f"✓ {report.actions} {noun} valid", style="bold green")
@@ -94,6 +108,8 @@ class _Sources:
         return self._lines[path]
 
     def frame(self, d: Diagnostic) -> Text | None:
+        from rich.text import Text
+
         lines = self.lines(d.file)
         if not lines or d.line > len(lines):
             return None
@@ -121,6 +137,7 @@ def _clip(line: str, column: int) -> tuple[str, int]:
 
 
 def action_table(infos) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -137,6 +154,7 @@ def action_table(infos) -> None:
 
 def schedules(items) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     console = out()
     for item in items:
@@ -155,6 +173,8 @@ def schedules(items) -> None:
 
 
 def test_report(report, relpath) -> None:
+    from rich.text import Text
+
     console = out()
     for result in report.results:
         took = f"  {result.execution.duration_ms:.0f} ms" if result.execution else ""
