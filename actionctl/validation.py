@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from actionctl import v8syntax, variables
+from actionctl import variables
 from actionctl.diagnostics import Diagnostic, Report, Severity
 from actionctl.errors import ActionCodeNotFoundError, PathNotFoundError
-from actionctl.jsparse import ASK_V8
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project, open_project, select_manifests
-from actionctl.rules import ActionCheck, check_action
+from actionctl.rules import ActionCheck, check_action, v8syntax
 from actionctl.rules import name as name_rules
+from actionctl.rules.jsparse import ASK_V8
 from actionctl.rules.placeholders import undefined
 
 

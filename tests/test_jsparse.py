@@ -9,8 +9,8 @@ import textwrap
 import pytest
 from support import HANG_LIMIT
 
-from actionctl import v8syntax
-from actionctl.jsparse import analyze
+from actionctl.rules import v8syntax
+from actionctl.rules.jsparse import analyze
 
 
 def test_fliplet_uses_ignore_comments_and_strings():
@@ -95,7 +95,7 @@ HOSTILE = [
 def test_syntax_checking_never_runs_the_code(code, tmp_path):
     """Run in a subprocess with a deadline: a hang or an exit would fail the test, not the suite."""
     probe = tmp_path / "probe.py"
-    probe.write_text("import sys, json\nfrom actionctl.jsparse import analyze\n"
+    probe.write_text("import sys, json\nfrom actionctl.rules.jsparse import analyze\n"
                      "facts = analyze(sys.stdin.read())\nprint(json.dumps(facts.syntax is not None))\n")
     result = subprocess.run([sys.executable, str(probe)], input=code, capture_output=True, text=True,
                             timeout=HANG_LIMIT)

@@ -1,4 +1,8 @@
-"""Validation rules, one module per concern. Each `check` yields the diagnostics for one action."""
+"""Validation rules, one module per concern. Each `check` yields the diagnostics for one action.
+
+The code rules read JavaScript facts from a real parse (`jsparse.py`, tree-sitter) and V8's own verdict on
+syntax (`v8syntax.py`), never from regular expressions.
+"""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from actionctl.diagnostics import Diagnostic, Severity
-from actionctl.jsparse import ExecuteDef
 from actionctl.manifest import NAMESPACE_PACKAGES
 from actionctl.rules.context import ActionCheck
+from actionctl.rules.jsparse import ExecuteDef
 from actionctl.rules.values import kind
 from actionctl.suggest import did_you_mean
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from actionctl.diagnostics import Diagnostic, Severity
-from actionctl.jsparse import ASK_V8, JsFacts, analyze
 from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile
+from actionctl.rules.jsparse import ASK_V8, JsFacts, analyze
 from actionctl.yamldoc import Mark
 
 

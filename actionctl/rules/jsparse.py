@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from actionctl import v8syntax
+from actionctl.rules import v8syntax
 
 FUNCTION_NODES = frozenset({
     "function_declaration", "function_expression", "arrow_function", "method_definition",
