@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from actionctl.envvars import Env
 from actionctl.errors import ActionctlError, ValidationFailedError
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from actionctl.sync.model import Outcome, Plan
 
 VALIDATE, TEST, DIFF, PUSH = "validate", "test", "diff", "push"
-NO_TOKEN = "no token (set ACTIONCTL_TOKEN to see the plan)"
+NO_TOKEN = f"no token (set {Env.TOKEN} to see the plan)"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def ci(
                                                    and os.environ.get(Env.GITHUB_ACTIONS) == "true")
     project = open_project()
     view = _View(fmt, github, deploy, project.relpath)
-    report = pipeline.run(project, remote.profile, remote.target,
+    report = pipeline.run(project, remote.profile, lambda: remote.target(project),
                           pipeline.CiOptions(deploy, prune, publish, skip_tests, strict),
                           log=remote.request_log(), observer=view.stage)
     view.finish(report)

@@ -22,12 +22,14 @@ class Remote:
     token: str | None = None
     verbose: bool = False
 
-    def target(self):
+    def target(self, project=None):
+        """The service, app and token to use: the command line over `project`'s settings (read if not given)."""
         from actionctl.project import open_project
         from actionctl.remote import target
 
-        return target.resolve(open_project(), profile=self.profile, app=self.app, api_url=self.api_url,
-                              region=self.region.value if self.region else None, token=self.token)
+        return target.resolve(project if project is not None else open_project(), profile=self.profile,
+                              app=self.app, api_url=self.api_url, region=self.region.value if self.region else None,
+                              token=self.token)
 
     def host(self) -> str:
         """The service's base URL, without needing a token or an app (login, logout)."""
@@ -44,9 +46,9 @@ class Remote:
         return client_for(target or self.target(), log=self.request_log())
 
     @contextmanager
-    def connected(self) -> Iterator[tuple[Any, Any]]:
-        """The target and an open client for it."""
-        target = self.target()
+    def connected(self, project=None) -> Iterator[tuple[Any, Any]]:
+        """The target (for `project`, when the command has it open already) and an open client for it."""
+        target = self.target(project)
         with self.client(target) as client:
             yield target, client
 

@@ -41,12 +41,12 @@ def publish(
 
 
 def _publish_one(client, action: dict) -> dict:
-    from actionctl.remote.errors import ServiceError
+    from actionctl.remote.errors import APP_NOT_PUBLISHED, ServiceError
 
     try:
         return client.publish_action(action["id"])
     except ServiceError as exc:
-        if exc.code == "APP_NOT_PUBLISHED":
+        if exc.code == APP_NOT_PUBLISHED:
             raise ServiceError(f"app {client.app} is not published, so its actions cannot be: publish the app first "
                                f"(Fliplet Studio → Publish), then run this again ({exc.message})",
                                code=exc.code, status=exc.status) from None

@@ -43,7 +43,7 @@ def diff(
     from actionctl.render import console, plan_view
 
     project = open_project()
-    with remote.connected() as (target, client):
+    with remote.connected(project) as (target, client):
         plan, _state = sync.compare(project, client, target.profile, names=names, prune=prune)
     if fmt is OutputFormat.json:
         json_writer.emit({**_header(target), **plan.as_json()})
@@ -71,7 +71,7 @@ def push(
 
     project = open_project()
     _validate_all(project, remote.profile, fmt)
-    with remote.connected() as (target, client):
+    with remote.connected(project) as (target, client):
         plan, state = sync.compare(project, client, target.profile, names=names, prune=prune, publish=publish)
         text = fmt is OutputFormat.text
         if text:
@@ -154,7 +154,7 @@ def pull(
 
     project = open_project()
     created = []
-    with remote.connected() as (target, client):
+    with remote.connected(project) as (target, client):
         if project.config_path is None:
             project, created = _new_project(Path.cwd(), target, remote.region)
         report = pulling.pull(project, client, target.profile, names=names, force=force)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from actionctl.errors import ActionctlError, UsageError
 
 SERVICE_ERROR_EXIT = 3
+# The service's answer to publishing an action of an app that is not published: worth a hint of what to do.
+APP_NOT_PUBLISHED = "APP_NOT_PUBLISHED"
 
 
 class ServiceError(ActionctlError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from actionctl.errors import PushIncompleteError, SyncConflictError
+from actionctl.remote.errors import APP_NOT_PUBLISHED, ServiceError
 from actionctl.sync.local import content_hash
 from actionctl.sync.model import (
     CONFLICT,
@@ -43,8 +44,6 @@ def apply(the_plan: Plan, client, state: State, *, force: bool = False,
     anything that concerns them all (authorisation, the network, retries exhausted) stops it, and
     the rest is reported as not attempted.
     """
-    from actionctl.remote.errors import ServiceError
-
     outcome = Outcome()
     record_unchanged(the_plan, state)
     writes = the_plan.writes
@@ -89,7 +88,7 @@ def finish_push(outcome: Outcome) -> None:
     if outcome.publish_error:
         error = outcome.publish_error
         hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
-                if error.code == "APP_NOT_PUBLISHED" else "")
+                if error.code == APP_NOT_PUBLISHED else "")
         others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
         raise PushIncompleteError(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",
                                   code=error.code)
@@ -117,8 +116,6 @@ def _write(step: Step, client, state: State) -> Done:
 
 
 def _publish(client, done: Done, step: Step, outcome: Outcome) -> None:
-    from actionctl.remote.errors import ServiceError
-
     try:
         client.publish_action(done.id)
         done.published = True
