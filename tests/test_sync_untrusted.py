@@ -92,6 +92,16 @@ def test_diff_and_remote_list_set_aside_the_same_entries(cli, served):
     assert diff.stderr.splitlines()[-1].endswith("[REMOTE_ACTION_UNUSABLE]")
 
 
+def test_push_sends_nothing_for_an_action_whose_copy_on_the_service_is_unusable(cli, served, action):
+    action(CODE, name="numeric-code")
+    with served(HOSTILE):  # it answers GET only: a create or an update would fail with 501
+        result = cli("push", "--yes", "--format", "json")
+    assert result.exit_code == 1
+    assert result.json["plan"]["summary"]["create"] == 0
+    assert [a["name"] for a in result.json["plan"]["actions"]] == ["good", "x" * 252]
+    assert result.stderr.endswith("[REMOTE_ACTION_UNUSABLE]\n")
+
+
 def test_remote_show_of_an_unusable_entry_says_why_and_of_a_usable_one_works(cli, served):
     with served(HOSTILE):
         bad = cli("remote", "show", "numeric-code")
