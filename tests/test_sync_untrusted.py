@@ -323,3 +323,14 @@ def test_a_forgotten_entry_stays_forgotten_and_others_stay(project):
     deleting.save()
     adding.save()
     assert sorted(_state(project).entries) == ["b", "c"]
+
+
+def test_the_job_summary_keeps_a_hostile_name_inside_its_cell():
+    from types import SimpleNamespace
+
+    from actionctl.render.ci_report import job_summary
+    from actionctl.sync.model import Plan, Step
+
+    plan = Plan([Step("remote-only", "a|b\n::error::x", reason="not in the repository")])
+    summary = job_summary(SimpleNamespace(plan=plan, target=SimpleNamespace(app=1)), "Plan: …")
+    assert summary.splitlines()[-1] == "| remote-only | `a\\|b\\n::error::x` | not in the repository |"
