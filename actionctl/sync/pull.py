@@ -107,7 +107,8 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
             state.forget(local.name)
         state.record(name, remote, content_hash(remote), (local.file if local else report.written[-1].files[0]))
         state.end(local.name if local is not None else name)
-        state.save()  # after each action: a pull stopped part-way keeps what it did
+        if state.changed:
+            state.save()  # after each action: a pull stopped part-way keeps what it did
     remote_names = {a["name"] for a in remotes} | set(renamed.values()) | listing.unusable_names
     report.local_only = sorted(n for n in locals_ if n not in remote_names and (not names or n in names))
     state.save()
