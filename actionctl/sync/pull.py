@@ -7,10 +7,11 @@ replaced whole; every write is atomic. Values equal to one of the profile's vari
 their `@@NAME@@` placeholder, so that push → pull leaves the repository as it was.
 
 An action's two files are written as a pair: both temporary files first, then renamed, the manifest
-last (it is what makes the files an action). The state notes the pair's hashes before the renames, so
-a pull killed between them (or stopped by a full disk) leaves files the next pull knows for its own and
-finishes, instead of refusing them as local edits; the state is saved after each action. Temporary
-files of a killed pull are removed by the next one. Entries of the service's listing that cannot be
+last (it is what makes the files an action). Before any file is written the state notes, in one save,
+each file's hash before and after; a pull killed between two renames, or after some actions, or
+stopped by a full disk leaves files that are each one or the other, which the next pull knows for its
+own and finishes instead of refusing them as local edits. Temporary files of a killed pull are
+removed by the next one. Entries of the service's listing that cannot be
 used, and names that cannot be file names here, are set aside with their reason (listing.py).
 """
 
@@ -84,6 +85,7 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
     report = PullReport(unusable=[u for u in listing.unusable if not names or u.name in names])
     git = Git(project.root)
     renamed = _renamed_on_the_service(locals_, remotes, state)
+    writes = _Writes()
     for remote in sorted(remotes, key=lambda a: a["name"]):
         name = remote["name"]
         if names and name not in names:
@@ -91,28 +93,59 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
         local = locals_.get(name) or locals_.get(renamed.get(name))
         if local is None:
             done = _create(project, remote, values, state)
-            if not isinstance(done, Written):
+            if not isinstance(done, tuple):
                 (report.refused if isinstance(done, Refused) else report.unusable).append(done)
                 continue
-            report.written.append(done)
+            report.written.append(done[0])
+            writes.add(name, done[1], (None, remote, done[0].files[0]))
         elif normalise(local.fields) == normalise(remote):
             report.unchanged.append(name)
+            _record(state, local.name, remote, local.file)
         else:
             refusal = None if force else _why_not(project, local, state, git)
             if refusal is not None:
                 report.refused.append(refusal)
                 continue
-            report.written.append(_update(project, local, remote, values, state))
-        if local is not None and local.name != name:
-            state.forget(local.name)
-        state.record(name, remote, content_hash(remote), (local.file if local else report.written[-1].files[0]))
-        state.end(local.name if local is not None else name)
-        if state.changed:
-            state.save()  # after each action: a pull stopped part-way keeps what it did
+            written, files = _update(project, local, remote, values)
+            report.written.append(written)
+            writes.add(local.name, files, (local.name, remote, local.file))
+    writes.apply(project, state)
     remote_names = {a["name"] for a in remotes} | set(renamed.values()) | listing.unusable_names
     report.local_only = sorted(n for n in locals_ if n not in remote_names and (not names or n in names))
     state.save()
     return report
+
+
+@dataclass
+class _Writes:
+    """The pairs of files a pull writes: noted in the state in one save before any lands, recorded once all did.
+
+    Recording an action as synced before its files are written would let a push, after a kill, take
+    the old files for the service's copy; noting them first lets the next pull know them for its own.
+    """
+
+    pairs: list[tuple[str, dict[Path, str], tuple[str | None, dict, str]]] = field(default_factory=list)
+
+    def add(self, name: str, files: dict[Path, str], landed: tuple[str | None, dict, str]) -> None:
+        self.pairs.append((name, files, landed))
+
+    def apply(self, project: Project, state: State) -> None:
+        for name, files, _landed in self.pairs:
+            state.begin(name, {project.relpath(p): [_sha_of(p), _sha(text)] for p, text in files.items()})
+        if self.pairs:
+            state.save()
+        for name, files, (known_as, remote, file) in self.pairs:
+            write_all(files)  # the manifest last: it is what makes the files an action
+            _record(state, known_as, remote, file)
+            state.end(name)
+
+
+def _record(state: State, known_as: str | None, remote: dict, file: str) -> None:
+    """`remote` as synced, under its name on the service (a name it had here is forgotten)."""
+    if known_as is not None and known_as != remote["name"]:
+        state.forget(known_as)
+    state.record(remote["name"], remote, content_hash(remote), file)
+    state.end(known_as or remote["name"])
 
 
 def _remove_stale_temps(project: Project) -> None:
@@ -193,7 +226,8 @@ def _name_max(folder: Path) -> int:
         return _FILE_NAME_MAX
 
 
-def _create(project: Project, remote: dict, values: dict, state: State) -> Written | Refused | Unusable:
+def _create(project: Project, remote: dict, values: dict,
+            state: State) -> tuple[Written, dict[Path, str]] | Refused | Unusable:
     folder = project.actions_dir
     name = remote["name"]
     problem = _file_name_problem(folder, name)
@@ -212,15 +246,8 @@ def _create(project: Project, remote: dict, values: dict, state: State) -> Writt
     if taken and not _half_done(project, state, name, [manifest, code]):
         return Refused(name, taken, "the files exist but belong to no action of this name (move them away)")
     code_text = variables.restore_text(remote.get("code") or "", values, _NEW_FILE_MIN)
-    _write_pair(project, state, name, {code: code_text, manifest: text})
-    return Written(name, "created", [project.relpath(manifest), project.relpath(code)])
-
-
-def _write_pair(project: Project, state: State, name: str, files: dict[Path, str]) -> None:
-    """Write an action's files as one step (the manifest last), the state knowing them as ours meanwhile."""
-    state.begin(name, {project.relpath(path): [_sha_of(path), _sha(text)] for path, text in files.items()})
-    state.save()
-    write_all(files)
+    return (Written(name, "created", [project.relpath(manifest), project.relpath(code)]),
+            {code: code_text, manifest: text})
 
 
 def _sha(text: str) -> str:
@@ -234,7 +261,7 @@ def _sha_of(path: Path) -> str | None:
         return None
 
 
-def _update(project: Project, local: LocalAction, remote: dict, values: dict, state: State) -> Written:
+def _update(project: Project, local: LocalAction, remote: dict, values: dict) -> tuple[Written, dict[Path, str]]:
     """Write only what differs: the changed manifest fields, and the code file if the code changed."""
     mine, theirs = normalise(local.fields), normalise(remote)
     raw = load_manifest(local.manifest)  # as written, placeholders and all
@@ -248,5 +275,4 @@ def _update(project: Project, local: LocalAction, remote: dict, values: dict, st
         files[local.code] = variables.restore_text(remote.get("code") or "", code_values)
     if changed:
         files[local.manifest] = manifest_writer.update(raw.doc.text, changed)
-    _write_pair(project, state, local.name, files)
-    return Written(remote["name"], "updated", [project.relpath(path) for path in reversed(files)])
+    return Written(remote["name"], "updated", [project.relpath(path) for path in reversed(files)]), files
