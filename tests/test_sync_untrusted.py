@@ -251,6 +251,21 @@ def test_a_pull_killed_between_an_updates_two_files_is_finished_by_the_next(cli,
     assert cli("diff", "--exit-code").exit_code == 0
 
 
+def test_a_pull_killed_after_some_actions_is_finished_by_the_next(cli, api, project):
+    for name in ("a", "b"):
+        api.create_action({"name": name, "code": CODE, "active": True, "triggers": [{"trigger": "manual"}]})
+    assert cli("pull").exit_code == 0
+    for remote in api.list_actions():
+        api.update_action(remote["id"], {"code": CODE.replace("1", "2")})
+    with pytest.MonkeyPatch.context() as patch:  # a's code lands, then the process is gone
+        _failing(patch, "replace", project, lambda dst: dst.endswith("b.js"), KeyboardInterrupt())
+        assert cli("pull").exit_code == 130
+    assert "return 2" in (project / "actions/a.js").read_text()
+    result = cli("pull")
+    assert (result.exit_code, result.stderr) == (0, "1 written, 1 unchanged, 0 kept\n")  # a landed whole
+    assert cli("diff", "--exit-code").exit_code == 0
+
+
 def test_pull_removes_temporary_files_a_killed_pull_left(cli, one_action_on_the_service, project):
     stale = [project / "actions/.a.yaml.k3j4h5g6.tmp", project / ".actionctl/state/.default.json.abcd_123.tmp"]
     kept = project / "actions/.notes.tmp"  # not of our naming: not ours to remove
