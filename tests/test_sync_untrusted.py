@@ -349,3 +349,10 @@ def test_the_job_summary_keeps_a_hostile_name_inside_its_cell():
     plan = Plan([Step("remote-only", "a|b\n::error::x", reason="not in the repository")])
     summary = job_summary(SimpleNamespace(plan=plan, target=SimpleNamespace(app=1)), "Plan: …")
     assert summary.splitlines()[-1] == "| remote-only | `a\\|b\\n::error::x` | not in the repository |"
+
+
+def test_a_github_annotation_stays_one_command_whatever_its_text():
+    from actionctl.render.diagnostic_formats import github_command
+
+    line = github_command("error", "bad\r\n::stop-commands::x 100%", file=None, title="a:b,c\n::x")
+    assert line == "::error title=a%3Ab%2Cc%0A%3A%3Ax::bad%0D%0A::stop-commands::x 100%25"
