@@ -11,8 +11,8 @@ last (it is what makes the files an action). Before any file is written the stat
 each file's hash before and after; a pull killed between two renames, or after some actions, or
 stopped by a full disk leaves files that are each one or the other, which the next pull knows for its
 own and finishes instead of refusing them as local edits. Temporary files of a killed pull are
-removed by the next one. Entries of the service's listing that cannot be
-used, and names that cannot be file names here, are set aside with their reason (listing.py).
+removed by the next one. Entries of the service's listing that cannot be used, and names that
+cannot be file names here, are set aside with their reason (listing.py).
 """
 
 from __future__ import annotations
