@@ -103,11 +103,6 @@ class State:
         if self.pending.pop(name, None) is not None:
             self._pending_changed[name] = None
 
-    @property
-    def changed(self) -> bool:
-        """Whether this process changed anything since it last loaded or saved."""
-        return bool(self._changed or self._pending_changed)
-
     def save(self) -> None:
         """Write this process's changes into the file as it is now, under the lock."""
         try:
