@@ -191,6 +191,40 @@ class PullRefusedError(ActionctlError):
     code = "PULL_REFUSED"
 
 
+class RemoteActionUnusableError(ActionctlError):
+    """The service listed actions actionctl cannot hold (no usable name or id, a field of the wrong type, text
+    UTF-8 cannot hold, a name no file can have); the rest was done."""
+
+    code = "REMOTE_ACTION_UNUSABLE"
+
+    def __init__(self, unusable: list) -> None:
+        if len(unusable) == 1:
+            message = f"{unusable[0].label} on the service cannot be used here: {unusable[0].reason}"
+        else:
+            message = (f"{len(unusable)} actions on the service cannot be used here: "
+                       f"{', '.join(u.label for u in unusable)} (why: above, or `unusable` in the JSON)")
+        super().__init__(f"{message} — fix it on the service (nothing else was held back by it)")
+        self.unusable = unusable
+
+
+class FileUnwritableError(ActionctlError):
+    """A file could not be written (a name too long, a folder in the way…); nothing was left half-written."""
+
+    code = "FILE_UNWRITABLE"
+
+
+class DiskFullError(FileUnwritableError):
+    """A file could not be written: no space left on the device (or the quota is used up)."""
+
+    code = "DISK_FULL"
+
+
+class PermissionDeniedError(FileUnwritableError):
+    """A file could not be written: the folder or the file is not writable (permissions, a read-only mount)."""
+
+    code = "PERMISSION_DENIED"
+
+
 # --- exit 3: the service -------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from actionctl.errors import ActionNotFoundError
+from actionctl.errors import ActionNotFoundError, RemoteActionUnusableError
 
 T = TypeVar("T")
 
@@ -39,9 +39,20 @@ def on_service(client) -> str:
 
 
 def remote_actions(client, targets: Iterable[str]) -> list[dict]:
-    """The app's (master) actions named or numbered by `targets`, from one listing of the app."""
-    return pick(list(targets), client.list_actions(), lambda a: a.get("name"), where=on_service(client),
-                hint=REMOTE_HINT, id_of=lambda a: a.get("id"))
+    """The app's (master) actions named or numbered by `targets`, from one listing of the app.
+
+    A target that names an entry of the listing actionctl cannot use (see sync/listing.py) is that
+    entry's REMOTE_ACTION_UNUSABLE, not ACTION_NOT_FOUND: it is there, and the reason says what is wrong.
+    """
+    from actionctl.sync.listing import remote_listing
+
+    targets = list(targets)
+    listing = remote_listing(client)
+    asked = [u for u in listing.unusable if u.name in targets]
+    if asked:
+        raise RemoteActionUnusableError(asked)
+    return pick(targets, listing.actions, lambda a: a.get("name"), where=on_service(client), hint=REMOTE_HINT,
+                id_of=lambda a: a.get("id"))
 
 
 def remote_action(client, target: str) -> dict:

@@ -87,6 +87,37 @@ def remote_names(emulator: EmulatorServer) -> list[str]:
         return [a["name"] for a in client.list_actions()]
 
 
+@contextmanager
+def listing_service(actions: list) -> Iterator[str]:
+    """A service on a free loopback port that lists `actions` (anything JSON can carry, lone surrogates too, as
+    a misbehaving service might) for every GET, in one page; its URL. For answers the emulator never gives."""
+    import http.server
+    import json
+    import threading
+
+    body = json.dumps({"actions": actions, "pagination": {"total": len(actions), "hasMore": False}}).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # --- the worker ---------------------------------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ def publish(
     if bool(names) == everything:
         raise UsageError("name the actions to publish, or pass --all (not both)")
     with remote.client() as client:
-        actions = client.list_actions() if everything else lookup.remote_actions(client, names)
+        actions = _usable(client) if everything else lookup.remote_actions(client, names)
         published = []
         for action in actions:
             copy = _publish_one(client, action)
@@ -120,7 +120,14 @@ def _newest(client, action_id, kind, limit: int) -> list[dict]:
 
 
 def _names(client) -> dict:
-    return {a.get("id"): a.get("name") for a in client.list_actions()}
+    return {a["id"]: a["name"] for a in _usable(client)}
+
+
+def _usable(client) -> list[dict]:
+    """The app's actions actionctl can use (sync/listing.py): one that cannot be is never named nor published."""
+    from actionctl.sync.listing import remote_listing
+
+    return remote_listing(client).actions
 
 
 def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
@@ -130,7 +137,6 @@ def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
         return
     from actionctl.render import console
 
-    out = console.out()
     for entry in entries:
         data = entry.get("data") if isinstance(entry.get("data"), dict) else {}
         ok = entry.get("type") != FAILED_LOG
@@ -139,8 +145,8 @@ def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
         duration = data.get("duration")
         took = f"{duration:.0f} ms" if isinstance(duration, (int, float)) else "?"
         name = names.get(entry.get("actionId"), entry.get("actionId"))
-        out.print(f"{entry.get('createdAt')}  {'✓' if ok else '✗'} {name}  {data.get('mode', '')}  {took}  "
-                  f"task {data.get('taskId')}  {outcome}", markup=False, highlight=False)
+        console.plain(console.printable(f"{entry.get('createdAt')}  {'✓' if ok else '✗'} {name}  "
+                                        f"{data.get('mode', '')}  {took}  task {data.get('taskId')}  {outcome}"))
 
 
 @app.command()
@@ -161,8 +167,7 @@ def versions(
     for version in found:
         user = version.get("user")
         who = user.get("email") or user.get("fullName") if isinstance(user, dict) else version.get("userId")
-        console.out().print(f"{version.get('id')}  {version.get('createdAt')}  {who or ''}", markup=False,
-                            highlight=False)
+        console.plain(console.printable(f"{version.get('id')}  {version.get('createdAt')}  {who or ''}"))
     if not found:
         console.note(f"{action.get('name')} has no saved versions")
 
@@ -185,6 +190,6 @@ def rollback(
         return
     from actionctl.render import console
 
-    console.out().print(f"restored {restored.get('name', name)} to version {version_id} (the state before is saved "
-                        f"as version {answer.get('preRestoreVersionId')}); `actionctl publish` to take it live",
-                        markup=False, highlight=False)
+    console.plain(console.printable(f"restored {restored.get('name', name)} to version {version_id} (the state "
+                                    f"before is saved as version {answer.get('preRestoreVersionId')}); "
+                                    "`actionctl publish` to take it live"))

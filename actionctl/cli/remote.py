@@ -10,6 +10,7 @@ from actionctl import lookup
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
 from actionctl.cli.options import FORMAT, YES, OutputFormat, remote_options
+from actionctl.errors import RemoteActionUnusableError
 from actionctl.render import json_writer
 
 if TYPE_CHECKING:
@@ -37,14 +38,25 @@ def list_remote(
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """List the app's actions."""
+    from actionctl.sync.listing import remote_listing
+
     with remote.client() as client:
-        actions = [summary(a) for a in client.list_actions(production=production)]
+        listing = remote_listing(client, production=production)
+    actions = [summary(a) for a in listing.actions]
     if fmt is OutputFormat.json:
-        json_writer.emit({"actions": actions})
-        return
+        json_writer.emit({"actions": actions, "unusable": [u.as_json() for u in listing.unusable]})
+    else:
+        _table(actions)
+    if listing.unusable:
+        raise RemoteActionUnusableError(listing.unusable)
+
+
+def _table(actions: list[dict]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from actionctl.render import console
+    from actionctl.render.printable import printable
 
     if not actions:
         console.note("the app has no actions")
@@ -54,9 +66,10 @@ def list_remote(
         table.add_column(column)
     for a in actions:
         schedule = f"{a['frequency']} {a['timezone'] or 'UTC'}" if a["frequency"] else ""
-        table.add_row(str(a["id"]), str(a["name"]), "yes" if a["active"] else "no", str(a["environment"]),
-                      ",".join(map(str, a["triggers"])), schedule, "yes" if a["published"] else "no",
-                      a["lastRunAt"] or "never")
+        cells = (a["id"], a["name"], "yes" if a["active"] else "no", a["environment"],
+                 ",".join(map(str, a["triggers"])), schedule, "yes" if a["published"] else "no",
+                 a["lastRunAt"] or "never")
+        table.add_row(*(Text(printable(cell)) for cell in cells))  # Text: service text is never markup
     console.out().print(table)
 
 
@@ -82,12 +95,11 @@ def show(
         return
     from actionctl.render import console
 
-    out = console.out()
     for key, value in action.items():
         if key != "code":
-            out.print(f"{key}: {_text(value)}", markup=False, highlight=False)
-    out.print("code:", markup=False)
-    out.print(action.get("code") or "", markup=False, highlight=False)
+            console.plain(console.printable(f"{key}: {_text(value)}"))
+    console.plain("code:")
+    console.plain(action.get("code") or "")
 
 
 def _text(value: object) -> str:
@@ -121,7 +133,7 @@ def run_remote(
         console.note(f"queued {action.get('name')} (task {outcome.task_id}) — `actionctl logs {action.get('name')}` "
                      "shows how it went")
         return
-    console.out().print(_text(outcome.result), markup=False, highlight=False)
+    console.plain(_text(outcome.result))
     took = f" in {outcome.duration_ms:.0f} ms" if isinstance(outcome.duration_ms, (int, float)) else ""
     console.note(f"ran {action.get('name')}{took} (task {outcome.task_id})")
 

@@ -9,7 +9,7 @@ import typer
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
 from actionctl.cli.options import FORMAT, NAMES, YES, OutputFormat, remote_options
-from actionctl.errors import PullRefusedError, ValidationFailedError
+from actionctl.errors import PullRefusedError, RemoteActionUnusableError, ValidationFailedError
 from actionctl.render import json_writer
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ def diff(
         json_writer.emit({**_header(target), **plan.as_json()})
     else:
         plan_view.render_plan(console.out(), plan, where(target), show_unchanged=show_unchanged)
+    if plan.unusable:
+        raise RemoteActionUnusableError(plan.unusable)
     if exit_code and plan.has_changes:
         raise typer.Exit(CHANGES_EXIT)
 
@@ -82,6 +84,7 @@ def push(
             if not text:
                 json_writer.emit({**_header(target), "dryRun": dry_run, "plan": plan.as_json(), "result": None,
                                   "requests": client.stats.as_json()})
+            _refuse_unusable(plan)
             return
         confirm(_question(plan, target), yes)
         outcome = _apply(plan, client, state, force, text)
@@ -91,6 +94,12 @@ def push(
             json_writer.emit({**_header(target), "dryRun": False, "plan": plan.as_json(),
                               "result": outcome.as_json(), "requests": client.stats.as_json()})
     sync.finish_push(outcome)
+    _refuse_unusable(plan)
+
+
+def _refuse_unusable(plan) -> None:
+    if plan.unusable:
+        raise RemoteActionUnusableError(plan.unusable)
 
 
 def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
@@ -129,11 +138,14 @@ def _apply(plan, client, state, force: bool, text: bool):
         return sync.apply(plan, client, state, force=force, progress=line)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from actionctl.render.printable import printable
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console.err(),
                   transient=True) as bar:
         task = bar.add_task("pushing", total=writes)
         return sync.apply(plan, client, state, force=force,
-                          progress=lambda step, what: bar.update(task, advance=1, description=f"{step.name}"))
+                          progress=lambda step, what: bar.update(task, advance=1,
+                                                                 description=printable(step.name)))
 
 
 
@@ -166,6 +178,8 @@ def pull(
         raise PullRefusedError(f"kept {len(report.refused)} action(s) as they are so as not to lose local edits: "
                                f"{', '.join(r.name for r in report.refused)} (why: above, or `refused` in the JSON) — "
                                "pull --force overwrites them")
+    if report.unusable:
+        raise RemoteActionUnusableError(report.unusable)
 
 
 def _new_project(folder, target, region):
@@ -187,11 +201,13 @@ def _render_pull(console, report, created: list[str]) -> None:
     if created:
         console.note(f"initialised a project here ({len(created)} files)")
     for written in report.written:
-        console.out().print(f"{'+' if written.kind == 'created' else '~'} {written.kind} {written.name}: "
-                            f"{', '.join(written.files)}", markup=False, highlight=False)
+        console.plain(console.printable(f"{'+' if written.kind == 'created' else '~'} {written.kind} {written.name}: "
+                                        f"{', '.join(written.files)}"))
     for refused in report.refused:
-        console.err().print(f"! kept {refused.name}: {', '.join(refused.files)} — {refused.reason}", markup=False,
-                            highlight=False)
+        console.plain(console.printable(f"! kept {refused.name}: {', '.join(refused.files)} — {refused.reason}"),
+                      stderr=True)
+    console.set_aside(report.unusable)
     if report.local_only:
         console.note(f"only in the repository (not on the service): {', '.join(report.local_only)}")
-    console.note(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.refused)} kept")
+    console.note(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.refused)} kept"
+                 + (f", {len(report.unusable)} set aside" if report.unusable else ""))

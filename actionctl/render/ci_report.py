@@ -34,7 +34,19 @@ def to_json(report: CiReport, relpath) -> dict[str, Any]:
 
 def job_summary(report: CiReport, line: str) -> str:
     """The plan as Markdown: a heading, its summary `line`, and a row per action that changes."""
-    rows = [f"| {s.kind} | `{s.name}` | {', '.join(c.field for c in s.changes) or s.reason or ''} |"
+    rows = [f"| {s.kind} | {_code(s.name)} | {_cell(', '.join(c.field for c in s.changes) or s.reason or '')} |"
             for s in report.plan.steps if s.kind != UNCHANGED]
     table = "| change | action | fields |\n|---|---|---|\n" + "\n".join(rows) + "\n" if rows else ""
     return f"### actionctl plan for app {report.target.app}\n\n{line}\n\n{table}"
+
+
+def _cell(text: str) -> str:
+    """Text in a cell of a Markdown table: made printable (see printable.py), a `|` kept from ending the cell."""
+    from actionctl.render.printable import printable
+
+    return printable(text).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    """A name as code in a cell; a backtick in it (the service forbids them, but it sent it) would end the span."""
+    return f"`{_cell(text)}`" if "`" not in text else _cell(text)

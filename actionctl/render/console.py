@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from actionctl.diagnostics import Diagnostic, Report, Severity
+from actionctl.render.printable import printable, printable_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,13 +38,27 @@ def err() -> Console:
 def error_line(code: str, message: str) -> None:
     from rich.markup import escape
 
-    err().print(f"[bold red]error[/]: {escape(message)} [dim]\\[{code}][/]")
+    err().print(f"[bold red]error[/]: {escape(printable(message))} [dim]\\[{escape(printable(code))}][/]")
 
 
 def note(message: str) -> None:
+    """A line for people on stderr; what it quotes from the service is made printable (see printable.py)."""
     from rich.markup import escape
 
-    err().print(escape(message))
+    err().print(escape(printable(message)))
+
+
+def plain(text: str, *, stderr: bool = False) -> None:
+    """Text as it is, no markup, on its lines (a result, code, a log), each made printable."""
+    (err() if stderr else out()).print(printable_lines(text), markup=False, highlight=False)
+
+
+def set_aside(unusable) -> None:
+    """One coded line per entry of the service's listing that could not be used (sync/listing.py)."""
+    from actionctl.errors import RemoteActionUnusableError
+
+    for entry in unusable:
+        note(f"! set aside {entry.label}: {entry.reason} [{RemoteActionUnusableError.code}]")
 
 
 def diagnostics(report: Report, *, frames: bool = True) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from actionctl.errors import RemoteActionUnusableError
+from actionctl.render.printable import printable
 from actionctl.sync.model import (
     CONFLICT,
     CREATE,
@@ -24,15 +26,18 @@ from actionctl.sync.model import (
 _MARKS = {CREATE: ("+", "green"), UPDATE: ("~", "yellow"), DELETE: ("-", "red"), CONFLICT: ("!", "bold red"),
           PUBLISH: ("^", "magenta"), REMOTE_ONLY: ("?", "cyan"), UNCHANGED: ("=", "dim")}
 _VALUE_WIDTH = 60
+UNUSABLE = RemoteActionUnusableError.code
 
 
 def render_plan(console: Console, plan: Plan, where: str, *, show_unchanged: bool = False) -> None:
-    console.print(Text(f"Plan for {where}", style="bold"))
+    console.print(Text(f"Plan for {printable(where)}", style="bold"))
     for step in plan.steps:
         if step.kind == UNCHANGED and not show_unchanged:
             continue
         _step(console, step)
     console.print(summary_line(plan))
+    for entry in plan.unusable:
+        console.print(Text(f"✗ set aside   {entry.label}: {printable(entry.reason)} [{UNUSABLE}]", style="red"))
 
 
 def summary_line(plan: Plan) -> Text:
@@ -52,7 +57,7 @@ def summary_line(plan: Plan) -> Text:
 def _step(console: Console, step: Step) -> None:
     mark, colour = _MARKS[step.kind]
     line = Text(f"{mark} {step.kind:<11} ", style=colour)
-    line.append(str(step.name), style="bold")
+    line.append(printable(step.name), style="bold")
     extras = []
     if step.id is not None:
         extras.append(f"id {step.id}")
@@ -64,7 +69,7 @@ def _step(console: Console, step: Step) -> None:
         line.append(f"  ({', '.join(extras)})", style="dim")
     console.print(line)
     if step.reason:
-        console.print(Text(f"    {step.reason}", style=colour))
+        console.print(Text(f"    {printable(step.reason)}", style=colour))
     for change in step.changes:
         if change.field == "code":
             continue
@@ -74,23 +79,23 @@ def _step(console: Console, step: Step) -> None:
         for diff_line in step.code_diff.splitlines():
             style = ("green" if diff_line.startswith("+") else "red" if diff_line.startswith("-")
                      else "cyan" if diff_line.startswith("@@") else "")
-            console.print(Text(f"      {diff_line}", style=style))
+            console.print(Text(f"      {printable(diff_line)}", style=style))
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = printable(json.dumps(value, ensure_ascii=False))
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
 
 
 def render_outcome(console: Console, outcome: Outcome) -> None:
     """What went wrong, each with what to do, then one line of what landed."""
     for failed in outcome.failed:
-        console.print(Text(f"✗ {failed.kind} {failed.name}: {failed.message} [{failed.code}]", style="red"))
+        console.print(Text(printable(f"✗ {failed.kind} {failed.name}: {failed.message} [{failed.code}]"), style="red"))
     for step in outcome.refused:
-        console.print(Text(f"! refused {step.name}: {step.reason} — `actionctl pull {step.name}` to take the "
-                           "service's copy, or push --force to overwrite it", style="bold red"))
+        console.print(Text(printable(f"! refused {step.name}: {step.reason} — `actionctl pull {step.name}` to take "
+                                     "the service's copy, or push --force to overwrite it"), style="bold red"))
     for step in outcome.not_attempted:
-        console.print(Text(f"· not attempted: {step.kind} {step.name}", style="yellow"))
+        console.print(Text(printable(f"· not attempted: {step.kind} {step.name}"), style="yellow"))
     counts = {kind: sum(1 for d in outcome.done if d.kind == kind) for kind in (CREATE, UPDATE, DELETE)}
     published = sum(1 for d in outcome.done if d.published)
     style = "bold green" if outcome.ok else "bold yellow"

@@ -79,6 +79,7 @@ class Step:
 @dataclass
 class Plan:
     steps: list[Step]
+    unusable: list = field(default_factory=list)  # entries of the service's listing set aside (listing.py)
 
     def of_kind(self, *kinds: str) -> list[Step]:
         return [s for s in self.steps if s.kind in kinds]
@@ -98,7 +99,8 @@ class Plan:
         return {**counts, "publish": sum(1 for s in self.steps if s.publish)}
 
     def as_json(self) -> dict[str, Any]:
-        return {"changes": self.has_changes, "summary": self.summary(), "actions": [s.as_json() for s in self.steps]}
+        return {"changes": self.has_changes, "summary": self.summary(), "actions": [s.as_json() for s in self.steps],
+                "unusable": [u.as_json() for u in self.unusable]}
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Any
 from actionctl import lookup
 from actionctl.project import Project
 from actionctl.sync.history import History
+from actionctl.sync.listing import remote_listing
 from actionctl.sync.local import content_hash, local_actions, normalise
 from actionctl.sync.model import (
     CONFLICT,
@@ -29,7 +30,7 @@ from actionctl.sync.state import State
 
 def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names: list[str] | None = None,
          prune: bool = False, publish: bool = False, productions: list[dict] | None = None,
-         history: History | None = None) -> Plan:
+         history: History | None = None, also_known: set[str] = frozenset()) -> Plan:
     """What a push would do: one step per action of either side (only `names`, when given).
 
     With `publish`, what changes is published, and so is an unchanged action whose production copy
@@ -38,7 +39,7 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
     """
     by_name = {a.get("name"): a for a in remotes}
     local_by_name = {a.name: a for a in locals_}
-    chosen = _chosen(names, local_by_name, by_name)
+    chosen = _chosen(names, local_by_name, by_name, also_known)
     renamed = renames(local_by_name, by_name, state)
     steps = []
     for name in sorted(set(local_by_name) | set(by_name), key=str):
@@ -95,10 +96,10 @@ def renames(local_by_name: dict[str, Any], remote_by_name: dict[str, Any], state
     return found
 
 
-def _chosen(names: list[str] | None, local: dict, remote: dict) -> set[str] | None:
+def _chosen(names: list[str] | None, local: dict, remote: dict, also_known: set[str]) -> set[str] | None:
     if not names:
         return None
-    known = [str(n) for n in (*local, *remote)]
+    known = [str(n) for n in (*local, *remote, *also_known)]
     lookup.pick(names, known, str, where="in the repository or on the service")
     return set(names)
 
@@ -161,9 +162,15 @@ def compare(project: Project, client, profile: str | None, *, names: list[str] |
             publish: bool = False) -> tuple[Plan, State]:
     """The plan for the project against the client's app: the local actions, one listing of the app, the state."""
     locals_ = local_actions(project, profile)
-    remotes = client.list_actions()
-    productions = client.list_actions(production=True) if publish else None
+    listing = remote_listing(client)
+    productions = remote_listing(client, production=True).actions if publish else None
     state = State.load(project.root, profile, client.app, client.api_url)
     history = History(project, profile)
-    return plan(locals_, remotes, state, names=names, prune=prune, publish=publish, productions=productions,
-                history=history), state
+    # An action the service holds but cannot be used is left out of the plan on both sides: creating it
+    # again would clash with its name, deleting it would act on what nobody could see.
+    unusable = listing.unusable_names
+    chosen = [a for a in locals_ if a.name not in unusable]
+    found = plan(chosen, listing.actions, state, names=names, prune=prune, publish=publish, productions=productions,
+                 history=history, also_known=unusable)
+    found.unusable = [u for u in listing.unusable if not names or u.name in names]
+    return found, state

@@ -5,29 +5,38 @@ state says so) or git holds it committed. Edits not yet pushed, or not committed
 left alone unless `--force`. Manifests are edited in place (see manifest_writer), code files are
 replaced whole; every write is atomic. Values equal to one of the profile's variables go back to
 their `@@NAME@@` placeholder, so that push → pull leaves the repository as it was.
+
+An action's two files are written as a pair: both temporary files first, then renamed, the manifest
+last (it is what makes the files an action). Before any file is written the state notes, in one save,
+each file's hash before and after; a pull killed between two renames, or after some actions, or
+stopped by a full disk leaves files that are each one or the other, which the next pull knows for its
+own and finishes instead of refusing them as local edits. Temporary files of a killed pull are
+removed by the next one. Entries of the service's listing that cannot be used, and names that
+cannot be file names here, are set aside with their reason (listing.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from actionctl import lookup, variables
-from actionctl.atomicfile import write_atomic, write_new
+from actionctl.atomicfile import our_temp_files, remove_quietly, write_all, write_new
 from actionctl.manifest import load_manifest
 from actionctl.project import Project
 from actionctl.schema import SCHEMA_FILE, schema_text
 from actionctl.sync import manifest_writer
 from actionctl.sync.history import Git
+from actionctl.sync.listing import Unusable, remote_listing
 from actionctl.sync.local import content_hash, local_actions, normalise
 from actionctl.sync.model import SYNCED_FIELDS, LocalAction
-from actionctl.sync.state import State
+from actionctl.sync.state import STATE_DIR, State
 
-_SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _NEW_FILE_MIN = 4
+_FILE_NAME_MAX = 255  # bytes, where the file system does not say
 
 
 @dataclass
@@ -56,48 +65,94 @@ class PullReport:
     unchanged: list[str] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     local_only: list[str] = field(default_factory=list)
+    unusable: list[Unusable] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"written": [w.as_json() for w in self.written], "unchanged": self.unchanged,
-                "refused": [r.as_json() for r in self.refused], "localOnly": self.local_only}
+                "refused": [r.as_json() for r in self.refused], "localOnly": self.local_only,
+                "unusable": [u.as_json() for u in self.unusable]}
 
 
 def pull(project: Project, client, profile: str | None, *, names: list[str] | None = None,
          force: bool = False) -> PullReport:
+    _remove_stale_temps(project)
     locals_ = {a.name: a for a in local_actions(project, profile)}
-    remotes = client.list_actions()
-    _check_names(names, locals_, remotes, lookup.on_service(client))
+    listing = remote_listing(client)
+    remotes = listing.actions
+    _check_names(names, locals_, remotes + [{"name": n} for n in listing.unusable_names], lookup.on_service(client))
     state = State.load(project.root, profile, client.app, client.api_url)
     values = variables.for_deploy(project.config, profile)  # what push filled in
-    report = PullReport()
+    report = PullReport(unusable=[u for u in listing.unusable if not names or u.name in names])
     git = Git(project.root)
     renamed = _renamed_on_the_service(locals_, remotes, state)
-    for remote in sorted(remotes, key=lambda a: str(a.get("name"))):
-        name = remote.get("name")
+    writes = _Writes()
+    for remote in sorted(remotes, key=lambda a: a["name"]):
+        name = remote["name"]
         if names and name not in names:
             continue
         local = locals_.get(name) or locals_.get(renamed.get(name))
         if local is None:
-            done = _create(project, remote, values)
-            if isinstance(done, Refused):
-                report.refused.append(done)
+            done = _create(project, remote, values, state)
+            if not isinstance(done, tuple):
+                (report.refused if isinstance(done, Refused) else report.unusable).append(done)
                 continue
-            report.written.append(done)
+            report.written.append(done[0])
+            writes.add(name, done[1], (None, remote, done[0].files[0]))
         elif normalise(local.fields) == normalise(remote):
             report.unchanged.append(name)
+            _record(state, local.name, remote, local.file)
         else:
             refusal = None if force else _why_not(project, local, state, git)
             if refusal is not None:
                 report.refused.append(refusal)
                 continue
-            report.written.append(_update(project, local, remote, values))
-        if local is not None and local.name != name:
-            state.forget(local.name)
-        state.record(name, remote, content_hash(remote), (local.file if local else report.written[-1].files[0]))
-    remote_names = {a.get("name") for a in remotes} | set(renamed.values())
+            written, files = _update(project, local, remote, values)
+            report.written.append(written)
+            writes.add(local.name, files, (local.name, remote, local.file))
+    writes.apply(project, state)
+    remote_names = {a["name"] for a in remotes} | set(renamed.values()) | listing.unusable_names
     report.local_only = sorted(n for n in locals_ if n not in remote_names and (not names or n in names))
     state.save()
     return report
+
+
+@dataclass
+class _Writes:
+    """The pairs of files a pull writes: noted in the state in one save before any lands, recorded once all did.
+
+    Recording an action as synced before its files are written would let a push, after a kill, take
+    the old files for the service's copy; noting them first lets the next pull know them for its own.
+    """
+
+    pairs: list[tuple[str, dict[Path, str], tuple[str | None, dict, str]]] = field(default_factory=list)
+
+    def add(self, name: str, files: dict[Path, str], landed: tuple[str | None, dict, str]) -> None:
+        self.pairs.append((name, files, landed))
+
+    def apply(self, project: Project, state: State) -> None:
+        for name, files, _landed in self.pairs:
+            state.begin(name, {project.relpath(p): [_sha_of(p), _sha(text)] for p, text in files.items()})
+        if self.pairs:
+            state.save()
+        for name, files, (known_as, remote, file) in self.pairs:
+            write_all(files)  # the manifest last: it is what makes the files an action
+            _record(state, known_as, remote, file)
+            state.end(name)
+
+
+def _record(state: State, known_as: str | None, remote: dict, file: str) -> None:
+    """`remote` as synced, under its name on the service (a name it had here is forgotten)."""
+    if known_as is not None and known_as != remote["name"]:
+        state.forget(known_as)
+    state.record(remote["name"], remote, content_hash(remote), file)
+    state.end(known_as or remote["name"])
+
+
+def _remove_stale_temps(project: Project) -> None:
+    """Temporary files a killed pull (or push) left behind: never the user's, and `git add -A` would take them."""
+    for folder in (project.actions_dir, project.root / STATE_DIR):
+        for path in our_temp_files(folder):
+            remove_quietly(path)
 
 
 def _renamed_on_the_service(locals_: dict[str, LocalAction], remotes: list[dict], state: State) -> dict[str, str]:
@@ -124,6 +179,8 @@ def _check_names(names: list[str] | None, locals_: dict, remotes: list[dict], wh
 def _why_not(project: Project, local: LocalAction, state: State, git: Git) -> Refused | None:
     """Why replacing the local files could lose an edit; None when it cannot."""
     files = [local.manifest, local.code]
+    if _half_done(project, state, local.name, files):
+        return None  # our own pull, stopped between its two renames: finishing it loses nothing
     shown = [project.relpath(f) for f in files]
     entry = state.get(local.name)
     if entry is not None and entry.hash != content_hash(local.fields):
@@ -138,11 +195,46 @@ def _why_not(project: Project, local: LocalAction, state: State, git: Git) -> Re
     return None
 
 
-def _create(project: Project, remote: dict, values: dict) -> Written | Refused:
+def _half_done(project: Project, state: State, name: str, files: list[Path]) -> bool:
+    """Whether each of `files` is as our pull of `name` found it or as it was writing it (see state.py)."""
+    pending = state.pending.get(name)
+    if not pending:
+        return False
+    return all(_sha_of(path) in (pending.get(project.relpath(path)) or [None]) for path in files)
+
+
+def _file_name_problem(folder: Path, name: str) -> str | None:
+    """Why `name` cannot name an action's files in `folder`: the service forbids such names (and a path must
+    not follow one), or `<name>.yaml` is longer than a file name can be here."""
+    from actionctl.rules.name import name_problems
+
+    problems = name_problems(name)
+    if problems:
+        return f"the name cannot be a file name: {problems[0][1]}"
+    longest = len(f"{name}.yaml".encode())
+    limit = _name_max(folder)
+    if longest > limit:
+        return (f"the name is {len(name)} characters long: its manifest's file name would be {longest} bytes, and a "
+                f"file name can have {limit} here — rename it on the service")
+    return None
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no such folder yet, or no pathconf (Windows)
+        return _FILE_NAME_MAX
+
+
+def _create(project: Project, remote: dict, values: dict,
+            state: State) -> tuple[Written, dict[Path, str]] | Refused | Unusable:
     folder = project.actions_dir
-    name = str(remote.get("name"))
-    if not _SAFE_FILE_NAME.fullmatch(name):  # the service forbids such names; a file path must not follow one
-        return Refused(name, [], "the name cannot be a file name (only letters, digits, - and _ can)")
+    name = remote["name"]
+    problem = _file_name_problem(folder, name)
+    if problem is not None:
+        from actionctl.render.printable import printable
+
+        return Unusable(f'"{printable(name)}"', problem, name)
     manifest, code = folder / f"{name}.yaml", folder / f"{name}.js"
     # A new file never named a variable: only distinctive values (a URL, an id of 4+ digits) are taken
     # back inside text, while a field that is exactly a variable's value always is.
@@ -151,14 +243,25 @@ def _create(project: Project, remote: dict, values: dict) -> Written | Refused:
     write_new(schema, schema_text())
     text = manifest_writer.render(fields, Path(os.path.relpath(schema, folder)).as_posix())
     taken = [project.relpath(p) for p in (manifest, code) if p.exists()]
-    if taken:
+    if taken and not _half_done(project, state, name, [manifest, code]):
         return Refused(name, taken, "the files exist but belong to no action of this name (move them away)")
-    write_new(code, variables.restore_text(remote.get("code") or "", values, _NEW_FILE_MIN))
-    write_new(manifest, text)
-    return Written(name, "created", [project.relpath(manifest), project.relpath(code)])
+    code_text = variables.restore_text(remote.get("code") or "", values, _NEW_FILE_MIN)
+    return (Written(name, "created", [project.relpath(manifest), project.relpath(code)]),
+            {code: code_text, manifest: text})
 
 
-def _update(project: Project, local: LocalAction, remote: dict, values: dict) -> Written:
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _sha_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _update(project: Project, local: LocalAction, remote: dict, values: dict) -> tuple[Written, dict[Path, str]]:
     """Write only what differs: the changed manifest fields, and the code file if the code changed."""
     mine, theirs = normalise(local.fields), normalise(remote)
     raw = load_manifest(local.manifest)  # as written, placeholders and all
@@ -166,12 +269,10 @@ def _update(project: Project, local: LocalAction, remote: dict, values: dict) ->
     own_values = {k: v for k, v in values.items() if k in used}
     changed = {f: variables.restore_data(remote.get(f), own_values) for f in SYNCED_FIELDS
                if f != "code" and mine[f] != theirs[f]}
-    files = []
-    if changed:
-        write_atomic(local.manifest, manifest_writer.update(raw.doc.text, changed))
-        files.append(project.relpath(local.manifest))
+    files: dict[Path, str] = {}
     if mine["code"] != theirs["code"]:
         code_values = {k: v for k, v in values.items() if k in variables.used_in(raw.code.text if raw.code else "")}
-        write_atomic(local.code, variables.restore_text(remote.get("code") or "", code_values))
-        files.append(project.relpath(local.code))
-    return Written(str(remote.get("name")), "updated", files)
+        files[local.code] = variables.restore_text(remote.get("code") or "", code_values)
+    if changed:
+        files[local.manifest] = manifest_writer.update(raw.doc.text, changed)
+    return Written(remote["name"], "updated", [project.relpath(path) for path in reversed(files)]), files

@@ -5,17 +5,28 @@ or pushed, and the manifest file. The state only sharpens conflict detection ("c
 service since we last synced?"); without it (a fresh clone, a deleted file) everything still works
 and ids are found again by name. It is written atomically after every change, so a push that is
 killed part-way leaves a state that is true of what landed.
+
+Two commands may sync from one folder at once (two pushes of different actions): each saves under a
+lock beside the file (`<profile>.json.lock`), reading what is there and applying only its own changes
+to it, so neither loses the other's entries.
+
+A pull about to replace an action's files first notes, under `pending`, each file's hash before and
+after; a pull killed between the two renames leaves files that are each one or the other, which the
+next pull recognises as its own half-done write and finishes (see pull.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from actionctl.atomicfile import write_atomic
-from actionctl.errors import StateUnwritableError
+from actionctl.errors import FileUnwritableError, StateUnwritableError
 
 STATE_DIR = ".actionctl/state"
 DEFAULT_PROFILE = "default"
@@ -39,11 +50,19 @@ class State:
     app: Any
     api_url: str
     entries: dict[str, Entry] = field(default_factory=dict)
+    # {action name: {file: [sha256 before, sha256 after]}} for a pull's write in progress (None: no file)
+    pending: dict[str, dict[str, list[str | None]]] = field(default_factory=dict)
+    # What this process changed since it last loaded or saved: applied to the file as it is when saving.
+    _changed: dict[str, Entry | None] = field(default_factory=dict, repr=False)
+    _pending_changed: dict[str, dict | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, root: Path, profile: str | None, app: Any, api_url: str) -> State:
         """The state of `profile`; an empty one when there is none, or it is unreadable, or for another app."""
-        path = root / STATE_DIR / f"{profile or DEFAULT_PROFILE}.json"
+        return cls._read(root / STATE_DIR / f"{profile or DEFAULT_PROFILE}.json", app, api_url)
+
+    @classmethod
+    def _read(cls, path: Path, app: Any, api_url: str) -> State:
         state = cls(path, app, api_url)
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
@@ -54,6 +73,8 @@ class State:
         for name, entry in (saved.get("actions") or {}).items():
             if isinstance(entry, dict) and isinstance(entry.get("hash"), str):
                 state.entries[name] = Entry(entry.get("id"), entry["hash"], entry.get("updatedAt"), entry.get("file"))
+        pending = saved.get("pending")
+        state.pending = {k: v for k, v in pending.items() if isinstance(v, dict)} if isinstance(pending, dict) else {}
         return state
 
     def get(self, name: str) -> Entry | None:
@@ -64,17 +85,68 @@ class State:
         entry = Entry(remote.get("id"), content_hash, remote.get("updatedAt"), file)
         if self.entries.get(name) == entry:
             return False
-        self.entries[name] = entry
+        self.entries[name] = self._changed[name] = entry
         return True
 
     def forget(self, name: str) -> bool:
-        return self.entries.pop(name, None) is not None
+        if name not in self.entries:
+            return False
+        del self.entries[name]
+        self._changed[name] = None
+        return True
+
+    def begin(self, name: str, files: dict[str, list[str | None]]) -> None:
+        """Note that `name`'s files are about to go from one hash to another (see pull.py)."""
+        self.pending[name] = self._pending_changed[name] = files
+
+    def end(self, name: str) -> None:
+        if self.pending.pop(name, None) is not None:
+            self._pending_changed[name] = None
 
     def save(self) -> None:
+        """Write this process's changes into the file as it is now, under the lock."""
+        try:
+            with _locked(self.path):
+                current = State._read(self.path, self.app, self.api_url)
+                _apply(current.entries, self._changed)
+                _apply(current.pending, self._pending_changed)
+                write_atomic(self.path, json.dumps(current._body(), indent=2, ensure_ascii=False) + "\n")
+        except (OSError, FileUnwritableError) as exc:
+            reason = exc.message if isinstance(exc, FileUnwritableError) else exc.strerror or exc
+            raise StateUnwritableError(f"cannot write {self.path}: {reason} — what was sent has landed; "
+                                  "fix the folder and run the command again (it finds what is already done)") from None
+        self.entries, self.pending = current.entries, current.pending
+        self._changed.clear()
+        self._pending_changed.clear()
+
+    def _body(self) -> dict[str, Any]:
         body = {"format": FORMAT, "app": self.app, "apiUrl": self.api_url,
                 "actions": {name: self.entries[name].as_json() for name in sorted(self.entries)}}
-        try:
-            write_atomic(self.path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
-        except OSError as exc:
-            raise StateUnwritableError(f"cannot write {self.path}: {exc.strerror or exc} — what was sent has landed; "
-                                  "fix the folder and run the command again (it finds what is already done)") from None
+        if self.pending:
+            body["pending"] = {name: self.pending[name] for name in sorted(self.pending)}
+        return body
+
+
+def _apply(into: dict, changes: dict) -> None:
+    for name, value in changes.items():
+        if value is None:
+            into.pop(name, None)
+        else:
+            into[name] = value
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on `<path>.lock`, held while the state is read, merged and written."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; saves there are merged but not serialised
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
