@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from actionctl.envvars import Env
-from actionctl.errors import ActionctlError, ValidationFailedError
+from actionctl.errors import ActionctlError, RemoteActionUnusableError, ValidationFailedError
 
 if TYPE_CHECKING:
     from actionctl.diagnostics import Report
@@ -125,13 +125,22 @@ def _diff_and_push(report: CiReport, project: Project, target_of: Callable[[], T
                                           publish=options.publish)
         tell(DIFF)
         if not options.deploy:
+            _refuse_unusable(report.plan)
             return
         report.pushed = True
-        if not report.plan.has_changes:
+        if report.plan.has_changes:
+            report.outcome = sync.apply(report.plan, client, state, force=False)
+            report.requests = client.stats.as_json()
+        else:
             sync.record_unchanged(report.plan, state)
-            tell(PUSH)
-            return
-        report.outcome = sync.apply(report.plan, client, state, force=False)
-        report.requests = client.stats.as_json()
         tell(PUSH)
-    sync.finish_push(report.outcome)
+    if report.outcome is not None:
+        sync.finish_push(report.outcome)
+    _refuse_unusable(report.plan)
+
+
+def _refuse_unusable(plan: Plan) -> None:
+    """The rest was compared (and pushed), but what the service lists and cannot be used still fails the run, as
+    it fails `diff` and `push`."""
+    if plan.unusable:
+        raise RemoteActionUnusableError(plan.unusable)

@@ -102,6 +102,16 @@ def test_push_sends_nothing_for_an_action_whose_copy_on_the_service_is_unusable(
     assert result.stderr.endswith("[REMOTE_ACTION_UNUSABLE]\n")
 
 
+def test_ci_fails_as_diff_does_when_the_service_lists_unusable_entries(cli, served):
+    with served(HOSTILE):
+        result = cli("ci", "--format", "json")
+    assert result.exit_code == 1
+    assert result.json["ok"] is False
+    assert len(result.json["diff"]["unusable"]) == 6
+    assert result.json["error"]["code"] == "REMOTE_ACTION_UNUSABLE"
+    assert result.stderr.splitlines()[-1].endswith("[REMOTE_ACTION_UNUSABLE]")
+
+
 def test_remote_show_of_an_unusable_entry_says_why_and_of_a_usable_one_works(cli, served):
     with served(HOSTILE):
         bad = cli("remote", "show", "numeric-code")
