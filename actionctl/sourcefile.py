@@ -22,6 +22,8 @@ CODE_MAX_BYTES = 5 * 1024 * 1024
 YAML_MAX_BYTES = 1024 * 1024  # a manifest, actionctl.yaml, a test file
 FIXTURE_MAX_BYTES = 64 * 1024 * 1024
 
+# The diagnostic codes of a file refused unread.
+REFUSED = ("PATH_INVALID", "PATH_OUTSIDE_PROJECT", "FILE_NOT_REGULAR", "FILE_TOO_LARGE")
 _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
           (stat.S_ISSOCK, "a socket"))
 
@@ -35,10 +37,14 @@ class Refused(Exception):
         self.message = message
 
 
+def resolved(path: Path | str) -> Path:
+    """`path` with every symlink followed; unlike Path.resolve, a symlink loop gives a path, not an error."""
+    return Path(os.path.realpath(path))
+
+
 def inside(path: Path | str, root: Path) -> bool:
     """Whether `path`, every symlink followed, is `root` or below it (`root` already resolved)."""
-    # os.path.realpath, not Path.resolve: a symlink loop resolves to a path here instead of raising.
-    return Path(os.path.realpath(path)).is_relative_to(root)
+    return resolved(path).is_relative_to(root)
 
 
 def check_path(path: Path | str, root: Path | None) -> None:
@@ -46,8 +52,8 @@ def check_path(path: Path | str, root: Path | None) -> None:
     if "\0" in str(path):
         raise Refused("PATH_INVALID", "the path holds a NUL character")
     if root is not None and not inside(path, root):
-        raise Refused("PATH_OUTSIDE_PROJECT", "the path leads outside the project (symlinks followed); only "
-                      "files inside it are read — move the file into the project")
+        raise Refused("PATH_OUTSIDE_PROJECT", "the path leads outside the project (symlinks followed), and "
+                      "nothing outside it is read — move what it names into the project")
 
 
 def read(path: Path, limit: int, root: Path | None = None) -> bytes:

@@ -55,7 +55,7 @@ def load_action(project: Project, path: Path, profile: str | None = None, *, wit
 
     `deploying`: as diff/push/pull see it, where no profile means the top-level variables only.
     """
-    manifest = load_manifest(path, with_code=with_code)
+    manifest = load_manifest(path, project.root, with_code=with_code)
     if manifest.problem is not None:
         return manifest, []
     used = variables.used_in(manifest.data) | variables.used_in(manifest.code.text if manifest.code else None)
@@ -100,7 +100,8 @@ def _unique_names(project: Project, selected: list[Path], checks: list[ActionChe
     rest = [path for path in project.manifests() if path not in given]
     chosen = {path.resolve() for path in selected} if rest else set()
     rest = [path for path in rest if path.resolve() not in chosen]
-    others = [ActionCheck(m) for m in (load_manifest(path, with_code=False) for path in rest) if m.problem is None]
+    loaded = (load_manifest(path, project.root, with_code=False) for path in rest)
+    others = [ActionCheck(m) for m in loaded if m.problem is None]
     if not others:
         return list(name_rules.check_unique(checks))
     return [d for d in name_rules.check_unique(checks + others) if d.file.resolve() in chosen]
@@ -115,7 +116,7 @@ def _manifests_for_code(project: Project, code_files: list[Path]) -> list[Path]:
         if not path.exists():
             raise PathNotFoundError(str(path), "file")
         wanted.add(path.resolve())
-    found = manifests_using(project.manifests(), wanted)
+    found = manifests_using(project.manifests(), wanted, project.root)
     if len(found) < len(wanted):
         missing = ", ".join(sorted(project.relpath(p) for p in wanted - set(found)))
         raise ActionCodeNotFoundError(missing)

@@ -248,7 +248,7 @@ class _Builder:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise YamlLoadError("YAML_SYNTAX_ERROR", exc.problem or "cannot read this value", _mark(node)) from None
-        except Exception:  # noqa: BLE001 - an explicit tag on a value it cannot hold: `!!int nope`, `!!timestamp x`
+        except Exception:  # an explicit tag on a value it cannot hold (`!!int nope`, `!!timestamp x`) fails anyhow
             raise YamlLoadError("YAML_SYNTAX_ERROR", f"{node.value[:40]!r} cannot be read as {_tag(node.tag)}",
                                 _mark(node)) from None
         if isinstance(value, bytes):  # JSON, and so the service, has no bytes

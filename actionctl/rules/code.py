@@ -10,6 +10,7 @@ from actionctl.manifest import NAMESPACE_PACKAGES
 from actionctl.rules.context import ActionCheck
 from actionctl.rules.jsparse import ExecuteDef
 from actionctl.rules.values import kind
+from actionctl.sourcefile import REFUSED
 from actionctl.suggest import did_you_mean
 
 FAILED = "CODE_VALIDATION_FAILED"
@@ -37,6 +38,11 @@ def check(a: ActionCheck) -> Iterator[Diagnostic]:
         return
     if code.problem is not None and code.problem.code == "CODE_REQUIRED":  # the path is a folder
         yield a.at("CODE_REQUIRED", f"{_shown(a, code.path)} is a folder, not a .js file", ("code",))
+        return
+    if code.problem is not None and code.problem.code in REFUSED:
+        # Said at `code:`, never in the file: a code frame of it would print what it holds.
+        yield a.at(code.problem.code, f"the code file is not read: {code.problem.message}",
+                   ("code",) if setting is not None else ())
         return
     if code.problem is not None:
         yield a.in_file(code.problem.file, code.problem.code, code.problem.message, code.problem.mark)
