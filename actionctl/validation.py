@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from actionctl import variables
-from actionctl.diagnostics import Diagnostic, Report, Severity
+from actionctl.diagnostics import Diagnostic, Report, Severity, collapse
 from actionctl.errors import ActionCodeNotFoundError, PathNotFoundError
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project, open_project, select_manifests
@@ -29,7 +29,7 @@ def validate_paths(paths: list[Path] | None = None, profile: str | None = None) 
 
 def validate_manifests(project: Project, paths: list[Path], profile: str | None = None, *,
                        deploying: bool = False) -> Report:
-    diagnostics: list[Diagnostic] = list(project.problems)
+    diagnostics: list[Diagnostic] = []
     manifests = []
     for path in paths:
         manifest, unknown_variables = load_action(project, path, profile, deploying=deploying)
@@ -45,8 +45,9 @@ def validate_manifests(project: Project, paths: list[Path], profile: str | None 
         checks.append(check)
         diagnostics.extend(check_action(check))
     diagnostics.extend(_unique_names(project, paths, checks))
+    diagnostics.extend(project.problems)  # last: listing the project's folders can add some
     diagnostics.sort(key=lambda d: (d.file.as_posix(), d.line, d.column, d.code))
-    return Report(project.root, len(manifests), diagnostics)
+    return Report(project.root, len(manifests), collapse(diagnostics))
 
 
 def load_action(project: Project, path: Path, profile: str | None = None, *, with_code: bool = True,

@@ -16,10 +16,13 @@ from typing import Any
 
 import yaml
 
+from actionctl import sourcefile, yamldoc
 from actionctl.errors import FixtureError
 
 DEFAULT_TIMESTAMP = "2026-01-01T00:00:00.000Z"  # fixtures without timestamps stay deterministic
 _SUFFIXES = (".yaml", ".yml", ".json")
+# Fixtures are data and may be larger than a manifest; still a bound, as a tree of aliases is walked whole.
+FIXTURE_MAX_VALUES = 1_000_000
 
 
 @dataclass
@@ -84,10 +87,17 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _read(path: Path) -> Any:
+    """A fixture file's content: a regular file of a bounded size, whose YAML expands to a bounded tree."""
     try:
-        text = path.read_text(encoding="utf-8")
-        content = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raw = sourcefile.read(path, sourcefile.FIXTURE_MAX_BYTES)
+        content = json.loads(raw) if path.suffix == ".json" else yamldoc.load_data(raw, FIXTURE_MAX_VALUES)
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read: {exc.strerror}") from None
+    except (sourcefile.Refused, yamldoc.YamlLoadError) as exc:
+        raise FixtureError(f"{path}: cannot read: {exc.message} [{exc.code}]") from None
+    except RecursionError:
+        raise FixtureError(f"{path}: cannot read: values are nested too deep") from None
+    except ValueError as exc:  # JSON that does not parse, or is not UTF-8
         raise FixtureError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
     return plain(content)
 
