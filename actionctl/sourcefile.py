@@ -20,8 +20,10 @@ from pathlib import Path
 
 CODE_MAX_BYTES = 5 * 1024 * 1024
 YAML_MAX_BYTES = 1024 * 1024  # a manifest, actionctl.yaml, a test file
-FIXTURE_MAX_BYTES = 64 * 1024 * 1024
+FIXTURE_MAX_BYTES = 32 * 1024 * 1024
 
+# O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it still returns.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC if os.name == "posix" else os.O_RDONLY | os.O_BINARY
 # The diagnostic codes of a file refused unread.
 REFUSED = ("PATH_INVALID", "PATH_OUTSIDE_PROJECT", "FILE_NOT_REGULAR", "FILE_TOO_LARGE")
 _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
@@ -65,8 +67,7 @@ def read(path: Path, limit: int, root: Path | None = None) -> bytes:
     info = os.stat(path)
     _check_kind(info)
     _check_size(info.st_size, limit)
-    # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it still returns.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
         _check_kind(os.fstat(fd))
         with os.fdopen(fd, "rb", closefd=False) as file:
