@@ -75,7 +75,7 @@ class Project:
 
     def relpath(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return sourcefile.resolved(path).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -13,6 +13,7 @@ from actionctl.rules import ActionCheck, check_action, v8syntax
 from actionctl.rules import name as name_rules
 from actionctl.rules.jsparse import ASK_V8
 from actionctl.rules.placeholders import undefined
+from actionctl.sourcefile import resolved
 
 
 def validate_paths(paths: list[Path] | None = None, profile: str | None = None) -> Report:
@@ -99,13 +100,13 @@ def _unique_names(project: Project, selected: list[Path], checks: list[ActionChe
     """Names must be unique across the project, even when only some manifests are being validated."""
     given = set(selected)  # resolving is a system call per path component: only for paths not given as is
     rest = [path for path in project.manifests() if path not in given]
-    chosen = {path.resolve() for path in selected} if rest else set()
-    rest = [path for path in rest if path.resolve() not in chosen]
+    chosen = {resolved(path) for path in selected} if rest else set()
+    rest = [path for path in rest if resolved(path) not in chosen]
     loaded = (load_manifest(path, project.root, with_code=False) for path in rest)
     others = [ActionCheck(m) for m in loaded if m.problem is None]
     if not others:
         return list(name_rules.check_unique(checks))
-    return [d for d in name_rules.check_unique(checks + others) if d.file.resolve() in chosen]
+    return [d for d in name_rules.check_unique(checks + others) if resolved(d.file) in chosen]
 
 
 def _manifests_for_code(project: Project, code_files: list[Path]) -> list[Path]:

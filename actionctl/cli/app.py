@@ -19,13 +19,16 @@ class ActionctlGroup(TyperGroup):
     """Runs a command; an ActionctlError becomes `error: message [CODE]` on stderr and its exit status."""
 
     def invoke(self, ctx):  # type: ignore[override]
+        from actionctl.render import json_writer
+
         args = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # the command's, before parsing takes them
+        before = json_writer.written()
         try:
             return super().invoke(ctx)
         except ActionctlError as exc:
             from actionctl.render import console
 
-            _error_document(args, exc.code, exc.message)
+            _error_document(args, before, exc.code, exc.message)
             console.error_line(exc.code, exc.message)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
@@ -33,7 +36,7 @@ class ActionctlGroup(TyperGroup):
             sys.exit(130)
         except Exception as exc:
             if _is_usage_error(exc):  # Click's, told on stderr by Click; a script reading stdout is told too
-                _error_document(args, UsageError.code, exc.format_message())
+                _error_document(args, before, UsageError.code, exc.format_message())
             if _is_framework(exc) or os.environ.get(Env.DEBUG):
                 raise
             from actionctl.render import console
@@ -43,14 +46,15 @@ class ActionctlGroup(TyperGroup):
             sys.exit(INTERNAL_ERROR_EXIT)
 
 
-def _error_document(args: list[str], code: str, message: str) -> None:
-    """Under `--format json` or `sarif`, the error as a document on stdout, unless the command wrote one."""
+def _error_document(args: list[str], before: int, code: str, message: str) -> None:
+    """Under `--format json` or `sarif`, the error as a document on stdout, unless the command wrote one
+    (`before`: the documents written when it started)."""
     fmt = _requested_format(args)
     if fmt not in ("json", "sarif"):
         return
     from actionctl.render import diagnostic_formats, json_writer
 
-    if not json_writer.emitted():
+    if json_writer.written() == before:
         json_writer.emit({"ok": False, "error": {"code": code, "message": message}} if fmt == "json"
                          else diagnostic_formats.failure_sarif(code, message))
 

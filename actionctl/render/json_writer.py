@@ -11,12 +11,12 @@ import sys
 from pathlib import PurePath
 from typing import Any
 
-# Whether this process has written a document to stdout: an error after one adds no second.
-_emitted = False
+# Documents written to stdout so far: a command that ends in an error after writing one adds no second.
+_written = 0
 
 
-def emitted() -> bool:
-    return _emitted
+def written() -> int:
+    return _written
 
 
 def dumps(body: Any) -> str:
@@ -25,8 +25,8 @@ def dumps(body: Any) -> str:
 
 def emit(body: Any) -> None:
     """One JSON document on stdout."""
-    global _emitted
-    _emitted = True
+    global _written
+    _written += 1
     sys.stdout.write(dumps(body) + "\n")
 
 
@@ -37,8 +37,8 @@ def inline(body: Any) -> str:
 
 def emit_line(body: Any) -> None:
     """One compact JSON document on a line of its own (a stream, as `logs --follow` writes)."""
-    global _emitted
-    _emitted = True
+    global _written
+    _written += 1
     sys.stdout.write(inline(body) + "\n")
     sys.stdout.flush()
 
