@@ -287,7 +287,9 @@ def rate_limits(settings: dict) -> dict[str, float]:
 def number_problem(value: Any, most: float, least: float | None = None) -> str | None:
     """What a setting must be, when `value` is not a finite number above zero (and `least`) up to `most`."""
     wanted = f"a positive number up to {most:,}" if least is None else f"a number from {least:,} to {most:,}"
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return wanted
+    if isinstance(value, float) and not math.isfinite(value):  # an int has no float form past 1e308: no isfinite
         return wanted  # .inf and .nan are floats to YAML; no clock or counter can use them
     if value <= 0 or (least is not None and value < least) or value > most:
         return wanted
