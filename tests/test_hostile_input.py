@@ -170,7 +170,7 @@ def test_a_device_inside_the_project_is_not_a_regular_file(cli, tree, project, m
     from actionctl import sourcefile
 
     tree({"actions/a.yaml": MANUAL + "code: /dev/null\n"})
-    monkeypatch.setattr(sourcefile, "inside", lambda path, root: True)
+    monkeypatch.setattr(sourcefile, "_within", lambda real, root: True)
     result = cli("validate", "--format", "json")
     assert result.json["diagnostics"][0]["message"] == (
         "the code file is not read: this is a device, not a regular file; only regular files are read")
