@@ -94,6 +94,29 @@ def test_run_refuses_code_outside_the_project_before_v8_sees_it(cli, tree, secre
     assert result.json["error"]["code"] == "VALIDATION_FAILED"
 
 
+def test_a_fixture_symlinked_out_of_the_project_is_refused_before_an_action_can_return_it(cli, action, tree,
+                                                                                           project, secret):
+    action("async function execute(context) {\n  return Fliplet.App.Settings.get('token')\n}\n")
+    (project / ".actionctl/local").mkdir(parents=True)
+    secret.write_text(f"token: {SECRET}\n")
+    (project / ".actionctl/local/settings.yaml").symlink_to(secret)
+    result = cli("run", "a", "--format", "json")
+    assert SECRET not in result.stdout + result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.rstrip().endswith("[PATH_OUTSIDE_PROJECT] [FIXTURE_INVALID]")
+
+
+def test_a_test_file_symlinked_out_of_the_project_is_not_read(cli, action, tree, project, secret):
+    action(CODE)
+    secret.write_text(f"action: a\ncases:\n  - name: {SECRET}\n    expect: {{result: 1}}\n")
+    (project / "tests").mkdir()
+    (project / "tests/a.test.yaml").symlink_to(secret)
+    result = cli("test", "--format", "json")
+    assert SECRET not in result.stdout + result.stderr
+    [case] = result.json["cases"]
+    assert case["failures"][0].endswith("[PATH_OUTSIDE_PROJECT]")
+
+
 @pytest.mark.parametrize("actions", ["/etc", "..", "../"])
 def test_an_actions_folder_outside_the_project_is_refused(cli, tree, actions):
     tree({"actionctl.yaml": f"region: eu\nactions: {actions}\n"})

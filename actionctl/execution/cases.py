@@ -98,7 +98,7 @@ def test_files(project: Project, targets: list[str]) -> list[Path]:
         if path.suffix in (".yaml", ".yml") and path.is_file():
             chosen[path.resolve()] = None
             continue
-        matching = [f for f in every if _action_of(f) == target]
+        matching = [f for f in every if _action_of(f, project.root) == target]
         if not matching:
             raise TestsNotFoundError(f'no test file tests an action named "{target}" (looked in '
                                      f"{project.relpath(folder)}/)")
@@ -106,32 +106,33 @@ def test_files(project: Project, targets: list[str]) -> list[Path]:
     return list(chosen)
 
 
-def _action_of(path: Path) -> str | None:
+def _action_of(path: Path, root: Path) -> str | None:
     try:
-        content = _read(path)
+        content = _read(path, root)
     except (OSError, sourcefile.Refused, YamlLoadError):
         return None
     return content.get("action") if isinstance(content, dict) else None
 
 
-def _read(path: Path) -> Any:
-    """A test file's content: a regular file, of a bounded size, that expands to a bounded tree."""
-    return fixture_files.plain(yamldoc.load_data(sourcefile.read(path, sourcefile.YAML_MAX_BYTES)))
+def _read(path: Path, root: Path | None) -> Any:
+    """A test file's content: a regular file inside `root`, of a bounded size, that expands to a bounded tree."""
+    return fixture_files.plain(yamldoc.load_data(sourcefile.read(path, sourcefile.YAML_MAX_BYTES, root)))
 
 
-def collect(paths: list[Path], keyword: str | None = None) -> list[Case]:
+def collect(paths: list[Path], keyword: str | None = None, root: Path | None = None) -> list[Case]:
+    """The cases of the test files at `paths` (none read from outside `root`, the project's, when given)."""
     cases = []
     for path in paths:
-        cases.extend(_cases_of(path))
+        cases.extend(_cases_of(path, root))
     if keyword:
         pattern = keyword if any(c in keyword for c in "*?[") else f"*{keyword}*"
         cases = [c for c in cases if fnmatch.fnmatch(c.id.lower(), pattern.lower())]
     return cases
 
 
-def _cases_of(path: Path) -> list[Case]:
+def _cases_of(path: Path, root: Path | None) -> list[Case]:
     try:
-        content = _read(path)
+        content = _read(path, root)
     except OSError as exc:
         return [Case(path, "?", "(file)", {}, f"cannot read the test file: {exc.strerror}")]
     except (sourcefile.Refused, YamlLoadError) as exc:

@@ -34,19 +34,21 @@ class Fixtures:
 
 
 def load(root: Path, profile: str | None = None) -> Fixtures:
+    """The project's fixtures; a file leading outside `root` is refused (an action could return what it holds)."""
     fixtures = Fixtures()
+    root = sourcefile.resolved(root)
     for path in _files(root / "fixtures" / "datasources"):
-        source = datasource(_read(path), path)
+        source = datasource(_read(path, root), path)
         key = str(source["id"])
         if key in fixtures.datasources:
             raise FixtureError(f"{path}: data source {key} is also defined in {fixtures.files[key]}")
         fixtures.datasources[key] = source
         fixtures.files[key] = path
     for path in _files(root / "fixtures" / "http"):
-        fixtures.http.extend(_responses(_read(path), path))
+        fixtures.http.extend(_responses(_read(path, root), path))
     settings = root / ".actionctl" / "local" / (f"settings.{profile}.yaml" if profile else "settings.yaml")
     if settings.is_file():
-        values = _read(settings)
+        values = _read(settings, root)
         if not isinstance(values, dict):
             raise FixtureError(f"{settings}: settings must be a mapping of keys to values")
         fixtures.settings = values
@@ -86,10 +88,11 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in _SUFFIXES and p.is_file())
 
 
-def _read(path: Path) -> Any:
-    """A fixture file's content: a regular file of a bounded size, whose YAML expands to a bounded tree."""
+def _read(path: Path, root: Path) -> Any:
+    """A fixture file's content: a regular file inside `root`, of a bounded size, whose YAML expands to a
+    bounded tree."""
     try:
-        raw = sourcefile.read(path, sourcefile.FIXTURE_MAX_BYTES)
+        raw = sourcefile.read(path, sourcefile.FIXTURE_MAX_BYTES, root)
         content = json.loads(raw) if path.suffix == ".json" else yamldoc.load_data(raw, FIXTURE_MAX_VALUES)
     except OSError as exc:
         raise FixtureError(f"{path}: cannot read: {exc.strerror}") from None
