@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+# Findings made once per use of something (a Fliplet namespace…): how many are shown before the rest are one.
+REPEATS_SHOWN = 5
 
 
 class Severity(str, enum.Enum):
@@ -22,10 +25,37 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
     action: str | None = None
     length: int = 1  # characters to underline in a code frame
+    # What a finding made once per use is about (a Fliplet namespace…): uses of one subject are one diagnostic.
+    subject: str | None = None
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+def collapse(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Sorted diagnostics with the repeats of one finding (same file, code and subject) bounded: the first
+    REPEATS_SHOWN as they are, then one that stands for the rest and says through which line they go.
+
+    185,000 uses of an undeclared package are one mistake: reported once per use they made 75 MB of JSON.
+    """
+    groups: dict[tuple, list[Diagnostic]] = {}
+    for d in diagnostics:
+        key = (d.file, d.code, d.severity, d.action, d.subject) if d.subject is not None else (id(d),)
+        groups.setdefault(key, []).append(d)
+    if all(len(group) <= REPEATS_SHOWN + 1 for group in groups.values()):
+        return diagnostics
+    kept = []
+    for group in groups.values():
+        kept += group if len(group) <= REPEATS_SHOWN + 1 else [*group[:REPEATS_SHOWN], _rest(group[REPEATS_SHOWN:])]
+    kept.sort(key=lambda d: (d.file.as_posix(), d.line, d.column, d.code))
+    return kept
+
+
+def _rest(group: list[Diagnostic]) -> Diagnostic:
+    first, last = group[0], group[-1]
+    return replace(first, message=f"{first.message} (and {len(group) - 1:,} more times like it, "
+                                              f"through line {last.line})")
 
 
 @dataclass

@@ -44,7 +44,7 @@ def actions(project: Project) -> list[ActionInfo]:
 
 
 def _info(project: Project, path: Path) -> ActionInfo:
-    manifest = load_manifest(path, with_code=False)
+    manifest = load_manifest(path, project.root, with_code=False)
     data = manifest.data
     triggers = data.get("triggers")
     kinds = [t.get("trigger") for t in triggers if isinstance(t, dict)] if isinstance(triggers, list) else []

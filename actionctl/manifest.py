@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from actionctl import yamldoc
+from actionctl import sourcefile, yamldoc
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
 
 ENVIRONMENTS = ("server", "client", "any")
@@ -118,10 +118,15 @@ class ManifestFile:
         return self.data.get("code")
 
 
-def load_manifest(path: Path, *, with_code: bool = True) -> ManifestFile:
-    """Read a manifest and (unless told not to) its code file. Never raises for what is in the files."""
+def load_manifest(path: Path, root: Path, *, with_code: bool = True) -> ManifestFile:
+    """Read a manifest and (unless told not to) its code file. Never raises for what is in the files.
+
+    `root` is the project's (resolved) folder: neither file is read from outside it.
+    """
     try:
-        raw = path.read_bytes()
+        raw = sourcefile.read(path, sourcefile.YAML_MAX_BYTES, root)
+    except sourcefile.Refused as exc:
+        return ManifestFile(path, None, LoadProblem(exc.code, exc.message, path, Mark(1, 1)))
     except OSError as exc:
         return ManifestFile(path, None, LoadProblem("FILE_UNREADABLE", f"cannot read: {exc.strerror}", path,
                                                     Mark(1, 1)))
@@ -138,7 +143,7 @@ def load_manifest(path: Path, *, with_code: bool = True) -> ManifestFile:
     manifest = ManifestFile(path, doc)
     code_path = code_path_for(path, manifest.code_setting)
     if code_path is not None and with_code:
-        manifest.code = load_code(code_path)
+        manifest.code = load_code(code_path, root)
     return manifest
 
 
@@ -151,19 +156,25 @@ def code_path_for(manifest_path: Path, setting: Any) -> Path | None:
     return manifest_path.parent / setting
 
 
-def manifests_using(manifest_paths: list[Path], code_files: set[Path]) -> dict[Path, Path]:
+def manifests_using(manifest_paths: list[Path], code_files: set[Path], root: Path) -> dict[Path, Path]:
     """For each of `code_files` (resolved) that some manifest uses as its code: code file → manifest."""
     found: dict[Path, Path] = {}
     for manifest_path in manifest_paths:
-        code = code_path_for(manifest_path, load_manifest(manifest_path, with_code=False).code_setting)
-        if code is not None and code.resolve() in code_files and code.resolve() not in found:
-            found[code.resolve()] = manifest_path
+        code = code_path_for(manifest_path, load_manifest(manifest_path, root, with_code=False).code_setting)
+        if code is None or "\0" in str(code):
+            continue
+        resolved = sourcefile.resolved(code)
+        if resolved in code_files and resolved not in found:
+            found[resolved] = manifest_path
     return found
 
 
-def load_code(path: Path) -> CodeFile:
+def load_code(path: Path, root: Path) -> CodeFile:
+    """The code file at `path`; its `problem` says why it was not read (outside `root`, not a regular file…)."""
     try:
-        raw = path.read_bytes()
+        raw = sourcefile.read(path, sourcefile.CODE_MAX_BYTES, root)
+    except sourcefile.Refused as exc:
+        return CodeFile(path, problem=LoadProblem(exc.code, exc.message, path, Mark(1, 1)))
     except FileNotFoundError:
         return CodeFile(path, missing=True)
     except IsADirectoryError:

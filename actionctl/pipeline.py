@@ -101,7 +101,7 @@ def _test(report: CiReport, project: Project, profile: str | None, options: CiOp
         return True
     from actionctl.execution import cases as testing
 
-    cases = testing.collect(testing.test_files(project, []))
+    cases = testing.collect(testing.test_files(project, []), root=project.root)
     report.tests = (testing.run_cases(project, cases, profile=profile) if cases
                     else testing.TestReport(project.root, []))  # no cases: no workers to start
     if not report.tests.ok:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from actionctl import yamldoc
+from actionctl import sourcefile, yamldoc
 from actionctl.diagnostics import Diagnostic, Severity
 from actionctl.errors import PathNotFoundError, UnknownProfileError
 from actionctl.suggest import did_you_mean
@@ -19,10 +20,16 @@ DEFAULT_ACTIONS_DIR = "actions"
 REGIONS = ("eu", "us", "ca")
 CONFIG_KEYS = ("app", "region", "api_url", "actions", "limits", "rate_limits", "vars", "profiles")
 PROFILE_KEYS = ("app", "region", "api_url", "limits", "rate_limits", "vars")
-# Requests per window the client allows itself, per kind (the service's published limits by default).
-RATE_LIMIT_KEYS = ("crud", "run", "publish", "window")
 # Limits of a run (seconds, characters of JSON, bytes of JSON, megabytes), the reference's by default.
 DEFAULT_LIMITS = {"timeout": 120, "payload": 2048, "result": 6_000_000, "memory": 256}
+# The most each setting may say: beyond these a number stops being a limit (and stops fitting the
+# clocks, counters and the V8 heap it is handed to). A timeout of a day is already no timeout.
+MAX_SECONDS = 86_400
+LIMIT_MAX = {"timeout": MAX_SECONDS, "payload": 1_000_000_000, "result": 1_000_000_000, "memory": 65_536}
+# Requests per window the client allows itself, per kind (the service's published limits by default).
+RATE_LIMIT_MAX = {"crud": 1_000_000, "run": 1_000_000, "publish": 1_000_000, "window": MAX_SECONDS}
+# Counts of requests are whole: at least one per window.
+_RATE_LIMIT_MIN = {"crud": 1, "run": 1, "publish": 1}
 # Folders that hold YAML which is not a manifest, or nothing of ours.
 _NOT_MANIFEST_DIRS = frozenset({"fixtures", "tests", "node_modules", "__pycache__", "templates"})
 _MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -42,15 +49,17 @@ class Project:
 
     @property
     def limits(self) -> dict[str, float]:
-        configured = self.config.get("limits")
-        configured = configured if isinstance(configured, dict) else {}
-        return {**DEFAULT_LIMITS, **{k: v for k, v in configured.items() if k in DEFAULT_LIMITS}}
+        """The run limits: each configured one that is usable (`validate` reports the others), else the default."""
+        return {**DEFAULT_LIMITS, **usable_numbers(self.config.get("limits"), LIMIT_MAX)}
 
     def manifests(self) -> list[Path]:
-        """Every manifest of the project."""
+        """Every manifest of the project; a folder that cannot be read is one of `problems`."""
         if self.config_path is None:
-            return _walk(self.root)
-        return _walk(self.actions_dir) if self.actions_dir.is_dir() else []
+            return _walk(self.root, self.problems)
+        folder = self.actions_dir
+        if _actions_problem(folder, self.root) is not None:
+            return []  # reported once, by _load_config
+        return _walk(folder, self.problems)
 
     def settings(self, profile: str | None) -> dict[str, Any]:
         """The settings with the profile's laid over them; PROFILE_UNKNOWN for a profile not defined."""
@@ -66,7 +75,7 @@ class Project:
 
     def relpath(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return sourcefile.resolved(path).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -111,13 +120,20 @@ def select_manifests(project: Project, paths: list[Path]) -> list[Path]:
         elif resolved == project.root:
             selected.update(dict.fromkeys(project.manifests()))
         else:
-            selected.update(dict.fromkeys(_walk(resolved)))
+            selected.update(dict.fromkeys(_walk(resolved, project.problems)))
     return list(selected)
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, problems: list[Diagnostic]) -> list[Path]:
+    """The manifests below `folder`; each folder that cannot be listed is added to `problems` (once)."""
+    def unreadable(exc: OSError) -> None:  # os.walk would skip it silently: "0 actions, all valid"
+        problem = Diagnostic("FILE_UNREADABLE", f"cannot read the folder: {exc.strerror}",
+                             Path(exc.filename or folder), 1, 1)
+        if problem not in problems:
+            problems.append(problem)
+
     found = []
-    for current, dirs, files in os.walk(folder):
+    for current, dirs, files in os.walk(folder, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_MANIFEST_DIRS)
         here = Path(current)  # parsed once per folder, not once per file
         for name in sorted(files):
@@ -136,10 +152,13 @@ def _is_special(name: str) -> bool:
 def _load_config(project: Project) -> None:
     path = project.config_path
     try:
-        doc = yamldoc.load(path.read_bytes())
+        doc = yamldoc.load(sourcefile.read(path, sourcefile.YAML_MAX_BYTES))
     except YamlLoadError as exc:
         if exc.code != "MANIFEST_EMPTY":  # an empty actionctl.yaml just means "all defaults"
             project.problems.append(Diagnostic(exc.code, exc.message, path, exc.mark.line, exc.mark.column))
+        return
+    except sourcefile.Refused as exc:
+        project.problems.append(Diagnostic(exc.code, exc.message, path, 1, 1))
         return
     except OSError as exc:
         project.problems.append(Diagnostic("FILE_UNREADABLE", f"cannot read: {exc.strerror}", path, 1, 1))
@@ -152,9 +171,26 @@ def _load_config(project: Project) -> None:
     project.config = doc.data
     project.problems.extend(_check_config(doc, path))
     actions = doc.data.get("actions")
-    if isinstance(actions, str) and actions.strip() and not project.actions_dir.is_dir():
-        project.problems.append(_config_problem(doc, path, ("actions",), f"the actions folder {actions!r} does "
-                                                "not exist — create it or fix the path"))
+    if isinstance(actions, str) and actions.strip():
+        refused = _actions_problem(project.actions_dir, project.root)
+        if refused is not None:
+            mark = doc.value_mark(("actions",))
+            project.problems.append(Diagnostic(refused[0], refused[1].replace("{actions}", repr(actions[:80])),
+                                               path, mark.line, mark.column))
+
+
+def _actions_problem(folder: Path, root: Path) -> tuple[str, str] | None:
+    """Why `actions:` cannot be the folder of manifests, as (diagnostic code, message); None when it can."""
+    try:
+        sourcefile.check_path(folder, root)
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            return "CONFIG_INVALID", f"the actions folder {{actions}} {what} — create it or fix the path"
+    except sourcefile.Refused as exc:
+        return exc.code, f"actions: {exc.message}"
+    except OSError as exc:  # a name too long for the file system, a symlink loop
+        return "CONFIG_INVALID", f"the actions folder {{actions}} cannot be used: {exc.strerror}"
+    return None
 
 
 def _check_config(doc: YamlDoc, path: Path) -> list[Diagnostic]:
@@ -204,18 +240,20 @@ def _check_settings(doc: YamlDoc, path: Path, at: tuple, settings: dict, allowed
 
 
 def _check_limits(doc: YamlDoc, path: Path, at: tuple, limits: Any) -> list[Diagnostic]:
-    return _check_numbers(doc, path, (*at, "limits"), limits, DEFAULT_LIMITS, "limit",
+    return _check_numbers(doc, path, (*at, "limits"), limits, (LIMIT_MAX, {}), "limit",
                           "limits must be a mapping (timeout, payload, result, memory)")
 
 
 def _check_rate_limits(doc: YamlDoc, path: Path, at: tuple, limits: Any) -> list[Diagnostic]:
-    return _check_numbers(doc, path, (*at, "rate_limits"), limits, RATE_LIMIT_KEYS, "rate limit",
+    return _check_numbers(doc, path, (*at, "rate_limits"), limits, (RATE_LIMIT_MAX, _RATE_LIMIT_MIN), "rate limit",
                           "rate_limits must be a mapping (crud, run, publish: requests per window; window: seconds)")
 
 
-def _check_numbers(doc: YamlDoc, path: Path, at: tuple, section: Any, known, noun: str,
+def _check_numbers(doc: YamlDoc, path: Path, at: tuple, section: Any, bounds: tuple[dict, dict], noun: str,
                    shape: str) -> list[Diagnostic]:
-    """A mapping of known keys to positive numbers (`limits:`, `rate_limits:`)."""
+    """A mapping of known keys to finite positive numbers within bounds (`limits:`, `rate_limits:`)."""
+    maxima, minima = bounds
+    known = tuple(maxima)
     if section is None:
         return []
     if not isinstance(section, dict):
@@ -226,9 +264,36 @@ def _check_numbers(doc: YamlDoc, path: Path, at: tuple, section: Any, known, nou
             mark = doc.key_mark((*at, key))
             problems.append(Diagnostic("UNKNOWN_KEY", f'unknown {noun} "{key}"{did_you_mean(str(key), known)}',
                                        path, mark.line, mark.column))
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            problems.append(_config_problem(doc, path, (*at, key), f"{at[-1]}.{key} must be a positive number"))
+        else:
+            problem = number_problem(value, maxima[key], minima.get(key))
+            if problem is not None:
+                problems.append(_config_problem(doc, path, (*at, key), f"{at[-1]}.{key} must be {problem}"))
     return problems
+
+
+def usable_numbers(section: Any, maxima: dict[str, float], minima: dict[str, float] | None = None) -> dict:
+    """The settings of `section` (`limits:`, `rate_limits:`) that pass their check; `validate` reports the rest."""
+    if not isinstance(section, dict):
+        return {}
+    minima = minima or {}
+    return {k: v for k, v in section.items() if k in maxima and number_problem(v, maxima[k], minima.get(k)) is None}
+
+
+def rate_limits(settings: dict) -> dict[str, float]:
+    """The usable `rate_limits:` of chosen settings (requests per window; `window` in seconds)."""
+    return usable_numbers(settings.get("rate_limits"), RATE_LIMIT_MAX, _RATE_LIMIT_MIN)
+
+
+def number_problem(value: Any, most: float, least: float | None = None) -> str | None:
+    """What a setting must be, when `value` is not a finite number above zero (and `least`) up to `most`."""
+    wanted = f"a positive number up to {most:,}" if least is None else f"a number from {least:,} to {most:,}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return wanted
+    if isinstance(value, float) and not math.isfinite(value):  # an int has no float form past 1e308: no isfinite
+        return wanted  # .inf and .nan are floats to YAML; no clock or counter can use them
+    if value <= 0 or (least is not None and value < least) or value > most:
+        return wanted
+    return None
 
 
 def _config_problem(doc: YamlDoc, path: Path, at: tuple, message: str) -> Diagnostic:

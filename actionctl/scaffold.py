@@ -96,5 +96,5 @@ def new_action(name: str, template: str = "on-demand", start: Path | None = None
 
 def _refuse_taken_name(project: Project, name: str) -> None:
     for path in project.manifests():
-        if load_manifest(path, with_code=False).name == name:
+        if load_manifest(path, project.root, with_code=False).name == name:
             raise NameTakenError(f'an action named "{name}" already exists in {project.relpath(path)}')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from actionctl import variables
-from actionctl.diagnostics import Diagnostic, Report, Severity
+from actionctl.diagnostics import Diagnostic, Report, Severity, collapse
 from actionctl.errors import ActionCodeNotFoundError, PathNotFoundError
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project, open_project, select_manifests
@@ -13,6 +13,7 @@ from actionctl.rules import ActionCheck, check_action, v8syntax
 from actionctl.rules import name as name_rules
 from actionctl.rules.jsparse import ASK_V8
 from actionctl.rules.placeholders import undefined
+from actionctl.sourcefile import resolved
 
 
 def validate_paths(paths: list[Path] | None = None, profile: str | None = None) -> Report:
@@ -29,7 +30,7 @@ def validate_paths(paths: list[Path] | None = None, profile: str | None = None) 
 
 def validate_manifests(project: Project, paths: list[Path], profile: str | None = None, *,
                        deploying: bool = False) -> Report:
-    diagnostics: list[Diagnostic] = list(project.problems)
+    diagnostics: list[Diagnostic] = []
     manifests = []
     for path in paths:
         manifest, unknown_variables = load_action(project, path, profile, deploying=deploying)
@@ -45,8 +46,9 @@ def validate_manifests(project: Project, paths: list[Path], profile: str | None 
         checks.append(check)
         diagnostics.extend(check_action(check))
     diagnostics.extend(_unique_names(project, paths, checks))
+    diagnostics.extend(project.problems)  # last: listing the project's folders can add some
     diagnostics.sort(key=lambda d: (d.file.as_posix(), d.line, d.column, d.code))
-    return Report(project.root, len(manifests), diagnostics)
+    return Report(project.root, len(manifests), collapse(diagnostics))
 
 
 def load_action(project: Project, path: Path, profile: str | None = None, *, with_code: bool = True,
@@ -55,7 +57,7 @@ def load_action(project: Project, path: Path, profile: str | None = None, *, wit
 
     `deploying`: as diff/push/pull see it, where no profile means the top-level variables only.
     """
-    manifest = load_manifest(path, with_code=with_code)
+    manifest = load_manifest(path, project.root, with_code=with_code)
     if manifest.problem is not None:
         return manifest, []
     used = variables.used_in(manifest.data) | variables.used_in(manifest.code.text if manifest.code else None)
@@ -98,12 +100,13 @@ def _unique_names(project: Project, selected: list[Path], checks: list[ActionChe
     """Names must be unique across the project, even when only some manifests are being validated."""
     given = set(selected)  # resolving is a system call per path component: only for paths not given as is
     rest = [path for path in project.manifests() if path not in given]
-    chosen = {path.resolve() for path in selected} if rest else set()
-    rest = [path for path in rest if path.resolve() not in chosen]
-    others = [ActionCheck(m) for m in (load_manifest(path, with_code=False) for path in rest) if m.problem is None]
+    chosen = {resolved(path) for path in selected} if rest else set()
+    rest = [path for path in rest if resolved(path) not in chosen]
+    loaded = (load_manifest(path, project.root, with_code=False) for path in rest)
+    others = [ActionCheck(m) for m in loaded if m.problem is None]
     if not others:
         return list(name_rules.check_unique(checks))
-    return [d for d in name_rules.check_unique(checks + others) if d.file.resolve() in chosen]
+    return [d for d in name_rules.check_unique(checks + others) if resolved(d.file) in chosen]
 
 
 def _manifests_for_code(project: Project, code_files: list[Path]) -> list[Path]:
@@ -115,7 +118,7 @@ def _manifests_for_code(project: Project, code_files: list[Path]) -> list[Path]:
         if not path.exists():
             raise PathNotFoundError(str(path), "file")
         wanted.add(path.resolve())
-    found = manifests_using(project.manifests(), wanted)
+    found = manifests_using(project.manifests(), wanted, project.root)
     if len(found) < len(wanted):
         missing = ", ".join(sorted(project.relpath(p) for p in wanted - set(found)))
         raise ActionCodeNotFoundError(missing)

@@ -18,8 +18,11 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOM = b"\xef\xbb\xbf"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-# Aliases let a tiny file describe an enormous tree; we refuse documents that expand past this.
-_MAX_NODES = 200_000
+# Aliases let a tiny file describe an enormous tree. Values built once are shared, but every reader
+# after us (variables, rules, JSON) walks the tree as a tree, so it is the expanded size that is capped,
+# here, for every YAML file actionctl reads: a ~500-byte file of nine alias levels expands to 10**9.
+MAX_VALUES = 200_000
+MAX_DEPTH = 100  # nesting; the builder recurses, and no manifest or fixture needs more
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +122,17 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
-def load(raw: bytes | str) -> YamlDoc:
-    """Parse one YAML document, keeping positions. Raises YamlLoadError for anything unreadable."""
+def load(raw: bytes | str, max_values: int = MAX_VALUES) -> YamlDoc:
+    """Parse one YAML document, keeping positions. Raises YamlLoadError for anything unreadable.
+
+    A document expanding (aliases counted as many times as they are used) to more than `max_values`
+    values, or nested deeper than MAX_DEPTH, is refused with YAML_TOO_COMPLEX.
+    """
     text = raw if isinstance(raw, str) else decode(raw)
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise _too_complex(f"values are nested more than {MAX_DEPTH} deep", Mark(1, 1)) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc) from None
     except yaml.reader.ReaderError as exc:
@@ -133,9 +142,23 @@ def load(raw: bytes | str) -> YamlDoc:
         raise YamlLoadError("YAML_SYNTAX_ERROR", str(exc), Mark(1, 1)) from None
     if root is None:
         raise YamlLoadError("MANIFEST_EMPTY", "the file holds no YAML document", Mark(1, 1))
-    builder = _Builder(text)
+    builder = _Builder(text, max_values)
     data = builder.build(root, ())
     return YamlDoc(data, text, builder.keys, builder.values, builder.styles, builder.duplicates)
+
+
+def load_data(raw: bytes | str, max_values: int = MAX_VALUES) -> Any:
+    """The plain value of a YAML document (None when it holds none), bounded as `load` bounds it."""
+    try:
+        return load(raw, max_values).data
+    except YamlLoadError as exc:
+        if exc.code == "MANIFEST_EMPTY":
+            return None
+        raise
+
+
+def _too_complex(problem: str, mark: Mark) -> YamlLoadError:
+    return YamlLoadError("YAML_TOO_COMPLEX", f"{problem} — actionctl refuses documents that large", mark)
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlLoadError:
@@ -152,6 +175,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlLoadError:
 def _mark_at_index(text: str, index: int) -> Mark:
     before = text[:index]
     return Mark(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+
+
+def _tag(tag: str) -> str:
+    return "!!" + tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 # Manifests of one shape put their keys and values at the same places: one Mark per place, reused.
@@ -173,44 +200,61 @@ def _mark(node: yaml.Node) -> Mark:
 class _Builder:
     """Turns a composed node graph into plain values while recording positions."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, max_values: int = MAX_VALUES) -> None:
+        self.max_values = max_values
         self.constructor = yaml.constructor.SafeConstructor()
         self.keys: dict[YamlPath, Mark] = {}
         self.values: dict[YamlPath, Mark] = {}
         self.styles: dict[YamlPath, str] = {}
         self.duplicates: list[DuplicateKey] = []
-        self._built: dict[int, Any] = {}  # alias targets already built, by node id
+        self._built: dict[int, tuple[Any, int]] = {}  # alias targets already built: (value, expanded size)
         self._stack: set[int] = set()
-        self._count = 0
+        self._count = 0  # values of the expanded tree so far
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
         self.values[path] = _mark(node)
-        self._count += 1
-        if self._count > _MAX_NODES:
-            raise YamlLoadError("YAML_SYNTAX_ERROR", "the document expands to too many values (alias bomb?)",
-                                _mark(node))
         if isinstance(node, yaml.ScalarNode):
+            self._add(1, node)
             self.styles[path] = node.style or ""
             return self._scalar(node)
         if id(node) in self._stack:
             raise YamlLoadError("YAML_SYNTAX_ERROR", "an alias refers to the node that contains it", _mark(node))
         if id(node) in self._built:  # a second alias of the same node: same value, no second walk
-            return self._built[id(node)]
+            value, size = self._built[id(node)]
+            self._add(size, node)  # but readers will walk it again: it counts again
+            return value
+        if len(self._stack) >= MAX_DEPTH:
+            raise _too_complex(f"values are nested more than {MAX_DEPTH} deep", _mark(node))
+        before = self._count
+        self._add(1, node)
         self._stack.add(id(node))
         try:
             value = self._mapping(node, path) if isinstance(node, yaml.MappingNode) else self._sequence(node, path)
         finally:
             self._stack.discard(id(node))
-        self._built[id(node)] = value
+        self._built[id(node)] = (value, self._count - before)
         return value
+
+    def _add(self, size: int, node: yaml.Node) -> None:
+        self._count += size
+        if self._count > self.max_values:
+            raise _too_complex(f"the document expands to more than {self.max_values:,} values (aliases counted "
+                               "each time they are used)", _mark(node))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR_TAG:  # most values: skip the constructor's dispatch
             return node.value
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise YamlLoadError("YAML_SYNTAX_ERROR", exc.problem or "cannot read this value", _mark(node)) from None
+        except Exception:  # an explicit tag on a value it cannot hold (`!!int nope`, `!!timestamp x`) fails anyhow
+            raise YamlLoadError("YAML_SYNTAX_ERROR", f"{node.value[:40]!r} cannot be read as {_tag(node.tag)}",
+                                _mark(node)) from None
+        if isinstance(value, bytes):  # JSON, and so the service, has no bytes
+            raise YamlLoadError("YAML_SYNTAX_ERROR", "!!binary values are not supported: write the value as text",
+                                _mark(node))
+        return value
 
     def _sequence(self, node: yaml.SequenceNode, path: YamlPath) -> list:
         return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]

@@ -10,7 +10,8 @@ from support import REPO
 from actionctl.rules.catalog import CODES
 
 SOURCES = [*REPO.joinpath("actionctl", "rules").glob("*.py"), REPO / "actionctl" / "yamldoc.py",
-           REPO / "actionctl" / "manifest.py", REPO / "actionctl" / "project.py", REPO / "actionctl" / "schedule.py"]
+           REPO / "actionctl" / "manifest.py", REPO / "actionctl" / "project.py", REPO / "actionctl" / "schedule.py",
+           REPO / "actionctl" / "sourcefile.py"]
 
 
 def _emitted_codes() -> set[str]:

@@ -29,8 +29,8 @@ def loaded(monkeypatch) -> list:
     """Every manifest validation loads, as it was loaded."""
     found = []
 
-    def load(path, **kwargs):
-        manifest = load_manifest(path, **kwargs)
+    def load(path, *args, **kwargs):
+        manifest = load_manifest(path, *args, **kwargs)
         found.append(manifest)
         return manifest
 
@@ -44,7 +44,7 @@ def as_written(manifest) -> bool:
 
 
 def test_fill_returns_a_filled_copy_and_leaves_the_manifest_as_written(bookings):
-    manifest = load_manifest(bookings / "actions/bookings.yaml")
+    manifest = load_manifest(bookings / "actions/bookings.yaml", bookings.resolve())
     filled = variables.fill(manifest, {"STAGE": "dev"})
     assert filled.manifest.data["description"] == "Bookings of dev"
     assert filled.manifest.code.text == CODE.replace("'@@STAGE@@'", "'dev'")

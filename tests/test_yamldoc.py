@@ -46,10 +46,41 @@ def test_merge_keys_are_supported_and_explicit_keys_win():
 
 
 def test_an_alias_bomb_is_refused_not_expanded():
+    # Built once and shared, the tree would still be walked as a tree by every reader after the loader.
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
-    doc = yamldoc.load("\n".join(lines) + "\n")  # shared nodes are built once: no blow-up
-    assert len(doc.data) == 9
+    with pytest.raises(YamlLoadError) as caught:
+        yamldoc.load("\n".join(lines) + "\n")
+    assert caught.value.code == "YAML_TOO_COMPLEX"
+    assert caught.value.message == ("the document expands to more than 200,000 values (aliases counted each "
+                                    "time they are used) — actionctl refuses documents that large")
+
+
+def test_aliases_used_a_few_times_still_load():
+    doc = yamldoc.load("base: &b {active: true}\none: *b\ntwo: *b\n")
+    assert doc.data["two"] == {"active": True}
+
+
+def test_nesting_deeper_than_the_cap_is_refused_not_a_recursion_error():
+    with pytest.raises(YamlLoadError) as caught:
+        yamldoc.load("x: " + "[" * 400 + "]" * 400 + "\n")
+    assert caught.value.code == "YAML_TOO_COMPLEX"
+    assert caught.value.message.startswith("values are nested more than 100 deep")
+
+
+@pytest.mark.parametrize("value", ["!!int nope", "!!timestamp x", "!!float x", "!!bool maybe", '!!binary "@@@"'])
+def test_an_explicit_tag_on_a_value_it_cannot_hold_is_a_syntax_error(value):
+    with pytest.raises(YamlLoadError) as caught:
+        yamldoc.load(f"name: a\nactive: {value}\n")
+    assert (caught.value.code, caught.value.mark) == ("YAML_SYNTAX_ERROR", Mark(2, 9))
+
+
+def test_python_tags_never_construct_objects():
+    with pytest.raises(YamlLoadError) as caught:
+        yamldoc.load("a: !!python/name:os.system x\n")
+    assert caught.value.code == "YAML_SYNTAX_ERROR"
+    # On a list or mapping the tag is ignored: plain data, nothing called.
+    assert yamldoc.load("a: !!python/object/apply:os.system [echo hi]\n").data == {"a": ["echo hi"]}
 
 
 def test_recursive_alias_is_an_error():

@@ -10,7 +10,7 @@ from typer.core import TyperGroup
 
 from actionctl.cli import coercion, write_version
 from actionctl.envvars import Env
-from actionctl.errors import INTERNAL_ERROR, INTERNAL_ERROR_EXIT, ActionctlError
+from actionctl.errors import INTERNAL_ERROR, INTERNAL_ERROR_EXIT, ActionctlError, UsageError
 
 coercion.install()  # choices, text and empty lists coerced without importing pydantic (see coercion.py)
 
@@ -19,17 +19,24 @@ class ActionctlGroup(TyperGroup):
     """Runs a command; an ActionctlError becomes `error: message [CODE]` on stderr and its exit status."""
 
     def invoke(self, ctx):  # type: ignore[override]
+        from actionctl.render import json_writer
+
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # the command's, before parsing takes them
+        before = json_writer.written()
         try:
             return super().invoke(ctx)
         except ActionctlError as exc:
             from actionctl.render import console
 
+            _error_document(args, before, exc.code, exc.message)
             console.error_line(exc.code, exc.message)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             sys.stderr.write("interrupted\n")
             sys.exit(130)
         except Exception as exc:
+            if _is_usage_error(exc):  # Click's, told on stderr by Click; a script reading stdout is told too
+                _error_document(args, before, UsageError.code, exc.format_message())
             if _is_framework(exc) or os.environ.get(Env.DEBUG):
                 raise
             from actionctl.render import console
@@ -37,6 +44,38 @@ class ActionctlGroup(TyperGroup):
             console.error_line(INTERNAL_ERROR, f"{type(exc).__name__}: {exc} — this is a bug in actionctl; "
                                f"set {Env.DEBUG}=1 to see where")
             sys.exit(INTERNAL_ERROR_EXIT)
+
+
+def _error_document(args: list[str], before: int, code: str, message: str) -> None:
+    """Under `--format json` or `sarif`, the error as a document on stdout, unless the command wrote one
+    (`before`: the documents written when it started)."""
+    fmt = _requested_format(args)
+    if fmt not in ("json", "sarif"):
+        return
+    from actionctl.render import diagnostic_formats, json_writer
+
+    if json_writer.written() == before:
+        json_writer.emit({"ok": False, "error": {"code": code, "message": message}} if fmt == "json"
+                         else diagnostic_formats.failure_sarif(code, message))
+
+
+def _requested_format(args: list[str]) -> str | None:
+    """The value of the last `--format`/`-f` on the command line, read as Click would read it."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in ("--format", "-f") and index + 1 < len(args):
+            found = args[index + 1]
+        elif arg.startswith("--format="):
+            found = arg.split("=", 1)[1]
+        elif arg.startswith("-f") and not arg.startswith("--") and len(arg) > 2:
+            found = arg[2:]
+    return found
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    return _is_framework(exc) and getattr(exc, "exit_code", None) == 2 and hasattr(exc, "format_message")
 
 
 def _is_framework(exc: Exception) -> bool:

@@ -25,7 +25,7 @@ def fetch(
     project = open_project()
     urls = []
     for path in project.manifests():
-        listed = load_manifest(path, with_code=False).data.get("dependencies")
+        listed = load_manifest(path, project.root, with_code=False).data.get("dependencies")
         urls += [d for d in listed or [] if isinstance(d, str) and deps.is_url(d)] if isinstance(listed, list) else []
     fetched = deps.fetch(project.root, urls, refresh=refresh)
     if fmt is OutputFormat.json:

@@ -58,6 +58,16 @@ TEST_FORMAT = typer.Option(TestFormat.text, "--format", "-f", help="text, json o
 PROFILE = typer.Option(None, "--profile", envvar=Env.PROFILE,
                        help="Profile of actionctl.yaml: its app, vars: and fixtures.")
 NAMES = typer.Argument(None, metavar="[NAME]...", help="Only these actions (default: all of them).")
+# Seconds a run may be given: finite (`inf` and `nan` are floats to the parser) and at most a day,
+# as `limits.timeout` in actionctl.yaml (project.MAX_SECONDS; not imported here, to keep YAML out of --help).
+MAX_TIMEOUT = 86_400
+
+
+def timeout_option(help: str):
+    """`--timeout SECONDS` for the commands that run actions."""
+    return typer.Option(None, "--timeout", min=0.1, max=MAX_TIMEOUT, help=help)
+
+
 YES = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal).")
 
 # The options of every command that talks to the service: (annotation, declaration) by parameter name.

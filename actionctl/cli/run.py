@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import FORMAT, PROFILE, OutputFormat, Trigger
+from actionctl.cli.options import FORMAT, PROFILE, OutputFormat, Trigger, timeout_option
 from actionctl.errors import UsageError, ValidationFailedError
 
 
@@ -19,8 +19,12 @@ def json_argument(value: str | None, option: str) -> Any:
         return None
     text = value
     if value.startswith("@"):
-        try:
-            text = Path(value[1:]).read_text(encoding="utf-8")
+        from actionctl import sourcefile
+
+        try:  # a regular file of a bounded size: `@/dev/zero` would never end, a FIFO never answer
+            text = sourcefile.read(Path(value[1:]), sourcefile.CODE_MAX_BYTES).decode("utf-8")
+        except sourcefile.Refused as exc:
+            raise UsageError(f"{option} {value}: {exc.message}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{option} {value}: cannot read the file ({exc.__class__.__name__})") from None
     try:
@@ -35,7 +39,7 @@ def run(
     payload: str = typer.Option(None, "--payload", "-p", help="JSON payload, or @file.json (manual runs)."),
     trigger: Trigger = typer.Option(Trigger.manual, "--trigger", "-t", help="What starts the run."),
     event: str = typer.Option(None, "--event", "-e", help="The log or analytics event, JSON or @file.json."),
-    timeout: float = typer.Option(None, "--timeout", min=0.1, help="Seconds before the run is stopped."),
+    timeout: float = timeout_option("Seconds before the run is stopped."),
     now: str = typer.Option(None, "--now", help="Freeze Date.now() and new Date() at this ISO date-time."),
     seed: int = typer.Option(None, "--seed", help="Make Math.random() repeatable."),
     profile: str = PROFILE,

@@ -28,7 +28,7 @@ def test_command(
     from actionctl.render import console, json_writer, test_reports
 
     project = open_project()
-    found = cases.collect(cases.test_files(project, targets or []), keyword)
+    found = cases.collect(cases.test_files(project, targets or []), keyword, project.root)
     if not found:
         console.note("no test cases found (tests/*.test.yaml)" + (f" matching -k {keyword!r}" if keyword else ""))
         raise typer.Exit(0)

@@ -7,7 +7,7 @@ import enum
 import typer
 
 from actionctl.cli.app import app
-from actionctl.cli.options import FORMAT, OutputFormat
+from actionctl.cli.options import FORMAT, OutputFormat, timeout_option
 from actionctl.cli.run import json_argument
 from actionctl.errors import UsageError
 
@@ -25,7 +25,7 @@ def trigger(
     event: str = typer.Option(None, "--event", "-e", help="The event, JSON or @file.json (log and analytics)."),
     run_them: bool = typer.Option(False, "--run", help="Run the matching actions with the payload they would get."),
     now: str = typer.Option(None, "--now", help="Freeze Date.now() at this ISO date-time."),
-    timeout: float = typer.Option(None, "--timeout", min=0.1, help="Seconds before each run is stopped."),
+    timeout: float = timeout_option("Seconds before each run is stopped."),
     fmt: OutputFormat = FORMAT,
 ) -> None:
     """Match an event against the project's triggers; with --run, run what matches."""

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from actionctl import sourcefile, yamldoc
 from actionctl.errors import ActionctlError, TestsNotFoundError, ValidationFailedError
 from actionctl.execution import prepare
-from actionctl.project import Project
+from actionctl.project import MAX_SECONDS, Project, number_problem
 from actionctl.runtime import fixtures as fixture_files
 from actionctl.runtime.host import Execution, WorkerPool
+from actionctl.yamldoc import YamlLoadError
 
 CASE_KEYS = ("name", "payload", "trigger", "event", "now", "seed", "timeout", "fixtures", "expect")
 EXPECT_KEYS = ("result", "result_contains", "error", "emails", "sms", "pushes", "notifications", "requests",
@@ -98,7 +98,7 @@ def test_files(project: Project, targets: list[str]) -> list[Path]:
         if path.suffix in (".yaml", ".yml") and path.is_file():
             chosen[path.resolve()] = None
             continue
-        matching = [f for f in every if _action_of(f) == target]
+        matching = [f for f in every if _action_of(f, project.root) == target]
         if not matching:
             raise TestsNotFoundError(f'no test file tests an action named "{target}" (looked in '
                                      f"{project.relpath(folder)}/)")
@@ -106,29 +106,38 @@ def test_files(project: Project, targets: list[str]) -> list[Path]:
     return list(chosen)
 
 
-def _action_of(path: Path) -> str | None:
+def _action_of(path: Path, root: Path) -> str | None:
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        content = _read(path, root)
+    except (OSError, sourcefile.Refused, YamlLoadError):
         return None
     return content.get("action") if isinstance(content, dict) else None
 
 
-def collect(paths: list[Path], keyword: str | None = None) -> list[Case]:
+def _read(path: Path, root: Path | None) -> Any:
+    """A test file's content: a regular file inside `root`, of a bounded size, that expands to a bounded tree."""
+    return fixture_files.plain(yamldoc.load_data(sourcefile.read(path, sourcefile.YAML_MAX_BYTES, root)))
+
+
+def collect(paths: list[Path], keyword: str | None = None, root: Path | None = None) -> list[Case]:
+    """The cases of the test files at `paths` (none read from outside `root`, the project's, when given)."""
     cases = []
     for path in paths:
-        cases.extend(_cases_of(path))
+        cases.extend(_cases_of(path, root))
     if keyword:
         pattern = keyword if any(c in keyword for c in "*?[") else f"*{keyword}*"
         cases = [c for c in cases if fnmatch.fnmatch(c.id.lower(), pattern.lower())]
     return cases
 
 
-def _cases_of(path: Path) -> list[Case]:
+def _cases_of(path: Path, root: Path | None) -> list[Case]:
     try:
-        content = fixture_files.plain(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return [Case(path, "?", "(file)", {}, f"cannot read the test file: {str(exc).splitlines()[0]}")]
+        content = _read(path, root)
+    except OSError as exc:
+        return [Case(path, "?", "(file)", {}, f"cannot read the test file: {exc.strerror}")]
+    except (sourcefile.Refused, YamlLoadError) as exc:
+        where = f" (line {exc.mark.line}, column {exc.mark.column})" if isinstance(exc, YamlLoadError) else ""
+        return [Case(path, "?", "(file)", {}, f"cannot read the test file: {exc.message}{where} [{exc.code}]")]
     if not isinstance(content, dict) or not isinstance(content.get("action"), str):
         return [Case(path, "?", "(file)", {}, "a test file is a mapping with `action: NAME` and `cases: [...]`")]
     action, cases = content["action"], content.get("cases")
@@ -158,6 +167,9 @@ def _problem(spec: Any, shared: Any) -> str | None:
         return f"unknown expectation(s) {', '.join(map(str, unknown))}; known: {', '.join(EXPECT_KEYS)}"
     if not isinstance(shared, dict):
         return "the file's `fixtures` must be a mapping"
+    timeout = spec.get("timeout")
+    if timeout is not None and number_problem(timeout, MAX_SECONDS) is not None:
+        return f"timeout must be {number_problem(timeout, MAX_SECONDS)} (seconds), not {timeout!r}"
     return None
 
 

@@ -51,17 +51,17 @@ def find_action(project: Project, target: str) -> ManifestFile:
     path = Path(target)
     if path.suffix in (".yaml", ".yml", ".js") and path.is_file():
         return _by_path(project, path.resolve())
-    manifests = [load_manifest(p, with_code=False) for p in project.manifests()]
+    manifests = [load_manifest(p, project.root, with_code=False) for p in project.manifests()]
     [found] = lookup.pick([target], manifests, lambda m: m.name, where=lookup.IN_REPOSITORY, hint=lookup.LOCAL_HINT)
-    return load_manifest(found.path)
+    return load_manifest(found.path, project.root)
 
 
 def _by_path(project: Project, path: Path) -> ManifestFile:
     if path.suffix != ".js":
-        return load_manifest(path)
-    found = manifests_using(project.manifests(), {path})
+        return load_manifest(path, project.root)
+    found = manifests_using(project.manifests(), {path}, project.root)
     if found:
-        return load_manifest(found[path])
+        return load_manifest(found[path], project.root)
     raise ActionCodeNotFoundError(project.relpath(path))
 
 

@@ -24,7 +24,7 @@ class Match:
 def matching(project: Project, kind: str, event: dict) -> list[Match]:
     found = []
     for path in project.manifests():
-        manifest = load_manifest(path, with_code=False)
+        manifest = load_manifest(path, project.root, with_code=False)
         data = manifest.data
         if data.get("active") is not True or not manifest.name:
             continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actionctl.envvars import Env
-from actionctl.project import Project
+from actionctl.project import Project, rate_limits
 from actionctl.remote import credentials, paths
 from actionctl.remote.errors import NotLoggedInError
 from actionctl.remote.pacing import DEFAULT_LIMITS, DEFAULT_WINDOW
@@ -56,7 +56,7 @@ def resolve(project: Project | None, *, profile: str | None = None, app: int | N
     chosen = settings(project, profile)
     url = api_url_for(chosen, api_url=api_url, region=region)
     found = token or os.environ.get(Env.TOKEN) or credentials.token_for(url)
-    limits = chosen.get("rate_limits") if isinstance(chosen.get("rate_limits"), dict) else {}
+    limits = rate_limits(chosen)  # a value `validate` refuses (0, .inf, text) is left at the default
     return Target(
         api_url=url, app=app if app is not None else chosen.get("app"), token=found, profile=profile,
         rate_limits={**DEFAULT_LIMITS, **{k: int(v) for k, v in limits.items() if k in DEFAULT_LIMITS}},

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from actionctl import sourcefile
 from actionctl.diagnostics import Diagnostic, Report, Severity
 from actionctl.render.printable import printable, printable_lines
 
@@ -116,9 +117,10 @@ class _Sources:
 
     def lines(self, path: Path) -> list[str] | None:
         if path not in self._lines:
-            try:
-                self._lines[path] = path.read_bytes().decode("utf-8", "replace").splitlines()
-            except OSError:
+            try:  # bounded, and never a FIFO: a diagnostic may be about exactly such a file
+                raw = sourcefile.read(path, sourcefile.CODE_MAX_BYTES)
+                self._lines[path] = raw.decode("utf-8", "replace").splitlines()
+            except (OSError, sourcefile.Refused):
                 self._lines[path] = None
         return self._lines[path]
 

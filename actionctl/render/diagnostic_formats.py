@@ -62,6 +62,20 @@ def to_sarif(report: Report) -> dict:
     }
 
 
+def failure_sarif(code: str, message: str) -> dict:
+    """A SARIF log for a run that could not be made: no results, the reason as the invocation's notification."""
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "actionctl", "version": __version__}},
+            "invocations": [{"executionSuccessful": False, "toolExecutionNotifications": [
+                {"level": "error", "descriptor": {"id": code}, "message": {"text": message}}]}],
+            "results": [],
+        }],
+    }
+
+
 def _sarif_result(d: Diagnostic, rule_index: int) -> dict:
     return {
         "ruleId": d.code,

@@ -11,6 +11,13 @@ import sys
 from pathlib import PurePath
 from typing import Any
 
+# Documents written to stdout so far: a command that ends in an error after writing one adds no second.
+_written = 0
+
+
+def written() -> int:
+    return _written
+
 
 def dumps(body: Any) -> str:
     return json.dumps(body, indent=2, ensure_ascii=False, default=_plain)
@@ -18,6 +25,8 @@ def dumps(body: Any) -> str:
 
 def emit(body: Any) -> None:
     """One JSON document on stdout."""
+    global _written
+    _written += 1
     sys.stdout.write(dumps(body) + "\n")
 
 
@@ -28,6 +37,8 @@ def inline(body: Any) -> str:
 
 def emit_line(body: Any) -> None:
     """One compact JSON document on a line of its own (a stream, as `logs --follow` writes)."""
+    global _written
+    _written += 1
     sys.stdout.write(inline(body) + "\n")
     sys.stdout.flush()
 

@@ -42,8 +42,18 @@ CODES: dict[str, CodeInfo] = {
                         "server action."),
     "YAML_SYNTAX_ERROR": CodeInfo("error", False, "The file is not valid YAML (or holds more than one document)."),
     "YAML_DUPLICATE_KEY": CodeInfo("error", False, "A key is written twice in one mapping."),
+    "YAML_TOO_COMPLEX": CodeInfo(
+        "error", False, "The document nests values more than 100 deep, or expands (each alias counted every "
+                        "time it is used) to more than 200,000 values."),
     "FILE_ENCODING_INVALID": CodeInfo("error", False, "The file is not valid UTF-8."),
-    "FILE_UNREADABLE": CodeInfo("error", False, "The file cannot be read."),
+    "FILE_UNREADABLE": CodeInfo("error", False, "The file, or a folder of manifests, cannot be read."),
+    "FILE_NOT_REGULAR": CodeInfo("error", False, "The file is a FIFO, a device or a socket; only regular files "
+                                                 "are read."),
+    "FILE_TOO_LARGE": CodeInfo("error", False, "The file is larger than actionctl reads: 5 MB for code, 1 MB for "
+                                               "a manifest, actionctl.yaml or test file."),
+    "PATH_OUTSIDE_PROJECT": CodeInfo("error", False, "`code:` or `actions:` leads outside the project (symlinks "
+                                                     "followed); the file is never opened."),
+    "PATH_INVALID": CodeInfo("error", False, "`code:` or `actions:` holds a NUL character."),
     "MANIFEST_EMPTY": CodeInfo("error", False, "The manifest holds no YAML document."),
     "MANIFEST_NOT_MAPPING": CodeInfo("error", False, "The manifest is not a mapping of fields."),
     "UNKNOWN_KEY": CodeInfo("error", False, "A field the service does not know (with a suggestion)."),

@@ -10,6 +10,7 @@ from actionctl.manifest import NAMESPACE_PACKAGES
 from actionctl.rules.context import ActionCheck
 from actionctl.rules.jsparse import ExecuteDef
 from actionctl.rules.values import kind
+from actionctl.sourcefile import REFUSED
 from actionctl.suggest import did_you_mean
 
 FAILED = "CODE_VALIDATION_FAILED"
@@ -38,6 +39,11 @@ def check(a: ActionCheck) -> Iterator[Diagnostic]:
     if code.problem is not None and code.problem.code == "CODE_REQUIRED":  # the path is a folder
         yield a.at("CODE_REQUIRED", f"{_shown(a, code.path)} is a folder, not a .js file", ("code",))
         return
+    if code.problem is not None and code.problem.code in REFUSED:
+        # Said at `code:`, never in the file: a code frame of it would print what it holds.
+        yield a.at(code.problem.code, f"the code file is not read: {code.problem.message}",
+                   ("code",) if setting is not None else ())
+        return
     if code.problem is not None:
         yield a.in_file(code.problem.file, code.problem.code, code.problem.message, code.problem.mark)
         return
@@ -61,7 +67,7 @@ def _javascript(a: ActionCheck) -> Iterator[Diagnostic]:
     for span in facts.handlebars:
         yield a.in_code("CODE_HANDLEBARS", "Handlebars `{{ … }}` is not evaluated in action code: this text stays "
                         "as written — read the value from context.payload or Fliplet.App.Settings instead",
-                        span.line, span.column, length=span.length, severity=Severity.WARNING)
+                        span.line, span.column, length=span.length, severity=Severity.WARNING, subject="{{")
 
 
 def _execute(a: ActionCheck) -> Iterator[Diagnostic]:
@@ -121,18 +127,19 @@ def _fliplet(a: ActionCheck) -> Iterator[Diagnostic]:
         if namespace in CORE_NAMESPACES:
             if namespace == "App.Settings" and a.environment == "client":
                 yield a.in_code("FLIPLET_API_UNAVAILABLE", "Fliplet.App.Settings is only available to server "
-                                "actions", span.line, span.column, length=7, severity=Severity.WARNING)
+                                "actions", span.line, span.column, length=7, severity=Severity.WARNING,
+                                subject=namespace)
             continue
         package = NAMESPACE_PACKAGES.get(namespace)
         if package is None:
             choices = [*NAMESPACE_PACKAGES, "App.Settings", "App.V3.Actions"]
             yield a.in_code("FLIPLET_API_UNKNOWN", f"Fliplet.{namespace} is not an API that V3 actions provide"
                             f"{did_you_mean(namespace, choices)}", span.line, span.column, length=7,
-                            severity=Severity.WARNING)
+                            severity=Severity.WARNING, subject=namespace)
         elif package not in declared:
             yield a.in_code(FAILED, f"Fliplet.{namespace} is used on line {span.line} but its package "
                             f'"{package}" is not in dependencies — add `- {package}` to dependencies in '
-                            f"{a.file.name}", span.line, span.column, length=7)
+                            f"{a.file.name}", span.line, span.column, length=7, subject=namespace)
 
 
 def _shown(a: ActionCheck, path) -> str:

@@ -75,9 +75,11 @@ class ActionCheck:
     # --- diagnostics in the code file ------------------------------------------------------------
 
     def in_code(self, code: str, message: str, line: int, column: int, *, length: int = 1,
-                severity: Severity = Severity.ERROR) -> Diagnostic:
-        return self._diagnostic(code, message, self.manifest.code.path, Mark(line, column), severity, length)
+                severity: Severity = Severity.ERROR, subject: str | None = None) -> Diagnostic:
+        """A diagnostic in the code file; one made per use of something names it as `subject`."""
+        return self._diagnostic(code, message, self.manifest.code.path, Mark(line, column), severity, length,
+                                subject)
 
     def _diagnostic(self, code: str, message: str, file: Path, mark: Mark, severity: Severity,
-                    length: int) -> Diagnostic:
-        return Diagnostic(code, message, file, mark.line, mark.column, severity, self.name, length)
+                    length: int, subject: str | None = None) -> Diagnostic:
+        return Diagnostic(code, message, file, mark.line, mark.column, severity, self.name, length, subject)

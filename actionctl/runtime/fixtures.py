@@ -16,10 +16,13 @@ from typing import Any
 
 import yaml
 
+from actionctl import sourcefile, yamldoc
 from actionctl.errors import FixtureError
 
 DEFAULT_TIMESTAMP = "2026-01-01T00:00:00.000Z"  # fixtures without timestamps stay deterministic
 _SUFFIXES = (".yaml", ".yml", ".json")
+# Fixtures are data and may be larger than a manifest; still a bound, as a tree of aliases is walked whole.
+FIXTURE_MAX_VALUES = 1_000_000
 
 
 @dataclass
@@ -31,19 +34,21 @@ class Fixtures:
 
 
 def load(root: Path, profile: str | None = None) -> Fixtures:
+    """The project's fixtures; a file leading outside `root` is refused (an action could return what it holds)."""
     fixtures = Fixtures()
+    root = sourcefile.resolved(root)
     for path in _files(root / "fixtures" / "datasources"):
-        source = datasource(_read(path), path)
+        source = datasource(_read(path, root), path)
         key = str(source["id"])
         if key in fixtures.datasources:
             raise FixtureError(f"{path}: data source {key} is also defined in {fixtures.files[key]}")
         fixtures.datasources[key] = source
         fixtures.files[key] = path
     for path in _files(root / "fixtures" / "http"):
-        fixtures.http.extend(_responses(_read(path), path))
+        fixtures.http.extend(_responses(_read(path, root), path))
     settings = root / ".actionctl" / "local" / (f"settings.{profile}.yaml" if profile else "settings.yaml")
     if settings.is_file():
-        values = _read(settings)
+        values = _read(settings, root)
         if not isinstance(values, dict):
             raise FixtureError(f"{settings}: settings must be a mapping of keys to values")
         fixtures.settings = values
@@ -83,11 +88,19 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in _SUFFIXES and p.is_file())
 
 
-def _read(path: Path) -> Any:
+def _read(path: Path, root: Path) -> Any:
+    """A fixture file's content: a regular file inside `root`, of a bounded size, whose YAML expands to a
+    bounded tree."""
     try:
-        text = path.read_text(encoding="utf-8")
-        content = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raw = sourcefile.read(path, sourcefile.FIXTURE_MAX_BYTES, root)
+        content = json.loads(raw) if path.suffix == ".json" else yamldoc.load_data(raw, FIXTURE_MAX_VALUES)
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read: {exc.strerror}") from None
+    except (sourcefile.Refused, yamldoc.YamlLoadError) as exc:
+        raise FixtureError(f"{path}: cannot read: {exc.message} [{exc.code}]") from None
+    except RecursionError:
+        raise FixtureError(f"{path}: cannot read: values are nested too deep") from None
+    except ValueError as exc:  # JSON that does not parse, or is not UTF-8
         raise FixtureError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
     return plain(content)
 

@@ -264,7 +264,7 @@ def _sha_of(path: Path) -> str | None:
 def _update(project: Project, local: LocalAction, remote: dict, values: dict) -> tuple[Written, dict[Path, str]]:
     """Write only what differs: the changed manifest fields, and the code file if the code changed."""
     mine, theirs = normalise(local.fields), normalise(remote)
-    raw = load_manifest(local.manifest)  # as written, placeholders and all
+    raw = load_manifest(local.manifest, project.root)  # as written, placeholders and all
     used = variables.used_in(raw.data)
     own_values = {k: v for k, v in values.items() if k in used}
     changed = {f: variables.restore_data(remote.get(f), own_values) for f in SYNCED_FIELDS
