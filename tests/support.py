@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from actionctl.emulator import EmulatorOptions, EmulatorServer, serve
+from actionctl.remote import paths
 from actionctl.remote.client import Client
 from actionctl.remote.pacing import Pacer
 from actionctl.runtime.fixtures import Fixtures
@@ -65,14 +66,18 @@ def start_emulator(**options) -> EmulatorServer:
 
 def configure(emulator: EmulatorServer, **settings) -> dict:
     """Change a running emulator's settings through its control endpoint (see `actionctl.emulator.server`)."""
-    response = httpx.post(emulator.url + "_emulator/config", json=settings)
+    response = httpx.post(emulator.url + "_emulator/config", json=settings, headers=_control_headers(emulator))
     response.raise_for_status()
     return response.json()["config"]
 
 
 def stats(emulator: EmulatorServer) -> dict:
     """What the emulator counted: requests, served, rate limited, faults, per bucket."""
-    return httpx.get(emulator.url + "_emulator/stats").json()
+    return httpx.get(emulator.url + "_emulator/stats", headers=_control_headers(emulator)).json()
+
+
+def _control_headers(emulator: EmulatorServer) -> dict[str, str]:
+    return {paths.TOKEN_HEADER: emulator.options.token}  # the control endpoints ask for the token too
 
 
 @contextmanager

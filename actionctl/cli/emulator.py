@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from actionctl.cli.app import app
-from actionctl.errors import PathNotFoundError, PortInUseError
+from actionctl.errors import EmulatorDataError, PathNotFoundError, PortInUseError
 
 DATA_FILE = Path(".actionctl") / "emulator.sqlite3"
 LOOSE_DATA_FILE = Path("actionctl-emulator.sqlite3")  # outside a project: in the working directory
@@ -32,7 +32,8 @@ def emulator(
     rate_run: int = typer.Option(30, "--rate-run", min=1, help="Run requests per app per window."),
     rate_publish: int = typer.Option(10, "--rate-publish", min=1,
                                      help="Publish, unpublish and restore requests per app per window."),
-    rate_window: float = typer.Option(60.0, "--rate-window", min=0.01, help="The rate-limit window in seconds."),
+    rate_window: float = typer.Option(60.0, "--rate-window", min=0.01, max=86_400.0,
+                                      help="The rate-limit window in seconds."),
     project_dir: Path = typer.Option(None, "--project", help="Project whose fixtures and dependency cache serve "
                                      "runs (default: the current project)."),
 ) -> None:
@@ -43,7 +44,10 @@ def emulator(
     here = find_root(Path.cwd())
     project = _project(project_dir, find_root) if project_dir is not None else here
     db = data if data is not None else (here / DATA_FILE if here is not None else Path.cwd() / LOOSE_DATA_FILE)
-    db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EmulatorDataError(f"{db}: cannot make its folder {db.parent} ({exc.strerror})") from None
     options = EmulatorOptions(
         db=db, token=token, app_published=app_published, faults=faults, project=project, host=host, port=port,
         rate_limits={"crud": rate_crud, "run": rate_run, "publish": rate_publish}, rate_window=rate_window)
