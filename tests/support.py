@@ -7,12 +7,16 @@ Fixtures built on these live in conftest.py; import the rest from here (`from su
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -90,6 +94,38 @@ def service_client(emulator: EmulatorServer, app: int = 1) -> Iterator[Client]:
 def remote_names(emulator: EmulatorServer) -> list[str]:
     with service_client(emulator) as client:
         return [a["name"] for a in client.list_actions()]
+
+
+@contextmanager
+def fake_service(answer: Callable[[str, str], tuple[int, Any]]) -> Iterator[str]:
+    """A service that misbehaves on demand, where the emulator will not: on a free loopback port, it answers
+    every request with `answer(method, path with query)` — a status and a JSON body. Yields its base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            status, body = answer(self.command, self.path)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_POST = do_PUT = do_DELETE = do_GET
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # --- the worker ---------------------------------------------------------------------------------

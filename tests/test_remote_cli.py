@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import EMULATOR_TOKEN, configure, service_client, stats
+from support import EMULATOR_TOKEN, UNLIMITED, configure, fake_service, service_client, stats
 
 from actionctl.remote.errors import ServiceError
 
@@ -286,3 +286,25 @@ def test_creates_through_faults_make_no_duplicates(api, remote):
     configure(remote, faults=0.0)
     names = [a["name"] for a in api.list_actions()]
     assert sorted(names) == sorted(f"c{i}" for i in range(20))
+
+
+# --- a service that misbehaves ---------------------------------------------------------------------
+
+
+def test_a_service_that_sends_the_same_page_forever_is_refused_in_one_line(cli, project, monkeypatch):
+    asked = []
+
+    def same_page(method: str, path: str):
+        asked.append(path)
+        assert len(asked) < 50, "followed forever"  # before: every page, again and again
+        return 200, {"actions": [{"id": 1, "name": "a"}], "pagination": {"total": 1, "hasMore": True}}
+
+    with fake_service(same_page) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\nrate_limits: {json.dumps(UNLIMITED)}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "fake-token-1234")
+        result = cli("remote", "list")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == ("error: GET v3/apps/1/actions: the service answered offset 1 with a page it had already "
+                             "sent, and said there was more — stopped rather than go round forever "
+                             "[SERVICE_ANSWER_INVALID]\n")
+    assert len(asked) == 2

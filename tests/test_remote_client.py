@@ -14,8 +14,14 @@ import pytest
 from support import FakeClock
 
 from actionctl.remote import credentials, target
-from actionctl.remote.client import RETRIES, Client
-from actionctl.remote.errors import CredentialsError, NetworkError, NotAuthorisedError, ServiceError
+from actionctl.remote.client import MAX_PAGES, RETRIES, Client
+from actionctl.remote.errors import (
+    CredentialsError,
+    NetworkError,
+    NotAuthorisedError,
+    ServiceAnswerError,
+    ServiceError,
+)
 from actionctl.remote.pacing import Ledger, Pacer, retry_after
 
 TOKEN = "eu--secret-token-123456"
@@ -136,6 +142,60 @@ def test_list_follows_pagination_to_the_end():
         actions = client.list_actions()
         assert [a["id"] for a in actions] == list(range(120))
         assert client.stats.requests == 3
+
+
+def endless(pages):
+    """A handler that answers each listing with the next of `pages` (offset → items) and says there is more,
+    and that fails the test if it is asked more often than the client's cap allows (before: forever)."""
+    asked = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(int(request.url.params["offset"]))
+        assert len(asked) <= MAX_PAGES, "the client followed the pages past its cap"
+        return answer(200, {"actions": pages(asked[-1]), "pagination": {"total": 3, "hasMore": True}})
+
+    return handler, asked
+
+
+def test_pages_that_never_end_are_followed_up_to_the_cap_and_refused():
+    handler, asked = endless(lambda offset: [{"id": offset + i, "name": f"a{offset + i}"} for i in range(3)])
+    with client_with(handler) as client, pytest.raises(ServiceAnswerError) as caught:
+        client.list_actions()
+    assert (caught.value.code, caught.value.exit_code) == ("SERVICE_ANSWER_INVALID", 3)
+    assert caught.value.message == ("GET v3/apps/7/actions: the service still said there was more after 1000 pages "
+                                    "(3000 actions) — stopped rather than follow it forever")
+    assert len(asked) == MAX_PAGES
+
+
+@pytest.mark.parametrize("pages", [
+    lambda offset: [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}],  # the same page at every offset
+    lambda offset: [{"id": offset // 2 % 2, "name": "x"}, {"id": 9, "name": "y"}],  # two pages in turn
+])
+def test_a_page_sent_again_is_refused_at_once(pages):
+    handler, asked = endless(pages)
+    with client_with(handler) as client, pytest.raises(ServiceAnswerError) as caught:
+        client.list_actions()
+    assert caught.value.message == (f"GET v3/apps/7/actions: the service answered offset {asked[-1]} with a page it "
+                                    "had already sent, and said there was more — stopped rather than go round "
+                                    "forever")
+    assert len(asked) <= 3
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    (["not", "a", "page"], "the service answered a list, not a page of actions"),
+    (7, "the service answered a number, not a page of actions"),
+    ({"actions": "all of them"}, "the service's page holds a string where the list of actions belongs"),
+    ({"actions": {"id": 1}}, "the service's page holds an object where the list of actions belongs"),
+])
+def test_a_page_without_a_list_is_refused(body, says):
+    with client_with(lambda r: answer(200, body)) as client, pytest.raises(ServiceAnswerError) as caught:
+        client.list_actions()
+    assert caught.value.message == f"GET v3/apps/7/actions: {says}"
+
+
+def test_a_total_that_is_not_a_number_is_no_reason_to_go_on():
+    with client_with(lambda r: answer(200, {"actions": [{"id": 1}], "pagination": {"total": "many"}})) as client:
+        assert client.list_actions() == [{"id": 1}]
 
 
 def test_the_error_envelope_keeps_the_services_code():

@@ -8,10 +8,15 @@ Retries follow what a failure says about the request:
   looks up the name to see whether the first attempt landed before trying again;
 - anything else (validation, not found, conflicts): the answer, raised with the service's code.
 Backoff is exponential with jitter and bounded in attempts and in time.
+
+A list is followed page by page while the service says there is more, but never forever: a page the
+service already sent, or more than MAX_PAGES pages, ends the listing with SERVICE_ANSWER_INVALID.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -22,13 +27,23 @@ import httpx
 
 from actionctl import __version__
 from actionctl.remote import paths
-from actionctl.remote.errors import NetworkError, NotAuthorisedError, RateLimitedError, ServiceError, redact
+from actionctl.remote.errors import (
+    NetworkError,
+    NotAuthorisedError,
+    RateLimitedError,
+    ServiceAnswerError,
+    ServiceError,
+    redact,
+)
 from actionctl.remote.pacing import Pacer, retry_after
 
 RETRIES = 6               # transient failures per request before giving up
 RATE_LIMIT_RETRIES = 30   # 429s per request before giving up (each waits as long as the service says)
 BACKOFF_BASE = 0.2
 BACKOFF_CAP = 5.0
+# Pages of one list: 50,000 actions at 50 a page, far more than an app holds. A service still saying
+# "more" past that is looping, and a listing must end.
+MAX_PAGES = 1_000
 _NOT_APPLIED_STATUSES = {503}
 _MAYBE_APPLIED_STATUSES = {502, 504}
 # Service error codes that mean "already done" when seen on a retry of the same request.
@@ -176,17 +191,26 @@ class Client:
         return self.app
 
     def _pages(self, route: paths.Route, key: str, extra: dict) -> Iterator[dict]:
+        """Every item of a paginated list, page after page until the service says there are no more."""
         offset = 0
-        while True:
+        seen: set[bytes] = set()  # a digest of each page: a service that sends one again is going round
+        for _ in range(MAX_PAGES):
             body = self._call(route, params={**extra, "limit": self.page_size, "offset": offset})
-            items = body.get(key) or []
+            items, pagination = _page(body, key, f"{route.method} {route.path}")
+            digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).digest()
+            if items and digest in seen:
+                raise ServiceAnswerError(f"{route.method} {route.path}: the service answered offset {offset} with "
+                                         "a page it had already sent, and said there was more — stopped rather "
+                                         "than go round forever")
+            seen.add(digest)
             yield from items
-            pagination = body.get("pagination") or {}
             offset += len(items)
             total = pagination.get("total")
-            more = pagination.get("hasMore", total is not None and offset < total)
-            if not items or not more:
+            counted = isinstance(total, int) and not isinstance(total, bool)
+            if not items or not pagination.get("hasMore", counted and offset < total):
                 return
+        raise ServiceAnswerError(f"{route.method} {route.path}: the service still said there was more after "
+                                 f"{MAX_PAGES} pages ({offset} {key}) — stopped rather than follow it forever")
 
     def _call(self, route: paths.Route, *, body: Any = None, params: dict | None = None,
               done_on_retry: set[str] = frozenset()) -> Any:
@@ -285,6 +309,25 @@ def _json(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def _page(body: Any, key: str, request: str) -> tuple[list, dict]:
+    """The items of one page, and its `pagination` (empty when it has none)."""
+    if not isinstance(body, dict):
+        raise ServiceAnswerError(f"{request}: the service answered {_kind(body)}, not a page of {key}")
+    items = body.get(key) if body.get(key) is not None else []
+    if not isinstance(items, list):
+        raise ServiceAnswerError(f"{request}: the service's page holds {_kind(items)} where the list of {key} "
+                                 "belongs")
+    pagination = body.get("pagination")
+    return items, pagination if isinstance(pagination, dict) else {}
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words."""
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+             float: "a number"}
+    return kinds.get(type(value), "null")
 
 
 def _internal(status: int, decoded: Any) -> bool:

@@ -44,6 +44,12 @@ class NetworkError(ServiceError):
     code = "NETWORK_ERROR"
 
 
+class ServiceAnswerError(ServiceError):
+    """The service's answer cannot be followed: pages that never end, a page sent again, no list where one belongs."""
+
+    code = "SERVICE_ANSWER_INVALID"
+
+
 class ActionNotPublishedError(ServiceError):
     """The action has no production copy to show."""
 
