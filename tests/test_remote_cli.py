@@ -308,3 +308,61 @@ def test_a_service_that_sends_the_same_page_forever_is_refused_in_one_line(cli, 
                              "sent, and said there was more — stopped rather than go round forever "
                              "[SERVICE_ANSWER_INVALID]\n")
     assert len(asked) == 2
+
+
+# --- what is read as the URL and the token ----------------------------------------------------------
+
+
+def test_an_api_url_that_is_no_url_is_a_coded_error_where_it_is_read(cli, project):
+    (project / "actionctl.yaml").write_text('app: 1\napi_url: "http://[::1"\n')
+    validated = cli("validate", "--format", "json")
+    assert validated.exit_code == 1
+    assert [(d["code"], d["message"]) for d in validated.json["diagnostics"]] == [
+        ("CONFIG_INVALID", "api_url must be an http(s) URL")]
+    listed = cli("remote", "list", "--token", "t0ken")
+    assert (listed.exit_code, listed.stdout) == (2, "")
+    assert listed.stderr == ("error: api_url of actionctl.yaml 'http://[::1' cannot be the service's URL: Invalid "
+                             "IPv6 URL — e.g. https://api.fliplet.com/ [API_URL_INVALID]\n")
+    for url, problem in (("http://[::1", "Invalid IPv6 URL"), ("http://h:99999/", "Port out of range 0-65535"),
+                         ("ftp://h/", "it is not an http(s) URL with a host"),
+                         ("http://h/\n::error::x", "it holds a space or a control character")):
+        given = cli("whoami", "--api-url", url, "--token", "t0ken")
+        assert given.exit_code == 2
+        assert given.stderr == (f"error: --api-url {url!r} cannot be the service's URL: {problem} — e.g. "
+                                "https://api.fliplet.com/ [API_URL_INVALID]\n")
+
+
+def test_a_token_is_read_without_the_whitespace_around_it(cli, remote, monkeypatch):
+    from actionctl.remote import credentials
+
+    # Before: the newline went into the header, httpx refused it, and that was retried six times as a
+    # network failure.
+    monkeypatch.setenv("ACTIONCTL_TOKEN", f"  {EMULATOR_TOKEN}\n")
+    assert cli("remote", "list").exit_code == 0
+    monkeypatch.delenv("ACTIONCTL_TOKEN")
+    credentials.save(remote.url, EMULATOR_TOKEN + "\r\n")  # a stored login written by hand, say
+    assert cli("remote", "list").exit_code == 0
+    assert cli("remote", "list", "--token", EMULATOR_TOKEN + "\n").exit_code == 0
+    logged_in = cli("login", "--token-stdin", input=f"\t{EMULATOR_TOKEN} \n")
+    assert logged_in.exit_code == 0, logged_in.stderr
+    assert credentials.token_for(remote.url) == EMULATOR_TOKEN
+
+
+def test_a_token_a_header_cannot_carry_is_refused_at_once_without_showing_it(cli, remote, monkeypatch):
+    from actionctl.remote import credentials
+
+    secret = "s3cret-tök€n"
+    refusal = ("holds a character an HTTP header cannot carry (outside printable ASCII, or a space) — copy it "
+               "again [TOKEN_INVALID]\n")
+    monkeypatch.setenv("ACTIONCTL_TOKEN", secret)
+    assert cli("remote", "list", "--verbose").stderr == f"error: the token from ACTIONCTL_TOKEN {refusal}"
+    monkeypatch.delenv("ACTIONCTL_TOKEN")
+    for given, source in ((secret, "--token"), ("in\x1bside", "--token"), ("two words", "--token")):
+        result = cli("remote", "list", "--token", given)
+        assert (result.exit_code, result.stderr) == (2, f"error: the token from {source} {refusal}")
+    credentials.save(remote.url, secret)
+    stored = cli("remote", "list")
+    assert stored.stderr == f"error: the token from the stored login for {remote.url} {refusal}"
+    piped = cli("login", "--token-stdin", input=secret + "\n")
+    assert (piped.exit_code, piped.stderr) == (2, f"error: the token from standard input {refusal}")
+    assert stats(remote)["requests"] == 0  # nothing was sent, so nothing was retried

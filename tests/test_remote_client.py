@@ -16,11 +16,13 @@ from support import FakeClock
 from actionctl.remote import credentials, target
 from actionctl.remote.client import MAX_PAGES, RETRIES, Client
 from actionctl.remote.errors import (
+    ApiUrlInvalidError,
     CredentialsError,
     NetworkError,
     NotAuthorisedError,
     ServiceAnswerError,
     ServiceError,
+    TokenInvalidError,
 )
 from actionctl.remote.pacing import Ledger, Pacer, retry_after
 
@@ -365,6 +367,25 @@ def test_verbose_logs_name_requests_but_not_the_token():
         client.whoami()
     assert any(line.startswith("GET https://api.example.test/v1/user → 200") for line in lines)
     assert all(TOKEN not in line for line in lines)
+
+
+def test_a_request_httpx_cannot_send_is_not_retried_as_a_network_failure():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.LocalProtocolError("Illegal header value")
+
+    with client_with(handler) as client, pytest.raises(httpx.LocalProtocolError):
+        client.whoami()
+    assert (client.stats.requests, client.stats.retries) == (1, 0)
+
+
+def test_the_client_refuses_a_url_and_a_token_it_could_never_send():
+    with pytest.raises(ApiUrlInvalidError, match=r"^the service's URL 'http://\[::1' cannot be the service's URL"):
+        Client("http://[::1", TOKEN, 7)
+    with pytest.raises(TokenInvalidError) as caught:
+        Client("https://api.example.test", "t\u00f6ken", 7)
+    assert "t\u00f6ken" not in caught.value.message
+    with Client("https://api.example.test", f" {TOKEN}\n", 7) as client:
+        assert client._http.headers["Auth-token"] == TOKEN
 
 
 # --- credentials and targets --------------------------------------------------------------------------

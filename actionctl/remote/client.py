@@ -78,7 +78,10 @@ class Client:
                  timeout: float = 30.0, log: Callable[[str], None] | None = None,
                  transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
                  page_size: int = paths.PAGE_LIMIT) -> None:
-        self.api_url = api_url if api_url.endswith("/") else api_url + "/"
+        from actionctl.remote.credentials import usable_token
+
+        self.api_url = paths.base_url(api_url, "the service's URL")
+        token = usable_token(token, "the caller")  # a header httpx cannot send fails here, not at each attempt
         self.app = app
         self.pacer = pacer or Pacer()
         self.stats = Stats()
@@ -248,6 +251,8 @@ class Client:
         started = time.perf_counter()
         try:
             response = self._http.request(route.method, route.path, json=body, params=params)
+        except httpx.LocalProtocolError:  # our own request cannot be sent: sending it again cannot help
+            raise
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             self._note(f"{route.method} {route.path} → not connected ({type(exc).__name__})")
             self._retry_or_fail(route, attempts + 1, f"cannot connect to {self.api_url}")

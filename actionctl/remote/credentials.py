@@ -15,9 +15,20 @@ import tempfile
 from pathlib import Path
 
 from actionctl.envvars import Env
-from actionctl.remote.errors import CredentialsError
+from actionctl.remote.errors import CredentialsError, TokenInvalidError
 
 FILE_NAME = "credentials.json"
+
+
+def usable_token(token: str, source: str) -> str:
+    """The token as it goes into the Auth-token header: without the whitespace around it (the newline of a
+    file or a pipe), and refused, without being shown, when what is left holds a character a header cannot
+    carry — httpx would fail on it at every attempt, which used to be retried as a network failure."""
+    token = token.strip()
+    if not all("!" <= c <= "~" for c in token):
+        raise TokenInvalidError(f"the token from {source} holds a character an HTTP header cannot carry (outside "
+                                "printable ASCII, or a space) — copy it again")
+    return token
 
 
 def config_dir() -> Path:

@@ -62,6 +62,18 @@ class NotLoggedInError(UsageError):
     code = "NOT_LOGGED_IN"
 
 
+class ApiUrlInvalidError(UsageError):
+    """The service's base URL (--api-url, `api_url:`) is not an http(s) URL with a host."""
+
+    code = "API_URL_INVALID"
+
+
+class TokenInvalidError(UsageError):
+    """The token holds what an HTTP header cannot carry: a character outside printable ASCII, or a space."""
+
+    code = "TOKEN_INVALID"
+
+
 class NoAppError(UsageError):
     """A remote command does not know which app: no --app, no `app:` in actionctl.yaml."""
 
