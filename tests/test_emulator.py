@@ -743,8 +743,8 @@ def test_the_command_serves_until_ctrl_c(project: Path):
         line = process.stderr.readline()
         # The line in full: a token the user chose is not echoed.
         assert normalise(line, project) == ("emulator listening on http://127.0.0.1:<port>/ (token: the one given "
-                                            "with --token, data: <tmp>/.actionctl/emulator.sqlite3) — Ctrl-C "
-                                            "stops it\n")
+                                            "with --token or ACTIONCTL_EMULATOR_TOKEN, data: "
+                                            "<tmp>/.actionctl/emulator.sqlite3) — Ctrl-C stops it\n")
         port = int(re.search(r":(\d+)/", line).group(1))
         response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "secret"})
         assert response.json()["user"]["id"] == 1

@@ -23,6 +23,7 @@ from actionctl.remote.errors import (
     ServiceAnswerError,
     ServiceError,
     TokenInvalidError,
+    redact,
 )
 from actionctl.remote.pacing import Ledger, Pacer, retry_after
 
@@ -431,3 +432,63 @@ def test_token_lookup_order_and_profiles(tmp_path, monkeypatch):
     assert target.resolve(project, profile="prod", app=9, region="ca").app == 9
     with pytest.raises(Exception, match=r'no profile "prdo".*did you mean'):
         target.resolve(project, profile="prdo")
+
+
+# --- the token kept secret --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    (f"token {TOKEN} refused", "token *** refused"),
+    (f"token {TOKEN.upper()} refused", "token *** refused"),  # a proxy that upper-cases what it echoes
+    (f"token {TOKEN[:8]}… refused", "token ***… refused"),  # a prefix
+    (f"ends in {TOKEN[-9:]}", "ends in ***"),
+    (f"middle {TOKEN[5:15].upper()}!", "middle ***!"),
+    (f"{TOKEN[:8]}/{TOKEN[8:16]}", "***/***"),
+    (f"only {TOKEN[:7]}, seven characters", f"only {TOKEN[:7]}, seven characters"),  # too short to give it away
+    ("the emulator is shutting down", "the emulator is shutting down"),
+])
+def test_redact_hides_the_token_and_every_long_enough_piece_of_it_in_any_case(text, shown):
+    assert redact(text, TOKEN) == shown
+
+
+def test_a_service_echoing_part_of_the_token_has_it_hidden_in_the_error_and_the_log():
+    lines: list[str] = []
+    echo = {"status": "TOKEN_MALFORMED", "error": f"token {TOKEN[:12].upper()}… is malformed"}
+    with client_with(lambda r: answer(400, echo), log=lines.append) as client, pytest.raises(ServiceError) as caught:
+        client.whoami()
+    assert caught.value.message == "token ***… is malformed"
+    assert redact("x", "short") == "x" and redact("a SHORT one", "short") == "a *** one"
+
+
+def test_login_closes_a_config_folder_others_could_read(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "config"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(folder))
+    credentials.save("https://api.fliplet.com/", "t-eu")
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(credentials.path()).st_mode) == 0o600
+
+
+def test_every_token_option_says_ps_shows_it_and_what_to_use_instead(cli):
+    import typer.main
+
+    from actionctl.cli import app
+
+    group = typer.main.get_command(app)
+    checked = []
+    for path, command in _commands(group):
+        for param in command.params:
+            if "--token" in getattr(param, "opts", []):
+                text = " ".join(cli(*path, "--help").stdout.split())
+                assert "Other users of this machine see it in `ps`: prefer ACTIONCTL_" in text, path
+                checked.append(" ".join(path))
+    assert {"remote list", "push", "whoami", "emulator", "logs"} <= set(checked)
+
+
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command

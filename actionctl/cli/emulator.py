@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from actionctl.cli.app import app
+from actionctl.envvars import Env
 from actionctl.errors import EmulatorDataError, PathNotFoundError, PortInUseError
 
 DATA_FILE = Path(".actionctl") / "emulator.sqlite3"
@@ -23,7 +24,9 @@ def emulator(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     data: Path = typer.Option(None, "--data", help="SQLite file that keeps the state (default: "
                               ".actionctl/emulator.sqlite3 in the current project)."),
-    token: str = typer.Option(DEFAULT_TOKEN, "--token", help="The token clients must send as Auth-token."),
+    token: str = typer.Option(DEFAULT_TOKEN, "--token", envvar=Env.EMULATOR_TOKEN,
+                              help="The token clients must send as Auth-token. Other users of this machine see "
+                                   f"it in `ps`: prefer {Env.EMULATOR_TOKEN}."),
     app_published: bool = typer.Option(True, "--app-published/--no-app-published",
                                        help="Whether apps start out published (publishing actions needs it)."),
     faults: float = typer.Option(0.0, "--faults", min=0.0, max=1.0,
@@ -59,7 +62,7 @@ def emulator(
                                  "--port") from None
         raise
     # The default token is public knowledge and worth showing; one the user chose is theirs to know.
-    shown = token if token == DEFAULT_TOKEN else "the one given with --token"
+    shown = token if token == DEFAULT_TOKEN else f"the one given with --token or {Env.EMULATOR_TOKEN}"
     sys.stderr.write(f"emulator listening on {server.url} (token: {shown}, data: {db}) — Ctrl-C stops it\n")
     sys.stderr.flush()
     try:

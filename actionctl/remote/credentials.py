@@ -96,6 +96,10 @@ def forget(api_url: str) -> bool:
 def _write(content: dict) -> None:
     file = path()
     file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # mkdir's mode applies only to a folder it makes: one that was there (0755, say) is closed now. A folder
+    # of someone else's that cannot be changed still holds a file only its owner reads.
+    with contextlib.suppress(OSError):
+        os.chmod(file.parent, 0o700)
     descriptor, temp = tempfile.mkstemp(prefix=".credentials.", dir=file.parent)  # mkstemp creates it 0600
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
