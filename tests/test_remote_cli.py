@@ -366,3 +366,19 @@ def test_a_token_a_header_cannot_carry_is_refused_at_once_without_showing_it(cli
     piped = cli("login", "--token-stdin", input=secret + "\n")
     assert (piped.exit_code, piped.stderr) == (2, f"error: the token from standard input {refusal}")
     assert stats(remote)["requests"] == 0  # nothing was sent, so nothing was retried
+
+
+def test_login_closes_a_config_folder_others_could_read(cli, remote, monkeypatch, tmp_path):
+    import os
+    import stat
+
+    from actionctl.remote import credentials
+
+    monkeypatch.delenv("ACTIONCTL_TOKEN")
+    folder = tmp_path / "config"
+    folder.mkdir()
+    os.chmod(folder, 0o755)  # made by something else, as folders are by default
+    monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(folder))
+    assert cli("login", "--token-stdin", input=EMULATOR_TOKEN + "\n").exit_code == 0
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(credentials.path()).st_mode) == 0o600

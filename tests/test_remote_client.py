@@ -114,10 +114,26 @@ def test_a_damaged_ledger_is_read_as_empty(tmp_path):
     ({}, {"nextValidRequestDate": "2026-11-23T10:00:07.000Z"}, 7.0),
     ({}, {"nextValidRequestDate": "2026-11-23T09:59:00Z"}, 0.0),
     ({}, {"message": "slow down"}, None),
+    ({"Retry-After": "inf"}, {"nextValidRequestDate": "2026-11-23T10:00:03Z"}, 3.0),  # not a number of seconds
+    ({"Retry-After": "NaN"}, {}, None),
 ])
 def test_retry_after_reads_the_header_or_the_body(headers, body, expected):
     now = dt.datetime(2026, 11, 23, 10, 0, 0, tzinfo=dt.timezone.utc)
     assert retry_after(headers, body, now=now) == expected
+
+
+def test_a_429_that_asks_for_forever_holds_at_most_an_hour():
+    waits = iter(["1e300", "inf", "-5"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        wait = next(waits, None)
+        return answer(429, {}, {"Retry-After": wait}) if wait else answer(200, {"action": {"id": 5}})
+
+    clock = FakeClock()
+    with client_with(handler, clock=clock) as client:  # before: time.sleep(1e300) raised OverflowError
+        assert client.get_action(5) == {"id": 5}
+    # An hour for 1e300; inf is no number of seconds, so the backoff's 0.8 s; -5 is no wait at all.
+    assert clock.slept == [pytest.approx(3600.0), pytest.approx(0.8)]
 
 
 # --- answers and errors --------------------------------------------------------------------------
@@ -458,16 +474,6 @@ def test_a_service_echoing_part_of_the_token_has_it_hidden_in_the_error_and_the_
         client.whoami()
     assert caught.value.message == "token ***… is malformed"
     assert redact("x", "short") == "x" and redact("a SHORT one", "short") == "a *** one"
-
-
-def test_login_closes_a_config_folder_others_could_read(cli, tmp_path, monkeypatch):
-    folder = tmp_path / "config"
-    folder.mkdir(mode=0o755)
-    os.chmod(folder, 0o755)
-    monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(folder))
-    credentials.save("https://api.fliplet.com/", "t-eu")
-    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
-    assert stat.S_IMODE(os.stat(credentials.path()).st_mode) == 0o600
 
 
 def test_every_token_option_says_ps_shows_it_and_what_to_use_instead(cli):
