@@ -129,8 +129,13 @@ def test_a_429_that_asks_for_forever_holds_at_most_an_hour():
         wait = next(waits, None)
         return answer(429, {}, {"Retry-After": wait}) if wait else answer(200, {"action": {"id": 5}})
 
-    clock = FakeClock()
-    with client_with(handler, clock=clock) as client:  # before: time.sleep(1e300) raised OverflowError
+    class Clock(FakeClock):
+        def sleep(self, seconds: float) -> None:
+            assert seconds <= 3600, f"asked to sleep {seconds} s"  # before: 1e300, which time.sleep refuses
+            super().sleep(seconds)
+
+    clock = Clock()
+    with client_with(handler, clock=clock) as client:
         assert client.get_action(5) == {"id": 5}
     # An hour for 1e300; inf is no number of seconds, so the backoff's 0.8 s; -5 is no wait at all.
     assert clock.slept == [pytest.approx(3600.0), pytest.approx(0.8)]
