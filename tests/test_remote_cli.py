@@ -382,3 +382,42 @@ def test_login_closes_a_config_folder_others_could_read(cli, remote, monkeypatch
     assert cli("login", "--token-stdin", input=EMULATOR_TOKEN + "\n").exit_code == 0
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(credentials.path()).st_mode) == 0o600
+
+
+@pytest.mark.parametrize(("args", "answers", "error"), [
+    (("logs",), {"v3/apps/1/actions/logs": [1, 2]},
+     "GET v3/apps/1/actions/logs: the service answered a list, not an object"),
+    (("logs",), {"v3/apps/1/actions/logs": {"count": 1, "logs": ["a log"]}},
+     "GET v3/apps/1/actions/logs: the service's logs are not a list of objects"),
+    (("rollback", "a", "3"), {"v3/apps/1/actions/5/versions/3/restore": "restored"},
+     "POST v3/apps/1/actions/5/versions/3/restore: the service answered a string, not an object"),
+])
+def test_answers_of_the_wrong_shape_are_refused_in_one_line(cli, project, monkeypatch, args, answers, error):
+    def shaped(method: str, path: str):
+        path = path.lstrip("/").split("?")[0]
+        if path == "v3/apps/1/actions":
+            return 200, {"actions": [{"id": 5, "name": "a"}], "pagination": {"total": 1, "hasMore": False}}
+        return 200, answers[path]
+
+    with fake_service(shaped) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\nrate_limits: {json.dumps(UNLIMITED)}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "fake-token-1234")
+        result = cli(*args)
+    assert (result.exit_code, result.stderr) == (3, f"error: {error} [SERVICE_ANSWER_INVALID]\n")
+
+
+def test_a_log_count_that_is_not_a_number_is_the_number_of_logs(cli, project, monkeypatch):
+    log = {"id": 1, "actionId": 5, "type": "app.task.completed", "createdAt": "2026-11-29T10:00:00.000Z",
+           "data": {"taskId": "t1", "duration": 3}}
+
+    def answers(method: str, path: str):
+        if path.startswith("/v3/apps/1/actions/logs"):
+            return 200, {"count": "one", "logs": [log]}
+        return 200, {"actions": [{"id": 5, "name": "a"}], "pagination": {"total": 1, "hasMore": False}}
+
+    with fake_service(answers) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\nrate_limits: {json.dumps(UNLIMITED)}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "fake-token-1234")
+        result = cli("logs", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json == {"count": 1, "logs": [log]}

@@ -114,7 +114,7 @@ class Client:
         return _action(self._call(paths.get_action(self._app(), action_id)))
 
     def find_action(self, name: str) -> dict | None:
-        return next((a for a in self.list_actions() if a.get("name") == name), None)
+        return next((a for a in self.list_actions() if isinstance(a, dict) and a.get("name") == name), None)
 
     def create_action(self, fields: dict) -> dict:
         """Create an action; if the answer is lost, look for it by name before trying again."""
@@ -165,20 +165,28 @@ class Client:
         """`{count, logs}`, newest first, for one action or the whole app."""
         route = paths.action_logs(self._app(), action_id) if action_id is not None else paths.app_logs(self._app())
         params = {"limit": limit, "offset": offset, "type": type, "taskId": task_id}
-        body = self._call(route, params={k: v for k, v in params.items() if v is not None})
-        return {"count": body.get("count", 0), "logs": body.get("logs", [])}
+        body = _object(self._call(route, params={k: v for k, v in params.items() if v is not None}), route)
+        logs = body.get("logs") if body.get("logs") is not None else []
+        if not isinstance(logs, list) or not all(isinstance(entry, dict) for entry in logs):
+            raise ServiceAnswerError(f"{route.method} {route.path}: the service's logs are not a list of objects")
+        count = body.get("count")
+        return {"count": count if isinstance(count, int) and not isinstance(count, bool) else len(logs),
+                "logs": logs}
 
     def list_versions(self, action_id: int | str) -> list[dict]:
         return list(self._pages(paths.list_versions(self._app(), action_id), "versions", {}))
 
     def get_version(self, action_id: int | str, version_id: int | str) -> dict:
-        return self._call(paths.get_version(self._app(), action_id, version_id)).get("version", {})
+        route = paths.get_version(self._app(), action_id, version_id)
+        return _object(_object(self._call(route), route).get("version", {}), route)
 
     def restore_version(self, action_id: int | str, version_id: int | str) -> dict:
-        return self._call(paths.restore_version(self._app(), action_id, version_id))
+        route = paths.restore_version(self._app(), action_id, version_id)
+        return _object(self._call(route), route)
 
     def publish_app(self) -> dict:
-        return self._call(paths.publish_app(self._app()))
+        route = paths.publish_app(self._app())
+        return _object(self._call(route), route)
 
     def whoami(self) -> dict:
         body = self._call(paths.current_user())
@@ -326,6 +334,13 @@ def _page(body: Any, key: str, request: str) -> tuple[list, dict]:
                                  "belongs")
     pagination = body.get("pagination")
     return items, pagination if isinstance(pagination, dict) else {}
+
+
+def _object(body: Any, route: paths.Route) -> dict:
+    """`body`, once it is the JSON object the route answers with."""
+    if not isinstance(body, dict):
+        raise ServiceAnswerError(f"{route.method} {route.path}: the service answered {_kind(body)}, not an object")
+    return body
 
 
 def _kind(value: Any) -> str:
