@@ -43,7 +43,10 @@ def emulator(
     """Serve the App Actions V3 REST API on this machine, with state in SQLite, until Ctrl-C."""
     from actionctl.emulator import EmulatorOptions, serve
     from actionctl.project import find_root
+    from actionctl.remote.credentials import usable_token
 
+    # As clients read theirs: without a file's newline, and only what a header can carry (or none could match).
+    token = usable_token(token, f"--token or {Env.EMULATOR_TOKEN}")
     here = find_root(Path.cwd())
     project = _project(project_dir, find_root) if project_dir is not None else here
     db = data if data is not None else (here / DATA_FILE if here is not None else Path.cwd() / LOOSE_DATA_FILE)
