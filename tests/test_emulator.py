@@ -793,15 +793,22 @@ def test_the_command_refuses_data_that_is_not_its_database(cli, project: Path):
         assert " ".join(result.stderr.split()) == f"error: {message} [EMULATOR_DATA_INVALID]"
 
 
-def test_the_command_reads_its_token_as_clients_read_theirs(cli, project: Path, monkeypatch):
-    monkeypatch.setenv("ACTIONCTL_EMULATOR_TOKEN", "t\u00f6ken")
-    refused = cli("emulator", "--port", "0")
-    assert (refused.exit_code, refused.stderr) == (2, "error: the token from --token or ACTIONCTL_EMULATOR_TOKEN holds "
-                                                      "a character an HTTP header cannot carry (outside printable "
-                                                      "ASCII, or a space) — copy it again [TOKEN_INVALID]\n")
-    process = subprocess.Popen([*COMMAND, "--port", "0"], cwd=project, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "ACTIONCTL_EMULATOR_TOKEN": "from-a-file\n"},
-                               preexec_fn=ctrl_c_as_in_a_terminal)
+def test_the_command_reads_its_token_as_clients_read_theirs(project: Path):
+    def started(token: str) -> subprocess.Popen:
+        return subprocess.Popen([*COMMAND, "--port", "0"], cwd=project, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "ACTIONCTL_EMULATOR_TOKEN": token},
+                                preexec_fn=ctrl_c_as_in_a_terminal)
+
+    refused = started("t\u00f6ken")  # no client could send it: before, an emulator nobody could use
+    try:
+        assert refused.stderr.readline() == ("error: the token from --token or ACTIONCTL_EMULATOR_TOKEN holds a "
+                                             "character an HTTP header cannot carry (outside printable ASCII, or a "
+                                             "space) — copy it again [TOKEN_INVALID]\n")
+        assert refused.wait(timeout=HANG_LIMIT) == 2
+    finally:
+        refused.kill()
+        refused.stderr.close()
+    process = started("from-a-file\n")
     try:
         port = int(re.search(r":(\d+)/", process.stderr.readline()).group(1))
         response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "from-a-file"})
