@@ -592,7 +592,8 @@ def test_the_control_endpoints_need_the_token_and_a_json_body(start):
     for text in (b'{"rate_window": Infinity}', b'{"faults": NaN}', b'{"rate_window": 1e999}'):
         refused(api.http.post("_emulator/config", content=text, headers={"Content-Type": "application/json"}), 400,
                 "BAD_REQUEST")
-    for bad in ({"rate_window": 0}, {"rate_window": -5}, {"rate_window": 10**9}, {"rate_limits": {"crud": 0}}):
+    for bad in ({"rate_window": 0}, {"rate_window": -5}, {"rate_window": 10**9}, {"rate_window": 10**400},
+                {"faults": 10**400}, {"rate_limits": {"crud": 0}}):
         refused(api.control("POST", "config", bad), 400, "BAD_REQUEST")
     assert api.control("POST", "config", {}).json()["config"] == before  # nothing of the above changed a thing
     assert api.control("DELETE", "config").status_code == 405

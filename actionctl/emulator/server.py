@@ -284,15 +284,13 @@ def _finite(text: str) -> float:
 
 def _deeper_than(value: Any, limit: int) -> bool:
     """Whether arrays and objects nest more than `limit` levels (a walk without recursion)."""
-    pending = [(value, 1)]
+    pending = [(value, 1)] if isinstance(value, (dict, list)) else []
     while pending:
         item, depth = pending.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
         if depth > limit:
             return True
-        pending.extend((child, depth + 1) for child in children)
+        children = item.values() if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return False
 
 
@@ -591,8 +589,11 @@ def _check_config(changes: Any) -> None:
 
 
 def _number(value: Any) -> bool:
-    """A finite number (decode() lets no NaN or Infinity through; this holds for settings made in Python too)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number (decode() lets no NaN or Infinity through; this holds for settings made in Python too).
+    An int is always finite, and may be too large for math.isfinite to take."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _count(value: Any, minimum: int = 1) -> bool:
