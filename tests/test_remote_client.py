@@ -217,6 +217,12 @@ def test_a_page_without_a_list_is_refused(body, says):
     assert caught.value.message == f"GET v3/apps/7/actions: {says}"
 
 
+def test_a_user_that_is_not_an_object_is_an_unnamed_one():
+    for body in ({"user": "me"}, {"user": 5}, ["me"]):
+        with client_with(lambda r, body=body: answer(200, body)) as client:
+            assert client.whoami() == {}
+
+
 def test_a_total_that_is_not_a_number_is_no_reason_to_go_on():
     with client_with(lambda r: answer(200, {"actions": [{"id": 1}], "pagination": {"total": "many"}})) as client:
         assert client.list_actions() == [{"id": 1}]

@@ -190,7 +190,8 @@ class Client:
 
     def whoami(self) -> dict:
         body = self._call(paths.current_user())
-        return body.get("user", body) if isinstance(body, dict) else {}
+        user = body.get("user", body) if isinstance(body, dict) else {}
+        return user if isinstance(user, dict) else {}  # who it is only names the login: no reason to fail it
 
     # --- the request loop ----------------------------------------------------------------------
 
