@@ -508,6 +508,10 @@ def test_bodies_nested_deeper_than_json_parse_goes_are_a_bad_request(api):
     for depth in (101, 5_000, 100_000):  # 100,000 overflowed the decoder's recursion: a 500 and a traceback
         nested = api.http.request(route.method, route.path, content=b"[" * depth + b"]" * depth)
         assert refused(nested, 400, "BAD_REQUEST")["error"] == "the body nests more than 100 levels deep"
+    from actionctl.emulator.server import decode
+
+    decode(b"[" * 100 + b"]" * 100)  # the limit itself is taken
+    decode(b'{"a": ' * 99 + b"[]" + b"}" * 99)
     nested = api.run(api.create()["id"], {"a": [[[[[[[[[["ten levels"]]]]]]]]]]})
     assert nested.json()["data"] == {"echo": {"a": [[[[[[[[[["ten levels"]]]]]]]]]]}}
     for text in (b'{"payload": NaN}', b'{"payload": Infinity}', b'{"payload": -Infinity}', b'{"payload": 1e999}'):

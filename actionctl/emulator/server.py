@@ -283,15 +283,16 @@ def _finite(text: str) -> float:
 
 
 def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether arrays and objects nest more than `limit` levels (a walk without recursion)."""
-    pending = [(value, 1)] if isinstance(value, (dict, list)) else []
-    while pending:
-        item, depth = pending.pop()
+    """Whether arrays and objects nest more than `limit` levels: a walk level by level, without recursion."""
+    level, depth = [value], 0
+    while True:
+        containers = [item for item in level if type(item) in (dict, list)]
+        if not containers:
+            return False
+        depth += 1
         if depth > limit:
             return True
-        children = item.values() if isinstance(item, dict) else item
-        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+        level = [child for item in containers for child in (item.values() if type(item) is dict else item)]
 
 
 # --- HTTP ----------------------------------------------------------------------------------------
