@@ -9,6 +9,8 @@ class Env:
     DEBUG = "ACTIONCTL_DEBUG"
     # A fraction (0..1) of requests the emulator fails on purpose, when --faults is not given.
     EMULATOR_FAULTS = "ACTIONCTL_EMULATOR_FAULTS"
+    # The token the emulator asks for, instead of --token (which `ps` shows to every user of the machine).
+    EMULATOR_TOKEN = "ACTIONCTL_EMULATOR_TOKEN"
     # Set by others, read by actionctl.
     CI = "CI"  # a CI job: never prompt
     GITHUB_ACTIONS = "GITHUB_ACTIONS"  # "true" in GitHub Actions: annotations by default

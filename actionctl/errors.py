@@ -106,6 +106,12 @@ class PortInUseError(UsageError):
     code = "PORT_IN_USE"
 
 
+class EmulatorDataError(UsageError):
+    """The emulator's --data is not a database it can use (a folder, another kind of file, another program's)."""
+
+    code = "EMULATOR_DATA_INVALID"
+
+
 class SettingInvalidError(UsageError):
     """A setting given through the environment has a value actionctl cannot use."""
 

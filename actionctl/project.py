@@ -7,11 +7,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from actionctl import sourcefile, yamldoc
 from actionctl.diagnostics import Diagnostic, Severity
 from actionctl.errors import PathNotFoundError, UnknownProfileError
+from actionctl.remote.paths import url_problem
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
 
@@ -228,8 +228,7 @@ def _check_settings(doc: YamlDoc, path: Path, at: tuple, settings: dict, allowed
     if region is not None and region not in REGIONS:
         problems.append(_config_problem(doc, path, (*at, "region"), f"region must be eu, us or ca, not {region!r}"))
     api_url = settings.get("api_url")
-    if api_url is not None and (not isinstance(api_url, str) or urlsplit(api_url).scheme not in ("http", "https")
-                                or not urlsplit(api_url).hostname):
+    if api_url is not None and (not isinstance(api_url, str) or url_problem(api_url)):
         problems.append(_config_problem(doc, path, (*at, "api_url"), "api_url must be an http(s) URL"))
     problems += _check_limits(doc, path, at, settings.get("limits"))
     problems += _check_rate_limits(doc, path, at, settings.get("rate_limits"))

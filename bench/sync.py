@@ -78,12 +78,13 @@ def main() -> None:
         os.environ["ACTIONCTL_CONFIG_DIR"] = str(config_dir)
         make_project(project_dir, server.url, args.actions)
         stats_url = server.url.rstrip("/") + "/_emulator/stats"
+        auth = {"Auth-token": TOKEN}  # the control endpoints ask for the token too
 
         def push() -> tuple[float, dict, int]:
             """One `push --yes`: wall time, its JSON, and the requests the emulator saw meanwhile."""
-            before = httpx.get(stats_url).json()["requests"]
+            before = httpx.get(stats_url, headers=auth).json()["requests"]
             elapsed, output = run_cli(["push", "--yes", "--format", "json"], project_dir)
-            return elapsed, output, httpx.get(stats_url).json()["requests"] - before
+            return elapsed, output, httpx.get(stats_url, headers=auth).json()["requests"] - before
 
         first = push()
         unchanged = push()

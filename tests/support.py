@@ -7,16 +7,21 @@ Fixtures built on these live in conftest.py; import the rest from here (`from su
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from actionctl.emulator import EmulatorOptions, EmulatorServer, serve
+from actionctl.remote import paths
 from actionctl.remote.client import Client
 from actionctl.remote.pacing import Pacer
 from actionctl.runtime.fixtures import Fixtures
@@ -65,14 +70,18 @@ def start_emulator(**options) -> EmulatorServer:
 
 def configure(emulator: EmulatorServer, **settings) -> dict:
     """Change a running emulator's settings through its control endpoint (see `actionctl.emulator.server`)."""
-    response = httpx.post(emulator.url + "_emulator/config", json=settings)
+    response = httpx.post(emulator.url + "_emulator/config", json=settings, headers=_control_headers(emulator))
     response.raise_for_status()
     return response.json()["config"]
 
 
 def stats(emulator: EmulatorServer) -> dict:
     """What the emulator counted: requests, served, rate limited, faults, per bucket."""
-    return httpx.get(emulator.url + "_emulator/stats").json()
+    return httpx.get(emulator.url + "_emulator/stats", headers=_control_headers(emulator)).json()
+
+
+def _control_headers(emulator: EmulatorServer) -> dict[str, str]:
+    return {paths.TOKEN_HEADER: emulator.options.token}  # the control endpoints ask for the token too
 
 
 @contextmanager
@@ -89,27 +98,41 @@ def remote_names(emulator: EmulatorServer) -> list[str]:
 
 @contextmanager
 def listing_service(actions: list) -> Iterator[str]:
-    """A service on a free loopback port that lists `actions` (anything JSON can carry, lone surrogates too, as
-    a misbehaving service might) for every GET, in one page; its URL. For answers the emulator never gives."""
-    import http.server
-    import json
-    import threading
+    """A service that lists `actions` (anything JSON can carry, lone surrogates too, as a misbehaving service
+    might) for every GET, in one page, and refuses everything else with 501; its URL."""
+    listing = {"actions": actions, "pagination": {"total": len(actions), "hasMore": False}}
 
-    body = json.dumps({"actions": actions, "pagination": {"total": len(actions), "hasMore": False}}).encode()
+    def answer(method: str, path: str) -> tuple[int, Any]:
+        return (200, listing) if method == "GET" else (501, {"message": "not here"})
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    with fake_service(answer) as url:
+        yield url
+
+
+@contextmanager
+def fake_service(answer: Callable[[str, str], tuple[int, Any]]) -> Iterator[str]:
+    """A service that misbehaves on demand, where the emulator will not: on a free loopback port, it answers
+    every request with `answer(method, path with query)` — a status and a JSON body. Yields its base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            self.send_response(200)
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            status, body = answer(self.command, self.path)
+            data = json.dumps(body).encode()
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(data)
 
-        def log_message(self, *args) -> None:
+        do_POST = do_PUT = do_DELETE = do_GET
+
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import itertools
+import json
+import os
 import re
 import signal
 import socket
@@ -71,7 +73,7 @@ class Api:
         return self.call(paths.list_versions(self.app, action_id), **params).json()
 
     def control(self, method: str, name: str, body=None) -> httpx.Response:
-        return self.http.request(method, f"_emulator/{name}", json=body, headers={paths.TOKEN_HEADER: ""})
+        return self.http.request(method, f"_emulator/{name}", json=body)
 
 
 def refused(response: httpx.Response, status: int, code: str) -> dict:
@@ -481,6 +483,132 @@ def test_unknown_routes_and_wrong_methods(api):
     assert wrong.headers["allow"] == "GET, POST"
 
 
+def raw_exchange(server, request: bytes, *, half_close: bool = False) -> tuple[str, dict[str, str], bytes]:
+    """Send bytes as they are (what httpx would never send) and read the answer to the end: status line,
+    headers (lower-cased names) and body. Every answer here closes the connection, which ends the read."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=HANG_LIMIT) as connection:
+        connection.sendall(request)
+        if half_close:
+            connection.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status, {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}, body
+
+
+def post_with_length(length: bytes, body: bytes = b"{}") -> bytes:
+    return (b"POST /v3/apps/1/actions HTTP/1.1\r\nHost: x\r\nAuth-token: " + TOKEN.encode() +
+            b"\r\nContent-Type: application/json\r\nContent-Length: " + length + b"\r\n\r\n" + body)
+
+
+def test_bodies_nested_deeper_than_json_parse_goes_are_a_bad_request(api):
+    route = paths.create_action(api.app)
+    for depth in (101, 5_000, 100_000):  # 100,000 overflowed the decoder's recursion: a 500 and a traceback
+        nested = api.http.request(route.method, route.path, content=b"[" * depth + b"]" * depth)
+        assert refused(nested, 400, "BAD_REQUEST")["error"] == "the body nests more than 100 levels deep"
+    from actionctl.emulator.server import decode
+
+    decode(b"[" * 100 + b"]" * 100)  # the limit itself is taken
+    decode(b'{"a": ' * 99 + b"[]" + b"}" * 99)
+    nested = api.run(api.create()["id"], {"a": [[[[[[[[[["ten levels"]]]]]]]]]]})
+    assert nested.json()["data"] == {"echo": {"a": [[[[[[[[[["ten levels"]]]]]]]]]]}}
+    for text in (b'{"payload": NaN}', b'{"payload": Infinity}', b'{"payload": -Infinity}', b'{"payload": 1e999}'):
+        run = paths.run_action(api.app, 1)
+        body = refused(api.http.request(run.method, run.path, content=text), 400, "BAD_REQUEST")
+        assert body["error"].startswith("the body is not valid JSON: ")
+
+
+@pytest.mark.parametrize("value", ["\u0661\u0662", "\u00b2", "99999999999999999999", "9" * 5000, "-1", "1.5", "0x10"])
+def test_pagination_values_are_whole_numbers_in_ascii_digits_that_sqlite_holds(api, value):
+    action = api.create()
+    routes = (paths.list_actions(api.app), paths.list_versions(api.app, action["id"]), paths.app_logs(api.app),
+              paths.action_logs(api.app, action["id"]))
+    for route, name in itertools.product(routes, ("limit", "offset")):
+        body = refused(api.call(route, **{name: value}), 400, "BAD_REQUEST")
+        assert body["error"].startswith(f"{name} must be a whole number from ")
+
+
+@pytest.mark.parametrize(("length", "status", "code", "error"), [
+    (b"-1", "400 Bad Request", "BAD_REQUEST", "Content-Length '-1' is not a whole number of bytes"),
+    (b"abc", "400 Bad Request", "BAD_REQUEST", "Content-Length 'abc' is not a whole number of bytes"),
+    (b"\xb2", "400 Bad Request", "BAD_REQUEST", "Content-Length '\u00b2' is not a whole number of bytes"),
+    (b"9" * 30, "413 Request Entity Too Large", "REQUEST_TOO_LARGE", "the body is over 16777216 bytes"),
+])
+def test_a_content_length_that_is_not_a_size_is_refused_in_json(shared, length, status, code, error):
+    answered, headers, body = raw_exchange(shared, post_with_length(length))
+    assert answered == f"HTTP/1.1 {status}"
+    assert headers["content-type"] == "application/json" and headers["connection"] == "close"
+    assert json.loads(body) == {"status": code, "error": error}
+
+
+def test_a_body_shorter_than_its_content_length_is_refused_not_taken_for_the_whole(shared):
+    # What arrived is a whole action: before, it was taken for the body and the action created.
+    sent = json.dumps(fields()).encode()
+    announced = len(sent) + 50
+    answered, _, body = raw_exchange(shared, post_with_length(str(announced).encode(), sent), half_close=True)
+    assert answered == "HTTP/1.1 400 Bad Request"
+    assert json.loads(body) == {"status": "BAD_REQUEST", "error": f"the body ended after {len(sent)} of the "
+                                f"{announced} bytes its Content-Length announced"}
+    assert Api(shared, 1).call(paths.list_actions(1)).json()["pagination"]["total"] == 0
+
+
+def test_a_body_that_never_arrives_is_answered_408(shared, monkeypatch):
+    from actionctl.emulator.server import _Handler
+
+    monkeypatch.setattr(_Handler, "timeout", 1)  # the client never sends the rest: the answer comes after 1 s
+    answered, _, body = raw_exchange(shared, post_with_length(b"100"))
+    assert answered == "HTTP/1.1 408 Request Timeout"
+    assert json.loads(body) == {"status": "REQUEST_TIMEOUT", "error": "the body of 100 bytes did not arrive within "
+                                "1 s"}
+
+
+def test_head_options_and_unknown_methods_are_answered_in_json(api):
+    route = paths.list_actions(api.app)
+    head = api.http.head(route.path)
+    assert (head.status_code, head.headers["allow"], head.headers["content-type"]) == (405, "GET, POST",
+                                                                                        "application/json")
+    assert head.content == b"" and int(head.headers["content-length"]) > 0  # the headers the body would have
+    assert api.http.get(paths.current_user().path).status_code == 200  # the connection is still in step
+    options = refused(api.http.options(route.path), 405, "METHOD_NOT_ALLOWED")
+    assert options["error"] == f"OPTIONS is not allowed on /{route.path}; use GET, POST"
+    assert refused(api.http.request("BREW", route.path), 501, "NOT_IMPLEMENTED")["error"] == \
+        "Unsupported method ('BREW')"
+    answered, headers, body = raw_exchange(api.server, b"GET /v1/user please HTTP/1.1\r\n\r\n")
+    assert (answered, headers["content-type"]) == ("HTTP/1.1 400 Bad Request", "application/json")
+    assert json.loads(body)["status"] == "BAD_REQUEST"
+
+
+def test_the_control_endpoints_need_the_token_and_a_json_body(start):
+    api = start()
+    before = api.control("POST", "config", {}).json()["config"]
+    stranger = httpx.Client(base_url=api.server.url)
+    for method, name in (("GET", "stats"), ("POST", "config")):
+        for headers in ({}, {paths.TOKEN_HEADER: "wrong"}):
+            answer = stranger.request(method, f"_emulator/{name}", json={"faults": 1}, headers=headers)
+            assert answer.status_code == 401 and answer.json()["error"] == "not authorised"
+    # What a web page can make a browser send cross-site without asking: a form or text/plain POST.
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        forged = api.http.post("_emulator/config", content=b'{"faults": 1}', headers={"Content-Type": content_type})
+        assert refused(forged, 415, "UNSUPPORTED_MEDIA_TYPE")["error"] == ("send the settings as a JSON object with "
+                                                                          "Content-Type: application/json")
+    for text in (b'{"rate_window": Infinity}', b'{"faults": NaN}', b'{"rate_window": 1e999}'):
+        refused(api.http.post("_emulator/config", content=text, headers={"Content-Type": "application/json"}), 400,
+                "BAD_REQUEST")
+    for bad in ({"rate_window": 0}, {"rate_window": -5}, {"rate_window": 10**9}, {"rate_window": 10**400},
+                {"faults": 10**400}, {"rate_limits": {"crud": 0}}):
+        refused(api.control("POST", "config", bad), 400, "BAD_REQUEST")
+    assert api.control("POST", "config", {}).json()["config"] == before  # nothing of the above changed a thing
+    assert api.control("DELETE", "config").status_code == 405
+
+
+def test_a_window_that_is_not_a_number_of_seconds_is_refused_at_start(start):
+    for window in (float("nan"), float("inf"), 0.0, -1.0):
+        with pytest.raises(UsageError, match="the rate window must be above 0"):
+            start(rate_window=window)
+
+
 def test_rate_limits_answer_429_once_the_window_is_full(start):
     # A window of a minute: nothing ages out of it while the test runs, however slowly.
     api = start(rate_limits={"crud": 3, "run": 30, "publish": 10}, rate_window=60)
@@ -554,7 +682,7 @@ def test_limits_and_windows_change_on_a_running_emulator(start):
     for bad in ({"faults": 2}, {"rate_limits": {"crud": 0}}, {"rate_limits": {"other": 1}}, {"rate_window": 0},
                 {"app_published": "yes"}, {"colour": 1}, [1]):
         refused(api.control("POST", "config", bad), 400, "BAD_REQUEST")
-    refused(api.control("GET", "config"), 404, "NOT_FOUND")
+    refused(api.control("GET", "config"), 405, "METHOD_NOT_ALLOWED")
 
 
 def test_faults_of_every_kind(start):
@@ -621,8 +749,8 @@ def test_the_command_serves_until_ctrl_c(project: Path):
         line = process.stderr.readline()
         # The line in full: a token the user chose is not echoed.
         assert normalise(line, project) == ("emulator listening on http://127.0.0.1:<port>/ (token: the one given "
-                                            "with --token, data: <tmp>/.actionctl/emulator.sqlite3) — Ctrl-C "
-                                            "stops it\n")
+                                            "with --token or ACTIONCTL_EMULATOR_TOKEN, data: "
+                                            "<tmp>/.actionctl/emulator.sqlite3) — Ctrl-C stops it\n")
         port = int(re.search(r":(\d+)/", line).group(1))
         response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "secret"})
         assert response.json()["user"]["id"] == 1
@@ -642,3 +770,56 @@ def test_the_command_refuses_a_port_in_use(project: Path):
                                 capture_output=True, text=True, timeout=HANG_LIMIT)
     assert result.returncode == 2
     assert "is already in use" in result.stderr and "PORT_IN_USE" in result.stderr
+
+
+def test_the_command_refuses_data_that_is_not_its_database(cli, project: Path):
+    import sqlite3
+
+    text_file = project / "notes.txt"
+    text_file.write_text("not a database\n" * 100)
+    other = project / "other.sqlite3"
+    with sqlite3.connect(other) as made:
+        made.execute("CREATE TABLE actions (what TEXT)")  # another program's table of the same name
+    made.close()
+    (project / "file").write_text("")
+    cases = {
+        text_file: f"{text_file}: not a database of the emulator (file is not a database) — give --data another "
+                   "file, or move this one away",
+        other: f"{other}: not a database of the emulator (no such column: app_id) — give --data another file, or "
+               "move this one away",
+        project / "actions": f"{project / 'actions'}: cannot be opened as the emulator's database (unable to open "
+                             "database file)",
+        project / "file" / "db.sqlite3": f"{project / 'file' / 'db.sqlite3'}: cannot make its folder "
+                                          f"{project / 'file'} (File exists)",
+    }
+    for data, message in cases.items():
+        result = cli("emulator", "--port", "0", "--data", str(data))
+        assert result.exit_code == 2, result.stderr
+        assert " ".join(result.stderr.split()) == f"error: {message} [EMULATOR_DATA_INVALID]"
+
+
+def test_the_command_reads_its_token_as_clients_read_theirs(project: Path):
+    def started(token: str) -> subprocess.Popen:
+        return subprocess.Popen([*COMMAND, "--port", "0"], cwd=project, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "ACTIONCTL_EMULATOR_TOKEN": token},
+                                preexec_fn=ctrl_c_as_in_a_terminal)
+
+    refused = started("t\u00f6ken")  # no client could send it: before, an emulator nobody could use
+    try:
+        assert refused.stderr.readline() == ("error: the token from --token or ACTIONCTL_EMULATOR_TOKEN holds a "
+                                             "character an HTTP header cannot carry (outside printable ASCII, or a "
+                                             "space) — copy it again [TOKEN_INVALID]\n")
+        assert refused.wait(timeout=HANG_LIMIT) == 2
+    finally:
+        refused.kill()
+        refused.stderr.close()
+    process = started("from-a-file\n")
+    try:
+        port = int(re.search(r":(\d+)/", process.stderr.readline()).group(1))
+        response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "from-a-file"})
+        assert response.status_code == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=HANG_LIMIT) == 0
+    finally:
+        process.kill()
+        process.stderr.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import EMULATOR_TOKEN, configure, service_client, stats
+from support import EMULATOR_TOKEN, UNLIMITED, configure, fake_service, service_client, stats
 
 from actionctl.remote.errors import ServiceError
 
@@ -286,3 +286,138 @@ def test_creates_through_faults_make_no_duplicates(api, remote):
     configure(remote, faults=0.0)
     names = [a["name"] for a in api.list_actions()]
     assert sorted(names) == sorted(f"c{i}" for i in range(20))
+
+
+# --- a service that misbehaves ---------------------------------------------------------------------
+
+
+def test_a_service_that_sends_the_same_page_forever_is_refused_in_one_line(cli, project, monkeypatch):
+    asked = []
+
+    def same_page(method: str, path: str):
+        asked.append(path)
+        assert len(asked) < 50, "followed forever"  # before: every page, again and again
+        return 200, {"actions": [{"id": 1, "name": "a"}], "pagination": {"total": 1, "hasMore": True}}
+
+    with fake_service(same_page) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\nrate_limits: {json.dumps(UNLIMITED)}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "fake-token-1234")
+        result = cli("remote", "list")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == ("error: GET v3/apps/1/actions: the service answered offset 1 with a page it had already "
+                             "sent, and said there was more — stopped rather than go round forever "
+                             "[SERVICE_ANSWER_INVALID]\n")
+    assert len(asked) == 2
+
+
+# --- what is read as the URL and the token ----------------------------------------------------------
+
+
+def test_an_api_url_that_is_no_url_is_a_coded_error_where_it_is_read(cli, project):
+    (project / "actionctl.yaml").write_text('app: 1\napi_url: "http://[::1"\n')
+    validated = cli("validate", "--format", "json")
+    assert validated.exit_code == 1
+    assert [(d["code"], d["message"]) for d in validated.json["diagnostics"]] == [
+        ("CONFIG_INVALID", "api_url must be an http(s) URL")]
+    listed = cli("remote", "list", "--token", "t0ken")
+    assert (listed.exit_code, listed.stdout) == (2, "")
+    assert listed.stderr == ("error: api_url of actionctl.yaml 'http://[::1' cannot be the service's URL: Invalid "
+                             "IPv6 URL — e.g. https://api.fliplet.com/ [API_URL_INVALID]\n")
+    for url, problem in (("http://[::1", "Invalid IPv6 URL"), ("http://h:99999/", "Port out of range 0-65535"),
+                         ("ftp://h/", "it is not an http(s) URL with a host"),
+                         ("http://h/\n::error::x", "it holds a space or a control character")):
+        given = cli("whoami", "--api-url", url, "--token", "t0ken")
+        assert given.exit_code == 2
+        assert given.stderr == (f"error: --api-url {url!r} cannot be the service's URL: {problem} — e.g. "
+                                "https://api.fliplet.com/ [API_URL_INVALID]\n")
+
+
+def test_a_token_is_read_without_the_whitespace_around_it(cli, remote, monkeypatch):
+    from actionctl.remote import credentials
+
+    # Before: the newline went into the header, httpx refused it, and that was retried six times as a
+    # network failure.
+    monkeypatch.setenv("ACTIONCTL_TOKEN", f"  {EMULATOR_TOKEN}\n")
+    assert cli("remote", "list").exit_code == 0
+    monkeypatch.delenv("ACTIONCTL_TOKEN")
+    credentials.save(remote.url, EMULATOR_TOKEN + "\r\n")  # a stored login written by hand, say
+    assert cli("remote", "list").exit_code == 0
+    assert cli("remote", "list", "--token", EMULATOR_TOKEN + "\n").exit_code == 0
+    logged_in = cli("login", "--token-stdin", input=f"\t{EMULATOR_TOKEN} \n")
+    assert logged_in.exit_code == 0, logged_in.stderr
+    assert credentials.token_for(remote.url) == EMULATOR_TOKEN
+
+
+def test_a_token_a_header_cannot_carry_is_refused_at_once_without_showing_it(cli, remote, monkeypatch):
+    from actionctl.remote import credentials
+
+    secret = "s3cret-tök€n"
+    refusal = ("holds a character an HTTP header cannot carry (outside printable ASCII, or a space) — copy it "
+               "again [TOKEN_INVALID]\n")
+    monkeypatch.setenv("ACTIONCTL_TOKEN", secret)
+    assert cli("remote", "list", "--verbose").stderr == f"error: the token from ACTIONCTL_TOKEN {refusal}"
+    monkeypatch.delenv("ACTIONCTL_TOKEN")
+    for given, source in ((secret, "--token"), ("in\x1bside", "--token"), ("two words", "--token")):
+        result = cli("remote", "list", "--token", given)
+        assert (result.exit_code, result.stderr) == (2, f"error: the token from {source} {refusal}")
+    credentials.save(remote.url, secret)
+    stored = cli("remote", "list")
+    assert stored.stderr == f"error: the token from the stored login for {remote.url} {refusal}"
+    piped = cli("login", "--token-stdin", input=secret + "\n")
+    assert (piped.exit_code, piped.stderr) == (2, f"error: the token from standard input {refusal}")
+    assert stats(remote)["requests"] == 0  # nothing was sent, so nothing was retried
+
+
+def test_login_closes_a_config_folder_others_could_read(cli, remote, monkeypatch, tmp_path):
+    import os
+    import stat
+
+    from actionctl.remote import credentials
+
+    monkeypatch.delenv("ACTIONCTL_TOKEN")
+    folder = tmp_path / "config"
+    folder.mkdir()
+    os.chmod(folder, 0o755)  # made by something else, as folders are by default
+    monkeypatch.setenv("ACTIONCTL_CONFIG_DIR", str(folder))
+    assert cli("login", "--token-stdin", input=EMULATOR_TOKEN + "\n").exit_code == 0
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(credentials.path()).st_mode) == 0o600
+
+
+@pytest.mark.parametrize(("args", "answers", "error"), [
+    (("logs",), {"v3/apps/1/actions/logs": [1, 2]},
+     "GET v3/apps/1/actions/logs: the service answered a list, not an object"),
+    (("logs",), {"v3/apps/1/actions/logs": {"count": 1, "logs": ["a log"]}},
+     "GET v3/apps/1/actions/logs: the service's logs are not a list of objects"),
+    (("rollback", "a", "3"), {"v3/apps/1/actions/5/versions/3/restore": "restored"},
+     "POST v3/apps/1/actions/5/versions/3/restore: the service answered a string, not an object"),
+])
+def test_answers_of_the_wrong_shape_are_refused_in_one_line(cli, project, monkeypatch, args, answers, error):
+    def shaped(method: str, path: str):
+        path = path.lstrip("/").split("?")[0]
+        if path == "v3/apps/1/actions":
+            return 200, {"actions": [{"id": 5, "name": "a"}], "pagination": {"total": 1, "hasMore": False}}
+        return 200, answers[path]
+
+    with fake_service(shaped) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\nrate_limits: {json.dumps(UNLIMITED)}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "fake-token-1234")
+        result = cli(*args)
+    assert (result.exit_code, result.stderr) == (3, f"error: {error} [SERVICE_ANSWER_INVALID]\n")
+
+
+def test_a_log_count_that_is_not_a_number_is_the_number_of_logs(cli, project, monkeypatch):
+    log = {"id": 1, "actionId": 5, "type": "app.task.completed", "createdAt": "2026-11-29T10:00:00.000Z",
+           "data": {"taskId": "t1", "duration": 3}}
+
+    def answers(method: str, path: str):
+        if path.startswith("/v3/apps/1/actions/logs"):
+            return 200, {"count": "one", "logs": [log]}
+        return 200, {"actions": [{"id": 5, "name": "a"}], "pagination": {"total": 1, "hasMore": False}}
+
+    with fake_service(answers) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\nrate_limits: {json.dumps(UNLIMITED)}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "fake-token-1234")
+        result = cli("logs", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json == {"count": 1, "logs": [log]}

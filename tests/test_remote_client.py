@@ -14,8 +14,17 @@ import pytest
 from support import FakeClock
 
 from actionctl.remote import credentials, target
-from actionctl.remote.client import RETRIES, Client
-from actionctl.remote.errors import CredentialsError, NetworkError, NotAuthorisedError, ServiceError
+from actionctl.remote.client import MAX_PAGES, RETRIES, Client
+from actionctl.remote.errors import (
+    ApiUrlInvalidError,
+    CredentialsError,
+    NetworkError,
+    NotAuthorisedError,
+    ServiceAnswerError,
+    ServiceError,
+    TokenInvalidError,
+    redact,
+)
 from actionctl.remote.pacing import Ledger, Pacer, retry_after
 
 TOKEN = "eu--secret-token-123456"
@@ -105,10 +114,31 @@ def test_a_damaged_ledger_is_read_as_empty(tmp_path):
     ({}, {"nextValidRequestDate": "2026-11-23T10:00:07.000Z"}, 7.0),
     ({}, {"nextValidRequestDate": "2026-11-23T09:59:00Z"}, 0.0),
     ({}, {"message": "slow down"}, None),
+    ({"Retry-After": "inf"}, {"nextValidRequestDate": "2026-11-23T10:00:03Z"}, 3.0),  # not a number of seconds
+    ({"Retry-After": "NaN"}, {}, None),
 ])
 def test_retry_after_reads_the_header_or_the_body(headers, body, expected):
     now = dt.datetime(2026, 11, 23, 10, 0, 0, tzinfo=dt.timezone.utc)
     assert retry_after(headers, body, now=now) == expected
+
+
+def test_a_429_that_asks_for_forever_holds_at_most_an_hour():
+    waits = iter(["1e300", "inf", "-5"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        wait = next(waits, None)
+        return answer(429, {}, {"Retry-After": wait}) if wait else answer(200, {"action": {"id": 5}})
+
+    class Clock(FakeClock):
+        def sleep(self, seconds: float) -> None:
+            assert seconds <= 3600, f"asked to sleep {seconds} s"  # before: 1e300, which time.sleep refuses
+            super().sleep(seconds)
+
+    clock = Clock()
+    with client_with(handler, clock=clock) as client:
+        assert client.get_action(5) == {"id": 5}
+    # An hour for 1e300; inf is no number of seconds, so the backoff's 0.8 s; -5 is no wait at all.
+    assert clock.slept == [pytest.approx(3600.0), pytest.approx(0.8)]
 
 
 # --- answers and errors --------------------------------------------------------------------------
@@ -136,6 +166,66 @@ def test_list_follows_pagination_to_the_end():
         actions = client.list_actions()
         assert [a["id"] for a in actions] == list(range(120))
         assert client.stats.requests == 3
+
+
+def endless(pages):
+    """A handler that answers each listing with the next of `pages` (offset → items) and says there is more,
+    and that fails the test if it is asked more often than the client's cap allows (before: forever)."""
+    asked = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(int(request.url.params["offset"]))
+        assert len(asked) <= MAX_PAGES, "the client followed the pages past its cap"
+        return answer(200, {"actions": pages(asked[-1]), "pagination": {"total": 3, "hasMore": True}})
+
+    return handler, asked
+
+
+def test_pages_that_never_end_are_followed_up_to_the_cap_and_refused():
+    handler, asked = endless(lambda offset: [{"id": offset + i, "name": f"a{offset + i}"} for i in range(3)])
+    with client_with(handler) as client, pytest.raises(ServiceAnswerError) as caught:
+        client.list_actions()
+    assert (caught.value.code, caught.value.exit_code) == ("SERVICE_ANSWER_INVALID", 3)
+    assert caught.value.message == ("GET v3/apps/7/actions: the service still said there was more after 1000 pages "
+                                    "(3000 actions) — stopped rather than follow it forever")
+    assert len(asked) == MAX_PAGES
+
+
+@pytest.mark.parametrize("pages", [
+    lambda offset: [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}],  # the same page at every offset
+    lambda offset: [{"id": offset // 2 % 2, "name": "x"}, {"id": 9, "name": "y"}],  # two pages in turn
+])
+def test_a_page_sent_again_is_refused_at_once(pages):
+    handler, asked = endless(pages)
+    with client_with(handler) as client, pytest.raises(ServiceAnswerError) as caught:
+        client.list_actions()
+    assert caught.value.message == (f"GET v3/apps/7/actions: the service answered offset {asked[-1]} with a page it "
+                                    "had already sent, and said there was more — stopped rather than go round "
+                                    "forever")
+    assert len(asked) <= 3
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    (["not", "a", "page"], "the service answered a list, not a page of actions"),
+    (7, "the service answered a number, not a page of actions"),
+    ({"actions": "all of them"}, "the service's page holds a string where the list of actions belongs"),
+    ({"actions": {"id": 1}}, "the service's page holds an object where the list of actions belongs"),
+])
+def test_a_page_without_a_list_is_refused(body, says):
+    with client_with(lambda r: answer(200, body)) as client, pytest.raises(ServiceAnswerError) as caught:
+        client.list_actions()
+    assert caught.value.message == f"GET v3/apps/7/actions: {says}"
+
+
+def test_a_user_that_is_not_an_object_is_an_unnamed_one():
+    for body in ({"user": "me"}, {"user": 5}, ["me"]):
+        with client_with(lambda r, body=body: answer(200, body)) as client:
+            assert client.whoami() == {}
+
+
+def test_a_total_that_is_not_a_number_is_no_reason_to_go_on():
+    with client_with(lambda r: answer(200, {"actions": [{"id": 1}], "pagination": {"total": "many"}})) as client:
+        assert client.list_actions() == [{"id": 1}]
 
 
 def test_the_error_envelope_keeps_the_services_code():
@@ -307,6 +397,25 @@ def test_verbose_logs_name_requests_but_not_the_token():
     assert all(TOKEN not in line for line in lines)
 
 
+def test_a_request_httpx_cannot_send_is_not_retried_as_a_network_failure():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.LocalProtocolError("Illegal header value")
+
+    with client_with(handler) as client, pytest.raises(httpx.LocalProtocolError):
+        client.whoami()
+    assert (client.stats.requests, client.stats.retries) == (1, 0)
+
+
+def test_the_client_refuses_a_url_and_a_token_it_could_never_send():
+    with pytest.raises(ApiUrlInvalidError, match=r"^the service's URL 'http://\[::1' cannot be the service's URL"):
+        Client("http://[::1", TOKEN, 7)
+    with pytest.raises(TokenInvalidError) as caught:
+        Client("https://api.example.test", "t\u00f6ken", 7)
+    assert "t\u00f6ken" not in caught.value.message
+    with Client("https://api.example.test", f" {TOKEN}\n", 7) as client:
+        assert client._http.headers["Auth-token"] == TOKEN
+
+
 # --- credentials and targets --------------------------------------------------------------------------
 
 def test_credentials_are_per_host_and_private(tmp_path, monkeypatch):
@@ -350,3 +459,53 @@ def test_token_lookup_order_and_profiles(tmp_path, monkeypatch):
     assert target.resolve(project, profile="prod", app=9, region="ca").app == 9
     with pytest.raises(Exception, match=r'no profile "prdo".*did you mean'):
         target.resolve(project, profile="prdo")
+
+
+# --- the token kept secret --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    (f"token {TOKEN} refused", "token *** refused"),
+    (f"token {TOKEN.upper()} refused", "token *** refused"),  # a proxy that upper-cases what it echoes
+    (f"token {TOKEN[:8]}… refused", "token ***… refused"),  # a prefix
+    (f"ends in {TOKEN[-9:]}", "ends in ***"),
+    (f"middle {TOKEN[5:15].upper()}!", "middle ***!"),
+    (f"{TOKEN[:8]}/{TOKEN[8:16]}", "***/***"),
+    (f"only {TOKEN[:7]}, seven characters", f"only {TOKEN[:7]}, seven characters"),  # too short to give it away
+    ("the emulator is shutting down", "the emulator is shutting down"),
+])
+def test_redact_hides_the_token_and_every_long_enough_piece_of_it_in_any_case(text, shown):
+    assert redact(text, TOKEN) == shown
+
+
+def test_a_service_echoing_part_of_the_token_has_it_hidden_in_the_error_and_the_log():
+    lines: list[str] = []
+    echo = {"status": "TOKEN_MALFORMED", "error": f"token {TOKEN[:12].upper()}… is malformed"}
+    with client_with(lambda r: answer(400, echo), log=lines.append) as client, pytest.raises(ServiceError) as caught:
+        client.whoami()
+    assert caught.value.message == "token ***… is malformed"
+    assert redact("x", "short") == "x" and redact("a SHORT one", "short") == "a *** one"
+
+
+def test_every_token_option_says_ps_shows_it_and_what_to_use_instead(cli):
+    import typer.main
+
+    from actionctl.cli import app
+
+    group = typer.main.get_command(app)
+    checked = []
+    for path, command in _commands(group):
+        for param in command.params:
+            if "--token" in getattr(param, "opts", []):
+                text = " ".join(cli(*path, "--help").stdout.split())
+                assert "Other users of this machine see it in `ps`: prefer ACTIONCTL_" in text, path
+                checked.append(" ".join(path))
+    assert {"remote list", "push", "whoami", "emulator", "logs"} <= set(checked)
+
+
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command

@@ -20,11 +20,13 @@ if TYPE_CHECKING:
 
 
 def _read_token(token_stdin: bool) -> str:
+    from actionctl.remote.credentials import usable_token
+
     if token_stdin:
-        token = sys.stdin.readline().strip()
+        token = usable_token(sys.stdin.readline(), "standard input")
     elif interactive():
-        token = typer.prompt("API token (from Fliplet Studio → App settings → API tokens)", hide_input=True,
-                             err=True).strip()
+        token = usable_token(typer.prompt("API token (from Fliplet Studio → App settings → API tokens)",
+                                          hide_input=True, err=True), "the prompt")
     else:
         raise TokenRequiredError("not a terminal: pipe the token in with --token-stdin")
     if not token:

@@ -10,7 +10,8 @@ from pathlib import Path
 import typer
 
 from actionctl.cli.app import app
-from actionctl.errors import PathNotFoundError, PortInUseError
+from actionctl.envvars import Env
+from actionctl.errors import EmulatorDataError, PathNotFoundError, PortInUseError
 
 DATA_FILE = Path(".actionctl") / "emulator.sqlite3"
 LOOSE_DATA_FILE = Path("actionctl-emulator.sqlite3")  # outside a project: in the working directory
@@ -23,7 +24,9 @@ def emulator(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     data: Path = typer.Option(None, "--data", help="SQLite file that keeps the state (default: "
                               ".actionctl/emulator.sqlite3 in the current project)."),
-    token: str = typer.Option(DEFAULT_TOKEN, "--token", help="The token clients must send as Auth-token."),
+    token: str = typer.Option(DEFAULT_TOKEN, "--token", envvar=Env.EMULATOR_TOKEN,
+                              help="The token clients must send as Auth-token. Other users of this machine see "
+                                   f"it in `ps`: prefer {Env.EMULATOR_TOKEN}."),
     app_published: bool = typer.Option(True, "--app-published/--no-app-published",
                                        help="Whether apps start out published (publishing actions needs it)."),
     faults: float = typer.Option(0.0, "--faults", min=0.0, max=1.0,
@@ -32,18 +35,25 @@ def emulator(
     rate_run: int = typer.Option(30, "--rate-run", min=1, help="Run requests per app per window."),
     rate_publish: int = typer.Option(10, "--rate-publish", min=1,
                                      help="Publish, unpublish and restore requests per app per window."),
-    rate_window: float = typer.Option(60.0, "--rate-window", min=0.01, help="The rate-limit window in seconds."),
+    rate_window: float = typer.Option(60.0, "--rate-window", min=0.01, max=86_400.0,
+                                      help="The rate-limit window in seconds."),
     project_dir: Path = typer.Option(None, "--project", help="Project whose fixtures and dependency cache serve "
                                      "runs (default: the current project)."),
 ) -> None:
     """Serve the App Actions V3 REST API on this machine, with state in SQLite, until Ctrl-C."""
     from actionctl.emulator import EmulatorOptions, serve
     from actionctl.project import find_root
+    from actionctl.remote.credentials import usable_token
 
+    # As clients read theirs: without a file's newline, and only what a header can carry (or none could match).
+    token = usable_token(token, f"--token or {Env.EMULATOR_TOKEN}")
     here = find_root(Path.cwd())
     project = _project(project_dir, find_root) if project_dir is not None else here
     db = data if data is not None else (here / DATA_FILE if here is not None else Path.cwd() / LOOSE_DATA_FILE)
-    db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EmulatorDataError(f"{db}: cannot make its folder {db.parent} ({exc.strerror})") from None
     options = EmulatorOptions(
         db=db, token=token, app_published=app_published, faults=faults, project=project, host=host, port=port,
         rate_limits={"crud": rate_crud, "run": rate_run, "publish": rate_publish}, rate_window=rate_window)
@@ -55,7 +65,7 @@ def emulator(
                                  "--port") from None
         raise
     # The default token is public knowledge and worth showing; one the user chose is theirs to know.
-    shown = token if token == DEFAULT_TOKEN else "the one given with --token"
+    shown = token if token == DEFAULT_TOKEN else f"the one given with --token or {Env.EMULATOR_TOKEN}"
     sys.stderr.write(f"emulator listening on {server.url} (token: {shown}, data: {db}) — Ctrl-C stops it\n")
     sys.stderr.flush()
     try:

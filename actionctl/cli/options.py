@@ -51,6 +51,9 @@ class Trigger(str, enum.Enum):
 
 
 _FORMAT_HELP = "text for people, json for scripts (shapes in the README)."
+# Said by every --token: a command line is visible to other users of the machine and kept in shell history.
+TOKEN_IN_PS = (f"Other users of this machine see it in `ps`: prefer {Env.TOKEN} or `actionctl login "
+               "--token-stdin`.")
 FORMAT = typer.Option(OutputFormat.text, "--format", "-f", help=_FORMAT_HELP)
 VALIDATE_FORMAT = typer.Option(ValidateFormat.text, "--format", "-f",
                                help="text, json, github (workflow annotations) or sarif.")
@@ -80,7 +83,7 @@ _REMOTE_OPTIONS = {
     "region": (Region, typer.Option(None, "--region",
                                               help="Use the region's host: eu, us or ca.")),
     "token": (str, typer.Option(None, "--token",
-                                          help=f"API token (default: {Env.TOKEN}, then the stored login).")),
+                                help=f"API token (default: {Env.TOKEN}, then the stored login). {TOKEN_IN_PS}")),
     "verbose": (bool, typer.Option(False, "--verbose", "-v", help="Log each request (never the token) to stderr.")),
 }
 

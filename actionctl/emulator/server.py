@@ -3,7 +3,14 @@
 A request goes: read the body → auth (401) → route (404, 405) → rate limit (429, which does not count
 against the window) → fault decision → apply → answer, or instead of the answer the injected fault: a
 503 before applying, a 500 after applying, or a connection dropped after applying without a word.
-`/_emulator/stats` and `/_emulator/config` are for tests: no auth, no limits, no faults.
+`/_emulator/stats` and `/_emulator/config` are for tests: no limits and no faults, but the token like
+every other request, and `POST /_emulator/config` only as `Content-Type: application/json` (a web page
+can make a browser send a cross-site form or `text/plain` POST without asking; it cannot set either).
+
+HEAD and OPTIONS, methods http.server does not know, malformed request lines and bodies are answered
+as everything else is: a JSON error (405 with `Allow` on a known path, 400, 408, 411, 413, 501).
+A body is JSON as `JSON.parse` reads it: no `NaN` or `Infinity`, no number beyond a double, and at
+most MAX_DEPTH levels deep.
 
 `POST /_emulator/config` takes any of `rate_limits` ({bucket: n}), `rate_window` (seconds), `faults`
 (a fraction), `app_published` (true/false) and `force_429` ({bucket: n}: the next n requests of that
@@ -30,6 +37,7 @@ from collections import deque
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -53,6 +61,11 @@ RATE_LIMIT_URL = "https://developers.fliplet.com/API/core/rate-limiting.html"
 FORCED_WAIT = 0.05  # seconds a forced 429 tells the client to wait
 CONTROL_PREFIX = "/_emulator/"
 MAX_BODY = 16 * 1024 * 1024
+# Nesting of a JSON body. An action's fields go four levels deep and a payload is 2,048 characters; a
+# body nested a thousand levels would exhaust the recursion of the decoder, the rules or the encoder.
+MAX_DEPTH = 100
+MAX_WINDOW = 86_400.0  # seconds: a rate window of a day is already longer than any test waits
+MAX_OFFSET = 2**63 - 1  # the largest integer SQLite holds
 _ID = "[0-9]{1,18}"  # ids are integers SQLite can hold; anything else is not a route
 
 
@@ -175,9 +188,10 @@ class Call:
         text = self.query.get(name)
         if text is None:
             return default
-        if not text.isdigit() or int(text) < minimum:
-            raise ApiError(api.BAD_REQUEST, f"{name} must be a whole number of at least {minimum}, not "
-                               f"{text!r}")
+        # ASCII digits only: str.isdigit() also takes "١٢" and "²", which int() reads or refuses.
+        if not (text.isascii() and text.isdigit()) or len(text) > 19 or not minimum <= int(text) <= MAX_OFFSET:
+            raise ApiError(api.BAD_REQUEST, f"{name} must be a whole number from {minimum} to {MAX_OFFSET}, not "
+                               f"{text[:40]!r}")
         return int(text)
 
 
@@ -242,13 +256,43 @@ def find(method: str, path: str) -> tuple[Endpoint | None, dict[str, int], list[
 
 
 def decode(raw: bytes) -> Any:
-    """The JSON body; an empty body is an empty object."""
+    """The JSON body, as strict as JSON.parse and at most MAX_DEPTH deep; an empty body is an empty object."""
     if not raw.strip():
         return {}
+    too_deep = ApiError(api.BAD_REQUEST, f"the body nests more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(raw)
+        value = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
+    except RecursionError:  # deeper than the decoder goes
+        raise too_deep from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(api.BAD_REQUEST, f"the body is not valid JSON: {exc}") from None
+    if _deeper_than(value, MAX_DEPTH):
+        raise too_deep
+    return value
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:40]} is beyond the range of a number")
+    return number
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` levels: a walk level by level, without recursion."""
+    level, depth = [value], 0
+    while True:
+        containers = [item for item in level if type(item) in (dict, list)]
+        if not containers:
+            return False
+        depth += 1
+        if depth > limit:
+            return True
+        level = [child for item in containers for child in (item.values() if type(item) is dict else item)]
 
 
 # --- HTTP ----------------------------------------------------------------------------------------
@@ -264,7 +308,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._handle()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+    # HEAD and OPTIONS are routed too: no endpoint takes them, so a known path answers 405 with `Allow`.
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a malformed request line, a method it has no handler for, headers
+        too long) as JSON, like every other answer, instead of its HTML page."""
+        self.close_connection = True
+        status = HTTPStatus(code)
+        self._send(code, {"status": status.name, "error": message or status.phrase})
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: an access line per request would bury what a developer is looking for."""
@@ -276,7 +328,10 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         emulator = self.server.emulator
         if url.path.startswith(CONTROL_PREFIX):
-            self._control(url.path, raw)
+            if self._authorised():
+                self._control(url.path, raw)
+            else:
+                self._refuse_token()
         elif emulator.closed:
             self._send(503, {"status": "SERVICE_UNAVAILABLE", "error": "the emulator is shutting down"})
         else:
@@ -286,8 +341,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _service(self, path: str, query: dict[str, str], raw: bytes) -> None:
         emulator = self.server.emulator
         if not self._authorised():
-            self._send(401, {"error": "not authorised", "message": "the Auth-token header is missing or is not "
-                             "this emulator's token"})
+            self._refuse_token()
             return
         found, params, allowed = find(self.command, path)
         if found is None:
@@ -335,6 +389,10 @@ class _Handler(BaseHTTPRequestHandler):
             offered.append(authorization[7:].strip())
         return any(hmac.compare_digest(given.encode("latin-1"), token) for given in offered if given)
 
+    def _refuse_token(self) -> None:
+        self._send(401, {"error": "not authorised", "message": "the Auth-token header is missing or is not "
+                         "this emulator's token"})
+
     def _refuse_route(self, path: str, allowed: list[str]) -> None:
         if allowed:
             self._send(405, {"status": "METHOD_NOT_ALLOWED", "error": f"{self.command} is not allowed on {path}; "
@@ -353,27 +411,46 @@ class _Handler(BaseHTTPRequestHandler):
     def _control(self, path: str, raw: bytes) -> None:
         """The test-only endpoints: statistics, and settings changed on a running emulator."""
         emulator = self.server.emulator
-        if path == f"{CONTROL_PREFIX}stats" and self.command == "GET":
+        routes = {f"{CONTROL_PREFIX}stats": "GET", f"{CONTROL_PREFIX}config": "POST"}
+        if routes.get(path) is None:
+            self._send(404, {"status": "NOT_FOUND", "error": f"no route {self.command} {path}: use GET "
+                             f"{CONTROL_PREFIX}stats or POST {CONTROL_PREFIX}config"})
+        elif routes[path] != self.command:
+            self._refuse_route(path, [routes[path]])
+        elif self.command == "GET":
             self._send(200, emulator.stats())
-        elif path == f"{CONTROL_PREFIX}config" and self.command == "POST":
+        elif not self._sent_json():
+            self._send(415, {"status": "UNSUPPORTED_MEDIA_TYPE", "error": "send the settings as a JSON object "
+                             "with Content-Type: application/json"})
+        else:
             try:
                 self._send(200, {"config": emulator.configure(decode(raw))})
             except ApiError as exc:
                 self._send(exc.status, exc.body())
-        else:
-            self._send(404, {"status": "NOT_FOUND", "error": f"no route {self.command} {path}: use GET "
-                             f"{CONTROL_PREFIX}stats or POST {CONTROL_PREFIX}config"})
+
+    def _sent_json(self) -> bool:
+        return self.headers.get("Content-Type", "").split(";")[0].strip().lower() == "application/json"
 
     def _read_body(self) -> bytes | None:
         """The request body, or None once a request whose body cannot be read has been answered."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._unreadable(411, "LENGTH_REQUIRED", "send the body with a Content-Length")
-        length = self.headers.get("Content-Length", "0")
-        if not length.isdigit():
-            return self._unreadable(400, "BAD_REQUEST", f"Content-Length {length!r} is not a number")
-        if int(length) > MAX_BODY:
+        length = self.headers.get("Content-Length", "0").strip()
+        # ASCII digits only: "²" passes str.isdigit() and then fails int().
+        if not (length.isascii() and length.isdigit()):
+            return self._unreadable(400, "BAD_REQUEST", f"Content-Length {length[:40]!r} is not a whole number "
+                                    "of bytes")
+        if len(length) > len(str(MAX_BODY)) or int(length) > MAX_BODY:
             return self._unreadable(413, "REQUEST_TOO_LARGE", f"the body is over {MAX_BODY} bytes")
-        return self.rfile.read(int(length))
+        try:
+            raw = self.rfile.read(int(length))
+        except TimeoutError:
+            return self._unreadable(408, "REQUEST_TIMEOUT", f"the body of {length} bytes did not arrive within "
+                                    f"{self.timeout:g} s")
+        if len(raw) < int(length):  # the client closed its side early
+            return self._unreadable(400, "BAD_REQUEST", f"the body ended after {len(raw)} of the {length} bytes "
+                                    "its Content-Length announced")
+        return raw
 
     def _unreadable(self, status: int, code: str, message: str) -> None:
         self.close_connection = True  # the unread body would be taken for the next request
@@ -389,8 +466,11 @@ class _Handler(BaseHTTPRequestHandler):
         data = json.dumps(body).encode("utf-8")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":  # the answer to HEAD is the headers the body would have had
+            self.wfile.write(data)
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -414,6 +494,9 @@ class EmulatorServer:
     def __init__(self, options: EmulatorOptions) -> None:
         self.options = replace(options, rate_limits=dict(options.rate_limits))
         self.options.faults = _fault_fraction(options.faults)
+        if not 0 < self.options.rate_window <= MAX_WINDOW:  # NaN too: it passes every comparison of --rate-window
+            raise SettingInvalidError(f"the rate window must be above 0 and at most {MAX_WINDOW:g} seconds, not "
+                                      f"{self.options.rate_window:g}")
         self._httpd = _HttpServer((options.host, options.port), _Handler)  # a taken port fails before the rest
         self.port: int = self._httpd.server_address[1]
         self.url = f"http://{options.host}:{self.port}/"
@@ -495,8 +578,8 @@ def _check_config(changes: Any) -> None:
     limits = changes.get("rate_limits", {})
     if not isinstance(limits, dict) or any(b not in LIMITED_BUCKETS or not _count(n) for b, n in limits.items()):
         raise refuse(f"rate_limits maps {', '.join(LIMITED_BUCKETS)} to whole numbers of at least 1")
-    if "rate_window" in changes and not (_number(changes["rate_window"]) and changes["rate_window"] > 0):
-        raise refuse("rate_window is a number of seconds above 0")
+    if "rate_window" in changes and not (_number(changes["rate_window"]) and 0 < changes["rate_window"] <= MAX_WINDOW):
+        raise refuse(f"rate_window is a number of seconds above 0 and at most {MAX_WINDOW:g}")
     if "faults" in changes and not (_number(changes["faults"]) and 0 <= changes["faults"] <= 1):
         raise refuse("faults is a fraction between 0 and 1")
     if "app_published" in changes and not isinstance(changes["app_published"], bool):
@@ -507,7 +590,11 @@ def _check_config(changes: Any) -> None:
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite number (decode() lets no NaN or Infinity through; this holds for settings made in Python too).
+    An int is always finite, and may be too large for math.isfinite to take."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _count(value: Any, minimum: int = 1) -> bool:

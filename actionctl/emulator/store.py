@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from actionctl.errors import EmulatorDataError
+
 VERSIONS_KEPT = 100  # the service keeps this many versions per action, dropping the oldest
 
 _SCHEMA = """
@@ -55,6 +57,14 @@ CREATE TABLE IF NOT EXISTS logs (
 );
 CREATE INDEX IF NOT EXISTS logs_by_app ON logs (app_id, action_id, id);
 """
+
+# Every column the store reads: a database made by something else fails here, not at the first request.
+_PROBES = (
+    "SELECT id, published, published_at FROM apps LIMIT 0",
+    "SELECT id, app_id, name, fields, master_id, last_run_at, created_at, updated_at FROM actions LIMIT 0",
+    "SELECT id, action_id, created_at, data FROM versions LIMIT 0",
+    "SELECT id, app_id, action_id, type, task_id, created_at, data FROM logs LIMIT 0",
+)
 
 # An action row with the id of its production copy (null when unpublished, and on copies themselves).
 _ACTION_SELECT = """
@@ -106,14 +116,27 @@ class LogEntry:
 class Store:
     def __init__(self, path: Path | None) -> None:
         """A file that keeps state across restarts, or (None) a private in-memory database."""
-        self._conn = sqlite3.connect(str(path) if path is not None else ":memory:", check_same_thread=False,
-                                     isolation_level=None)  # autocommit: transaction() says when
         self._lock = threading.RLock()
         self._depth = 0
+        try:
+            self._conn = sqlite3.connect(str(path) if path is not None else ":memory:", check_same_thread=False,
+                                         isolation_level=None)  # autocommit: transaction() says when
+        except sqlite3.Error as exc:  # a folder, a path SQLite cannot open
+            raise EmulatorDataError(f"{path}: cannot be opened as the emulator's database ({exc})") from None
+        try:
+            self._prepare(path)
+        except sqlite3.Error as exc:  # a file of another kind, another program's database
+            self._conn.close()
+            raise EmulatorDataError(f"{path}: not a database of the emulator ({exc}) — give --data another "
+                                    "file, or move this one away") from None
+
+    def _prepare(self, path: Path | None) -> None:
         if path is not None:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
+        for probe in _PROBES:
+            self._conn.execute(probe)
 
     def close(self) -> None:
         with self._lock:

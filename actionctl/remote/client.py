@@ -8,10 +8,15 @@ Retries follow what a failure says about the request:
   looks up the name to see whether the first attempt landed before trying again;
 - anything else (validation, not found, conflicts): the answer, raised with the service's code.
 Backoff is exponential with jitter and bounded in attempts and in time.
+
+A list is followed page by page while the service says there is more, but never forever: a page the
+service already sent, or more than MAX_PAGES pages, ends the listing with SERVICE_ANSWER_INVALID.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -22,13 +27,23 @@ import httpx
 
 from actionctl import __version__
 from actionctl.remote import paths
-from actionctl.remote.errors import NetworkError, NotAuthorisedError, RateLimitedError, ServiceError, redact
+from actionctl.remote.errors import (
+    NetworkError,
+    NotAuthorisedError,
+    RateLimitedError,
+    ServiceAnswerError,
+    ServiceError,
+    redact,
+)
 from actionctl.remote.pacing import Pacer, retry_after
 
 RETRIES = 6               # transient failures per request before giving up
 RATE_LIMIT_RETRIES = 30   # 429s per request before giving up (each waits as long as the service says)
 BACKOFF_BASE = 0.2
 BACKOFF_CAP = 5.0
+# Pages of one list: 50,000 actions at 50 a page, far more than an app holds. A service still saying
+# "more" past that is looping, and a listing must end.
+MAX_PAGES = 1_000
 _NOT_APPLIED_STATUSES = {503}
 _MAYBE_APPLIED_STATUSES = {502, 504}
 # Service error codes that mean "already done" when seen on a retry of the same request.
@@ -63,7 +78,10 @@ class Client:
                  timeout: float = 30.0, log: Callable[[str], None] | None = None,
                  transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
                  page_size: int = paths.PAGE_LIMIT) -> None:
-        self.api_url = api_url if api_url.endswith("/") else api_url + "/"
+        from actionctl.remote.credentials import usable_token
+
+        self.api_url = paths.base_url(api_url, "the service's URL")
+        token = usable_token(token, "the caller")  # a header httpx cannot send fails here, not at each attempt
         self.app = app
         self.pacer = pacer or Pacer()
         self.stats = Stats()
@@ -96,7 +114,7 @@ class Client:
         return _action(self._call(paths.get_action(self._app(), action_id)))
 
     def find_action(self, name: str) -> dict | None:
-        return next((a for a in self.list_actions() if a.get("name") == name), None)
+        return next((a for a in self.list_actions() if isinstance(a, dict) and a.get("name") == name), None)
 
     def create_action(self, fields: dict) -> dict:
         """Create an action; if the answer is lost, look for it by name before trying again."""
@@ -147,24 +165,33 @@ class Client:
         """`{count, logs}`, newest first, for one action or the whole app."""
         route = paths.action_logs(self._app(), action_id) if action_id is not None else paths.app_logs(self._app())
         params = {"limit": limit, "offset": offset, "type": type, "taskId": task_id}
-        body = self._call(route, params={k: v for k, v in params.items() if v is not None})
-        return {"count": body.get("count", 0), "logs": body.get("logs", [])}
+        body = _object(self._call(route, params={k: v for k, v in params.items() if v is not None}), route)
+        logs = body.get("logs") if body.get("logs") is not None else []
+        if not isinstance(logs, list) or not all(isinstance(entry, dict) for entry in logs):
+            raise ServiceAnswerError(f"{route.method} {route.path}: the service's logs are not a list of objects")
+        count = body.get("count")
+        return {"count": count if isinstance(count, int) and not isinstance(count, bool) else len(logs),
+                "logs": logs}
 
     def list_versions(self, action_id: int | str) -> list[dict]:
         return list(self._pages(paths.list_versions(self._app(), action_id), "versions", {}))
 
     def get_version(self, action_id: int | str, version_id: int | str) -> dict:
-        return self._call(paths.get_version(self._app(), action_id, version_id)).get("version", {})
+        route = paths.get_version(self._app(), action_id, version_id)
+        return _object(_object(self._call(route), route).get("version", {}), route)
 
     def restore_version(self, action_id: int | str, version_id: int | str) -> dict:
-        return self._call(paths.restore_version(self._app(), action_id, version_id))
+        route = paths.restore_version(self._app(), action_id, version_id)
+        return _object(self._call(route), route)
 
     def publish_app(self) -> dict:
-        return self._call(paths.publish_app(self._app()))
+        route = paths.publish_app(self._app())
+        return _object(self._call(route), route)
 
     def whoami(self) -> dict:
         body = self._call(paths.current_user())
-        return body.get("user", body) if isinstance(body, dict) else {}
+        user = body.get("user", body) if isinstance(body, dict) else {}
+        return user if isinstance(user, dict) else {}  # who it is only names the login: no reason to fail it
 
     # --- the request loop ----------------------------------------------------------------------
 
@@ -176,17 +203,26 @@ class Client:
         return self.app
 
     def _pages(self, route: paths.Route, key: str, extra: dict) -> Iterator[dict]:
+        """Every item of a paginated list, page after page until the service says there are no more."""
         offset = 0
-        while True:
+        seen: set[bytes] = set()  # a digest of each page: a service that sends one again is going round
+        for _ in range(MAX_PAGES):
             body = self._call(route, params={**extra, "limit": self.page_size, "offset": offset})
-            items = body.get(key) or []
+            items, pagination = _page(body, key, f"{route.method} {route.path}")
+            digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).digest()
+            if items and digest in seen:
+                raise ServiceAnswerError(f"{route.method} {route.path}: the service answered offset {offset} with "
+                                         "a page it had already sent, and said there was more — stopped rather "
+                                         "than go round forever")
+            seen.add(digest)
             yield from items
-            pagination = body.get("pagination") or {}
             offset += len(items)
             total = pagination.get("total")
-            more = pagination.get("hasMore", total is not None and offset < total)
-            if not items or not more:
+            counted = isinstance(total, int) and not isinstance(total, bool)
+            if not items or not pagination.get("hasMore", counted and offset < total):
                 return
+        raise ServiceAnswerError(f"{route.method} {route.path}: the service still said there was more after "
+                                 f"{MAX_PAGES} pages ({offset} {key}) — stopped rather than follow it forever")
 
     def _call(self, route: paths.Route, *, body: Any = None, params: dict | None = None,
               done_on_retry: set[str] = frozenset()) -> Any:
@@ -224,6 +260,8 @@ class Client:
         started = time.perf_counter()
         try:
             response = self._http.request(route.method, route.path, json=body, params=params)
+        except httpx.LocalProtocolError:  # our own request cannot be sent: sending it again cannot help
+            raise
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             self._note(f"{route.method} {route.path} → not connected ({type(exc).__name__})")
             self._retry_or_fail(route, attempts + 1, f"cannot connect to {self.api_url}")
@@ -285,6 +323,32 @@ def _json(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def _page(body: Any, key: str, request: str) -> tuple[list, dict]:
+    """The items of one page, and its `pagination` (empty when it has none)."""
+    if not isinstance(body, dict):
+        raise ServiceAnswerError(f"{request}: the service answered {_kind(body)}, not a page of {key}")
+    items = body.get(key) if body.get(key) is not None else []
+    if not isinstance(items, list):
+        raise ServiceAnswerError(f"{request}: the service's page holds {_kind(items)} where the list of {key} "
+                                 "belongs")
+    pagination = body.get("pagination")
+    return items, pagination if isinstance(pagination, dict) else {}
+
+
+def _object(body: Any, route: paths.Route) -> dict:
+    """`body`, once it is the JSON object the route answers with."""
+    if not isinstance(body, dict):
+        raise ServiceAnswerError(f"{route.method} {route.path}: the service answered {_kind(body)}, not an object")
+    return body
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words."""
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+             float: "a number"}
+    return kinds.get(type(value), "null")
 
 
 def _internal(status: int, decoded: Any) -> bool:

@@ -15,9 +15,20 @@ import tempfile
 from pathlib import Path
 
 from actionctl.envvars import Env
-from actionctl.remote.errors import CredentialsError
+from actionctl.remote.errors import CredentialsError, TokenInvalidError
 
 FILE_NAME = "credentials.json"
+
+
+def usable_token(token: str, source: str) -> str:
+    """The token as it goes into the Auth-token header: without the whitespace around it (the newline of a
+    file or a pipe), and refused, without being shown, when what is left holds a character a header cannot
+    carry — httpx would fail on it at every attempt, which used to be retried as a network failure."""
+    token = token.strip()
+    if not all("!" <= c <= "~" for c in token):
+        raise TokenInvalidError(f"the token from {source} holds a character an HTTP header cannot carry (outside "
+                                "printable ASCII, or a space) — copy it again")
+    return token
 
 
 def config_dir() -> Path:
@@ -85,6 +96,10 @@ def forget(api_url: str) -> bool:
 def _write(content: dict) -> None:
     file = path()
     file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # mkdir's mode applies only to a folder it makes: one that was there (0755, say) is closed now. A folder
+    # of someone else's that cannot be changed still holds a file only its owner reads.
+    with contextlib.suppress(OSError):
+        os.chmod(file.parent, 0o700)
     descriptor, temp = tempfile.mkstemp(prefix=".credentials.", dir=file.parent)  # mkstemp creates it 0600
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -44,6 +44,12 @@ class NetworkError(ServiceError):
     code = "NETWORK_ERROR"
 
 
+class ServiceAnswerError(ServiceError):
+    """The service's answer cannot be followed: pages that never end, a page sent again, no list where one belongs."""
+
+    code = "SERVICE_ANSWER_INVALID"
+
+
 class ActionNotPublishedError(ServiceError):
     """The action has no production copy to show."""
 
@@ -54,6 +60,18 @@ class NotLoggedInError(UsageError):
     """A remote command has no token: no --token, no ACTIONCTL_TOKEN, no stored login."""
 
     code = "NOT_LOGGED_IN"
+
+
+class ApiUrlInvalidError(UsageError):
+    """The service's base URL (--api-url, `api_url:`) is not an http(s) URL with a host."""
+
+    code = "API_URL_INVALID"
+
+
+class TokenInvalidError(UsageError):
+    """The token holds what an HTTP header cannot carry: a character outside printable ASCII, or a space."""
+
+    code = "TOKEN_INVALID"
 
 
 class NoAppError(UsageError):
@@ -68,8 +86,34 @@ class CredentialsError(ActionctlError):
     code = "CREDENTIALS_UNREADABLE"
 
 
+# Characters of a token that give away enough of it on their own: a prefix, a middle, a tail.
+SECRET_PIECE = 8
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def redact(text: str, token: str | None) -> str:
-    """`text` with the token (and any long enough piece of it) replaced, for messages and logs."""
-    if token and len(token) >= 4:
-        text = text.replace(token, "***")
-    return text
+    """`text` with the token, and every piece of it SECRET_PIECE characters long or more, in any case (a
+    prefix echoed back, the token upper-cased by a proxy), replaced by `***`, for messages and logs."""
+    if not token or len(token) < 4:
+        return text
+    size = min(SECRET_PIECE, len(token))
+    folded_token = token.translate(_ASCII_LOWER)  # ASCII only, so that every index still matches `text`'s
+    pieces = {folded_token[i:i + size] for i in range(len(token) - size + 1)}
+    folded = text.translate(_ASCII_LOWER)
+    hidden = [False] * len(text)
+    for start in range(len(text) - size + 1):
+        if folded[start:start + size] in pieces:
+            hidden[start:start + size] = [True] * size
+    return _hide(text, hidden)
+
+
+def _hide(text: str, hidden: list[bool]) -> str:
+    """`text` with each run of hidden characters replaced by one `***`."""
+    out, start = [], 0
+    while start < len(text):
+        end = start
+        while end < len(text) and hidden[end] == hidden[start]:
+            end += 1
+        out.append("***" if hidden[start] else text[start:end])
+        start = end
+    return "".join(out)

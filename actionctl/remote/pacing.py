@@ -18,6 +18,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
+import math
 import threading
 import time
 from collections import deque
@@ -33,6 +34,8 @@ DEFAULT_LIMITS = {"crud": 60, "run": 30, "publish": 10}
 DEFAULT_WINDOW = 60.0
 # The service's clock and ours differ a little; a small margin avoids a 429 at the window's edge.
 MARGIN = 0.05
+# The longest hold a 429 can impose: a `Retry-After: 1e300` would otherwise overflow time.sleep.
+MAX_HOLD = 3600.0
 
 
 class Ledger:
@@ -146,7 +149,7 @@ class Pacer:
             if record is not None:
                 now = self._clock()
                 self._sent = {b: deque(sorted(t for t in stamps if t <= now)) for b, stamps in record["sent"].items()}
-                self._held_until = {b: min(t, now + 3600.0) for b, t in record["held"].items()}
+                self._held_until = {b: min(t, now + MAX_HOLD) for b, t in record["held"].items()}
             yield
             if record is not None:
                 now = self._clock()
@@ -175,7 +178,7 @@ class Pacer:
     def hold(self, bucket: str, seconds: float) -> None:
         """The service said 429: send nothing more of this kind for `seconds`."""
         with self._lock, self._shared():
-            until = self._clock() + max(0.0, seconds)
+            until = self._clock() + min(max(0.0, seconds), MAX_HOLD)  # NaN: max() keeps the 0.0
             self._held_until[bucket] = max(self._held_until.get(bucket, 0.0), until)
 
 
@@ -185,14 +188,17 @@ def retry_after(headers: Mapping[str, str], body: object, *, now: dt.datetime | 
     header = headers.get("retry-after") or headers.get("Retry-After")
     if header:
         try:
-            return max(0.0, float(header))
+            seconds = float(header)
         except ValueError:
-            try:
-                moment = email.utils.parsedate_to_datetime(header)
-            except (TypeError, ValueError):
-                moment = None
-            if moment is not None:
-                return max(0.0, (_aware(moment) - now).total_seconds())
+            seconds = None
+        if seconds is not None and math.isfinite(seconds):
+            return max(0.0, seconds)
+        try:
+            moment = email.utils.parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            moment = None
+        if moment is not None:
+            return max(0.0, (_aware(moment) - now).total_seconds())
     stamp = body.get("nextValidRequestDate") if isinstance(body, dict) else None
     if isinstance(stamp, str):
         try:

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 REGION_HOSTS = {
     "eu": "https://api.fliplet.com/",
@@ -75,6 +75,32 @@ class Route:
     path: str
     bucket: Bucket
     idempotent: bool  # safe to send again after an answer we did not receive
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be the service's base URL (it must be http or https, with a host), or None when it can."""
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        return "it holds a space or a control character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it is the check: "host:99999" and "host:x" raise
+    except ValueError as exc:  # "http://[::1" and the like
+        return str(exc)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it is not an http(s) URL with a host"
+    return None
+
+
+def base_url(url: str, source: str) -> str:
+    """`url` with a trailing slash, once it is known to be one the service can be reached at (`source` says
+    where it came from: an option, a setting)."""
+    problem = url_problem(url)
+    if problem:
+        from actionctl.remote.errors import ApiUrlInvalidError
+
+        raise ApiUrlInvalidError(f"{source} {url[:200]!r} cannot be the service's URL: {problem} — e.g. "
+                                 f"{REGION_HOSTS[DEFAULT_REGION]}")
+    return url if url.endswith("/") else url + "/"
 
 
 def _seg(value: object) -> str:

@@ -41,13 +41,22 @@ def settings(project: Project | None, profile: str | None) -> dict[str, Any]:
 
 def api_url_for(chosen: dict[str, Any], *, api_url: str | None = None, region: str | None = None) -> str:
     if api_url:
-        return api_url if api_url.endswith("/") else api_url + "/"
+        return paths.base_url(api_url, "--api-url")
     if region:
         return paths.REGION_HOSTS[region]
     configured = chosen.get("api_url")
     if isinstance(configured, str) and configured:
-        return configured if configured.endswith("/") else configured + "/"
+        return paths.base_url(configured, "api_url of actionctl.yaml")
     return paths.REGION_HOSTS.get(chosen.get("region") or paths.DEFAULT_REGION, paths.REGION_HOSTS["eu"])
+
+
+def token_from(given: str | None, api_url: str) -> str | None:
+    """The first token found, in order: `given` (--token), ACTIONCTL_TOKEN, the stored login for the host."""
+    for token, source in ((given, "--token"), (os.environ.get(Env.TOKEN), Env.TOKEN)):
+        if token and token.strip():
+            return credentials.usable_token(token, source)
+    stored = credentials.token_for(api_url)
+    return credentials.usable_token(stored, f"the stored login for {api_url}") if stored else None
 
 
 def resolve(project: Project | None, *, profile: str | None = None, app: int | None = None,
@@ -55,7 +64,7 @@ def resolve(project: Project | None, *, profile: str | None = None, app: int | N
     profile = profile or os.environ.get(Env.PROFILE) or None
     chosen = settings(project, profile)
     url = api_url_for(chosen, api_url=api_url, region=region)
-    found = token or os.environ.get(Env.TOKEN) or credentials.token_for(url)
+    found = token_from(token, url)
     limits = rate_limits(chosen)  # a value `validate` refuses (0, .inf, text) is left at the default
     return Target(
         api_url=url, app=app if app is not None else chosen.get("app"), token=found, profile=profile,
