@@ -77,7 +77,8 @@ class Worker:
         # Lives as long as the process: V8 writes its fatal reports here, read back if the worker dies.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "actionctl.runtime.worker", "--memory", str(self.memory_mb)],
+            [sys.executable, "-m", "actionctl.runtime.worker", "--memory", str(self.memory_mb),
+             "--parent", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
         self._buffer = b""

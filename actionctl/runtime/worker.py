@@ -6,7 +6,11 @@ over pipes — one JSON line in, one JSON line out — kills it at the deadline,
 a coded error. `RLIMIT_DATA` is the memory backstop for what V8's heap limit does not see (array
 buffers live outside the heap).
 
-Run as `python -m actionctl.runtime.worker --memory MB`.
+A worker dies with its CLI, however the CLI ends (SIGTERM from a cancelled CI job, SIGHUP from a closed
+terminal, SIGKILL): a thread polls the parent's pid and ends the process once it changes. The thread
+keeps running while user code loops, because mini-racer runs JavaScript without holding the GIL.
+
+Run as `python -m actionctl.runtime.worker --memory MB --parent PID`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,11 +32,15 @@ JS_FILES = ("datasources.js", "platform.js", "harness.js")
 # Room for Python and V8 themselves on top of the JavaScript heap the user is allowed.
 RLIMIT_HEADROOM_MB = 512
 MB = 1024 * 1024
+# How often the worker looks for its parent: a worker outlives its CLI by at most this long.
+PARENT_POLL_SECONDS = 0.1
+ORPHANED_STATUS = 3
 _EXCEPTION_HEADER = re.compile(r"^(?P<file>.*?):(?P<line>\d+): (?P<name>[A-Za-z]*Error|[A-Za-z]+): (?P<message>.*)$")
 
 
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
+    _die_with_parent(args.parent if args.parent is not None else os.getppid())
     _limit_memory(args.memory)
     from py_mini_racer import init_mini_racer
 
@@ -50,7 +59,25 @@ def main(argv: list[str] | None = None) -> None:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="actionctl-worker")
     parser.add_argument("--memory", type=int, default=256, help="JavaScript heap cap in MB")
+    parser.add_argument("--parent", type=int, default=None, help="pid of the CLI; the worker ends when it is gone")
     return parser.parse_args(argv)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process as soon as `parent` is no longer its parent (it died and the worker was re-parented).
+
+    The parent's pid is passed in rather than read here, so that a CLI that dies before the worker
+    starts is noticed too. A pipe's EOF would not do: the main thread reads stdin only between jobs.
+    """
+    if os.getppid() != parent:
+        os._exit(ORPHANED_STATUS)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(ORPHANED_STATUS)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _limit_memory(memory_mb: int) -> None:
