@@ -193,9 +193,8 @@ def from_response(response: dict, result_limit: int) -> Execution:
 
 def _js_error(failure: dict) -> dict:
     name, message = failure.get("name") or "Error", failure.get("message") or ""
-    code = failure.get("code")
-    if code not in (MEMORY_LIMIT_EXCEEDED, EXECUTION_FAILED):
-        code = MEMORY_LIMIT_EXCEEDED if "Array buffer allocation failed" in message else EXECUTION_FAILED
+    # The worker codes the error (never from a `code` the user's error carries); anything else is a failure.
+    code = failure.get("code") if failure.get("code") in (MEMORY_LIMIT_EXCEEDED, EXECUTION_FAILED) else EXECUTION_FAILED
     return error(code, f"{name}: {message}" if message else name, _user_frames(failure.get("stack") or ""), name)
 
 

@@ -35,6 +35,9 @@ MB = 1024 * 1024
 # How often the worker looks for its parent: a worker outlives its CLI by at most this long.
 PARENT_POLL_SECONDS = 0.1
 ORPHANED_STATUS = 3
+# How often a running action is asked whether it is done: from half a millisecond, doubling to 20 ms.
+POLL_FIRST_SECONDS = 0.0005
+POLL_MAX_SECONDS = 0.02
 _EXCEPTION_HEADER = re.compile(r"^(?P<file>.*?):(?P<line>\d+): (?P<name>[A-Za-z]*Error|[A-Za-z]+): (?P<message>.*)$")
 
 
@@ -52,8 +55,14 @@ def main(argv: list[str] | None = None) -> None:
     for line in sys.stdin.buffer:
         if not line.strip():
             continue
-        response = execute(json.loads(line), harness, args.memory)
-        out.write(json.dumps(response, ensure_ascii=False).encode("utf-8") + b"\n")
+        started = time.perf_counter()
+        try:
+            response = execute(json.loads(line), harness, args.memory)
+        except Exception as exc:  # a verdict for this job, and the worker stays for the next one
+            response = _failure(EXECUTION_FAILED, f"the run could not be completed ({type(exc).__name__}: {exc})",
+                                started)
+        # ASCII: a lone surrogate user code logs or returns travels as its JSON escape, not as bytes UTF-8 refuses.
+        out.write(json.dumps(response).encode("ascii") + b"\n")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -96,29 +105,63 @@ def execute(job: dict, harness: str, memory_mb: int) -> dict:
     started = time.perf_counter()
     context = MiniRacer()
     context.set_hard_memory_limit(memory_mb * MB)
+    collect = None
     try:
-        context.eval(harness)
-        context.eval(f"__actionctl.install({json.dumps(json.dumps(job['context']))})")
+        # Held here, out of the realm's reach: user code may replace any global, not these handles.
+        install, run, poll, collect = context.eval(harness)
+        install(json.dumps(job["context"]))  # the one call with an argument, made before user code runs
         for dependency in job.get("scripts", []):
             context.eval(dependency["source"] + f"\n//# sourceURL={dependency['url']}")
         context.eval(job["code"] + f"\n//# sourceURL={job['file']}")
-        promise = context.eval("__actionctl.run(typeof execute === 'function' ? execute : undefined)")
-        text = promise.get()
+        run()
+        text = _outcome(poll)
     except JSOOMException:
         return _failure(MEMORY_LIMIT_EXCEEDED, f"the action used more than {memory_mb} MB of memory", started)
     except (JSParseException, JSEvalException) as exc:
-        return _from_exception(str(exc), started, _collected(context))
+        return _from_exception(str(exc), started, _collected(collect))
     finally:
         context.close()
-    response = json.loads(text)
+    return _answer(text, started)
+
+
+def _outcome(poll) -> object:
+    """The harness's answer once the action has settled; the host's deadline bounds the wait.
+
+    Polled, not awaited: awaiting a promise from Python goes through its `then`, which user code can
+    replace. Most actions are done when `run()` returns (its microtasks ran); the rest are asked
+    again at growing intervals, so a long run costs a few calls a second.
+    """
+    delay = POLL_FIRST_SECONDS
+    while (text := poll()) is None:
+        time.sleep(delay)
+        delay = min(delay * 2, POLL_MAX_SECONDS)
+    return text
+
+
+def _answer(text: object, started: float) -> dict:
+    """The harness's answer, its error coded here: what user code threw is EXECUTION_FAILED whatever
+    `code` it carries, unless it is V8's own report of an allocation that failed."""
+    try:
+        response = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        response = None
+    if not isinstance(response, dict):
+        return _failure(EXECUTION_FAILED, "the run ended without an outcome the harness could read", started)
+    failure = response.get("error")
+    if isinstance(failure, dict):
+        failure["code"] = _run_code(str(failure.get("message")))
     response["durationMs"] = round((time.perf_counter() - started) * 1000, 3)
     return response
 
 
-def _collected(context) -> dict:
-    """Logs and effects gathered before a top-level error, when the harness is there to ask."""
+def _run_code(message: str) -> str:
+    return MEMORY_LIMIT_EXCEEDED if "allocation failed" in message else EXECUTION_FAILED
+
+
+def _collected(collect) -> dict:
+    """Logs and effects gathered before a top-level error, when the harness got as far as being installed."""
     try:
-        return json.loads(context.eval("typeof __actionctl === 'object' ? __actionctl.collect() : '{}'"))
+        return json.loads(collect())
     except Exception:  # the context may be unusable; the error itself is what matters
         return {}
 
@@ -131,8 +174,7 @@ def _from_exception(text: str, started: float, collected: dict) -> dict:
     stack = "\n".join(line for line in lines if line.startswith("    at "))
     if not stack and header:
         stack = f"{name}: {message}\n    at {header.group('file')}:{header.group('line')}"
-    code = MEMORY_LIMIT_EXCEEDED if "allocation failed" in message else EXECUTION_FAILED
-    return {"result": None, "error": {"name": name, "message": message, "stack": stack, "code": code},
+    return {"result": None, "error": {"name": name, "message": message, "stack": stack, "code": _run_code(message)},
             "logs": collected.get("logs", []), "effects": collected.get("effects", {}),
             "durationMs": round((time.perf_counter() - started) * 1000, 3)}
 
