@@ -35,6 +35,8 @@ VARIANTS = [
     ("array-setter-swallows-logs", "async function execute(context) {\n"
      "  Object.defineProperty(Array.prototype, '0', { set: function () {}, configurable: true });\n"
      "  console.log('kept');\n  return 'done';\n}\n", ("ok", "done", ["kept"])),
+    ("script-ends-in-a-bigint", "async function execute(context) { return 'fine'; }\n10n ** 3n\n",
+     ("ok", "fine", [])),
     ("error-claims-memory-limit", "async function execute(context) {\n"
      "  const e = new Error('pretend'); e.code = 'MEMORY_LIMIT_EXCEEDED'; throw e;\n}\n",
      ("error", "EXECUTION_FAILED", "Error: pretend")),
