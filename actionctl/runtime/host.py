@@ -61,7 +61,7 @@ class WorkerDied(Exception):
 class Worker:
     """One worker process, started on first use and again after it is killed or dies."""
 
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: float) -> None:
         self.memory_mb = memory_mb
         self._process: subprocess.Popen | None = None
         self._stderr = None
@@ -77,7 +77,7 @@ class Worker:
         # Lives as long as the process: V8 writes its fatal reports here, read back if the worker dies.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "actionctl.runtime.worker", "--memory", str(self.memory_mb),
+            [sys.executable, "-m", "actionctl.runtime.worker", "--memory", repr(float(self.memory_mb)),
              "--parent", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
@@ -204,12 +204,12 @@ def _user_frames(stack: str) -> str:
                      if not (line.lstrip().startswith("at ") and "<anonymous>" in line))
 
 
-def _death_error(death: WorkerDied, memory_mb: int) -> dict:
+def _death_error(death: WorkerDied, memory_mb: float) -> dict:
     status = death.status
     out_of_memory = "out of memory" in death.stderr.lower() or (status is not None and (
         (status < 0 and -status in _OOM_SIGNALS) or status in _OOM_STATUSES))
     if out_of_memory:
-        return error(MEMORY_LIMIT_EXCEEDED, f"the action used more memory than allowed ({memory_mb} MB) and the "
+        return error(MEMORY_LIMIT_EXCEEDED, f"the action used more memory than allowed ({memory_mb:g} MB) and the "
                      "engine stopped it")
     return error(EXECUTION_FAILED, f"the JavaScript engine stopped unexpectedly (exit status {status})")
 
@@ -217,7 +217,7 @@ def _death_error(death: WorkerDied, memory_mb: int) -> dict:
 class WorkerPool:
     """A few warm workers (one per core by default) sharing a queue of jobs."""
 
-    def __init__(self, size: int, memory_mb: int) -> None:
+    def __init__(self, size: int, memory_mb: float) -> None:
         self.workers = [Worker(memory_mb) for _ in range(max(1, size))]
 
     def map(self, jobs: Iterable[tuple[dict, float, int]], done: Callable[[int, Execution], None] | None = None,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     from py_mini_racer import init_mini_racer
 
     # The JavaScript heap cap; V8 stops the isolate (or the process) past it.
-    init_mini_racer(flags=("--single-threaded", f"--max-old-space-size={args.memory}"))
+    # V8 takes whole megabytes; the hard limit below holds a fractional one to the byte.
+    init_mini_racer(flags=("--single-threaded", f"--max-old-space-size={max(1, math.ceil(args.memory))}"))
     harness = "\n".join((JS_DIR / name).read_text(encoding="utf-8") for name in JS_FILES if (JS_DIR / name).exists())
     out = os.fdopen(1, "wb", buffering=0)
     out.write(b'{"ready": true}\n')
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="actionctl-worker")
-    parser.add_argument("--memory", type=int, default=256, help="JavaScript heap cap in MB")
+    parser.add_argument("--memory", type=float, default=256, help="JavaScript heap cap in MB (0.5: half a MB)")
     parser.add_argument("--parent", type=int, default=None, help="pid of the CLI; the worker ends when it is gone")
     return parser.parse_args(argv)
 
@@ -89,22 +91,22 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _limit_memory(memory_mb: int) -> None:
+def _limit_memory(memory_mb: float) -> None:
     try:
         import resource
     except ImportError:  # not on this platform: V8's heap limit is all there is
         return
-    limit = (memory_mb + RLIMIT_HEADROOM_MB) * MB
+    limit = int((memory_mb + RLIMIT_HEADROOM_MB) * MB)
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def execute(job: dict, harness: str, memory_mb: int) -> dict:
+def execute(job: dict, harness: str, memory_mb: float) -> dict:
     """Run one job in a fresh context; always returns a response, never raises for what the code does."""
     from py_mini_racer import JSEvalException, JSOOMException, JSParseException, MiniRacer
 
     started = time.perf_counter()
     context = MiniRacer()
-    context.set_hard_memory_limit(memory_mb * MB)
+    context.set_hard_memory_limit(int(memory_mb * MB))
     collect = None
     try:
         # Held here, out of the realm's reach: user code may replace any global, not these handles.
@@ -116,7 +118,7 @@ def execute(job: dict, harness: str, memory_mb: int) -> dict:
         run()
         text = _outcome(poll)
     except JSOOMException:
-        return _failure(MEMORY_LIMIT_EXCEEDED, f"the action used more than {memory_mb} MB of memory", started)
+        return _failure(MEMORY_LIMIT_EXCEEDED, f"the action used more than {memory_mb:g} MB of memory", started)
     except (JSParseException, JSEvalException) as exc:
         return _from_exception(str(exc), started, _collected(collect))
     finally:
