@@ -1,15 +1,17 @@
 // The platform an action sees on the service, rebuilt inside a fresh V8 context for one execution.
 //
-// Evaluated before the user's code, as an expression: the worker keeps the three functions it
-// answers with — [install, run, collect] — and no global names them. `install(jobJson)` sets up
-// console, time, randomness and `Fliplet`; `run(execute)` calls execute({payload}) and answers one
-// JSON string with the result, the logs, the captured effects and any error. Nothing here calls back
-// into Python: fixtures arrive as JSON and effects leave as JSON.
+// Evaluated before the user's code, as an expression whose value is `setup`; no global names it.
+// The worker calls `setup(jobJson)`, which installs console, time, randomness and `Fliplet` and
+// answers `step`; after the user's code has loaded, each `step()` answers null until execute({payload})
+// has settled (the first call starts it), then one JSON string with the result, the logs, the captured
+// effects and any error. Called again after an error at the top level, `setup` answers the logs and
+// effects collected until then. Nothing here calls back into Python: fixtures arrive as JSON and
+// effects leave as JSON.
 //
 // User code runs in this same realm and may replace globals or prototypes, so the outcome must not
-// pass through anything it can reach: the worker holds the functions (user code cannot replace them),
-// we keep our own references to the built-ins we need, taken before it runs, and the answer is
-// written by `encode`, which never looks up toJSON, getters or setters user code may have planted.
+// pass through anything it can reach: the worker holds the two functions (user code cannot replace
+// them), we keep our own references to the built-ins we need, taken before it runs, and the answer
+// is written by `encode`, which never looks up toJSON, getters or setters user code may have planted.
 (function () {
   'use strict';
 
@@ -131,7 +133,6 @@
   }
 
   function install(jobJson) {
-    if (job !== null) throw new Error('the harness is installed once per context');
     job = parse(jobJson);
     installConsole();
     installTimers();
@@ -219,10 +220,11 @@
     return finish(typeof result === 'string' ? result : null, null);
   }
 
-  // `run()` starts the action and `poll()` answers null until it is done. Neither takes an argument
-  // nor answers a promise: mini-racer passes arguments and settles promises through arrays and
-  // `then`, which user code can rewrite by then (Array.prototype[0], Promise.prototype.then).
+  // Once user code has run, the worker passes no argument and awaits no promise: mini-racer passes
+  // arguments and settles promises through arrays and `then`, which user code can rewrite by then
+  // (Array.prototype[0], Promise.prototype.then). So `step` takes nothing and answers text or null.
   var answer = null;
+  var started = false;
 
   async function settle(execute) {
     try {
@@ -239,10 +241,20 @@
     settle(found);
   }
 
-  function poll() { return answer; }
+  function step() {
+    if (!started) {
+      started = true;
+      run();
+    }
+    return answer;
+  }
 
-  function collect() { return finish(null, null); }
+  function setup(jobJson) {
+    if (job !== null) return finish(null, null);  // what was collected before the top level threw
+    install(jobJson);
+    return step;
+  }
 
-  return [install, run, poll, collect];
+  return setup;
 })();
 
