@@ -67,9 +67,13 @@ class Worker:
         self._stderr = None
         self._buffer = b""
         self._ready = False
+        self._busy = False  # a job was sent and its answer not yet read
+        self._closed = False
 
     def spawn(self) -> None:
         """Start the process without waiting for it: V8 boots while the caller does other work."""
+        if self._closed:  # a pool closed on Ctrl-C: its threads may still ask for the next job
+            raise WorkerDied(None, "the worker was closed")
         if self._process is not None and self._process.poll() is None:
             return
         if self._stderr is not None:
@@ -101,6 +105,7 @@ class Worker:
     def run(self, job: dict, timeout: float) -> dict:
         """The worker's response to `job`; WorkerTimeout or WorkerDied when it gives none."""
         self.start()
+        self._busy = True
         try:
             self._process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
             self._process.stdin.flush()
@@ -111,6 +116,8 @@ class Worker:
         except WorkerTimeout:
             self.kill()
             raise
+        finally:
+            self._busy = False
 
     def _read_line(self, deadline: float) -> bytes:
         stdout = self._process.stdout
@@ -130,20 +137,27 @@ class Worker:
         return line
 
     def _death(self) -> WorkerDied:
-        status = self._process.wait()
-        self._stderr.seek(0)
-        tail = self._stderr.read()[-4000:].decode("utf-8", "replace")
+        # close() on another thread (Ctrl-C) may have taken the process and the file already.
+        process, stderr, tail = self._process, self._stderr, ""
+        status = process.wait() if process is not None else None
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stderr.seek(0)
+            tail = stderr.read()[-4000:].decode("utf-8", "replace")
         self._process = None
         return WorkerDied(status, tail)
 
     def kill(self) -> None:
-        if self._process is not None:
+        process, self._process = self._process, None  # taken at once: a pool thread may be reading it
+        if process is not None:
             with contextlib.suppress(ProcessLookupError):
-                self._process.kill()
-            self._process.wait()
-            self._process = None
+                process.kill()
+            process.wait()
 
     def close(self) -> None:
+        """End the worker: let an idle one finish, kill one still running a job (the caller gave up on it)."""
+        self._closed = True
+        if self._busy:
+            self.kill()
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
