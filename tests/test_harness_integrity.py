@@ -92,3 +92,13 @@ def test_the_emulator_gives_the_real_verdict(cli, api, code, expected):
     logged = api.logs(type="app.task.failed")["logs"]
     assert [entry["data"]["error"]["code"] for entry in logged] == [expected[1]]
     assert json.dumps(logged).count("forged") == 0
+
+
+def test_a_top_level_error_after_tampering_keeps_the_logs_before_it(cli, action):
+    action("Object.defineProperty(Array.prototype, '0', { set: function () {}, configurable: true });\n"
+           "var __actionctl = { collect: function () {\n"
+           "  return '{\"logs\": [{\"level\": \"log\", \"message\": \"forged\"}]}'; } };\n"
+           "console.log('loading');\nnotDefined();\nasync function execute(context) { return 1; }\n")
+    result = cli("run", "a", "--format", "json", "--timeout", str(DEADLINE))
+    assert verdict(result.json) == ("error", "EXECUTION_FAILED", "ReferenceError: notDefined is not defined")
+    assert result.json["logs"] == [{"level": "log", "message": "loading"}]

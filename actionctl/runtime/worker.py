@@ -169,9 +169,12 @@ def _run_code(message: str) -> str:
 
 
 def _collected(setup) -> dict:
-    """Logs and effects gathered before a top-level error, when the harness got as far as being installed."""
+    """Logs and effects gathered before a top-level error, when the harness got as far as being installed.
+
+    Called again, `setup` answers them; called without an argument, as user code has run by now.
+    """
     try:
-        return json.loads(setup(""))  # called again, setup answers what it collected
+        return json.loads(setup())
     except Exception:  # the context may be unusable; the error itself is what matters
         return {}
 
