@@ -28,6 +28,12 @@ VARIANTS = [
     ("promise-then-forges-the-answer", "async function execute(context) {\n"
      f"  Promise.prototype.then = function (resolve) {{ resolve({FORGED}); }};\n"
      "  throw new Error('boom');\n}\n", ("error", "EXECUTION_FAILED", "Error: boom")),
+    # With Promise.prototype.constructor changed too, `await` calls that `then` on any promise. It may
+    # decide what the action's own promise gives (it does on the service too), never the harness's answer.
+    ("promise-constructor-and-then-forge-the-answer", "async function execute(context) {\n"
+     "  Promise.prototype.constructor = function () {};\n"
+     f"  Promise.prototype.then = function (resolve) {{ resolve({FORGED}); }};\n"
+     "  throw new Error('boom');\n}\n", ("ok", json.loads(FORGED), [])),
     ("tojson-throws", "async function execute(context) {\n"
      "  Object.prototype.toJSON = function () { throw new Error('no JSON here'); };\n"
      "  Array.prototype.toJSON = Object.prototype.toJSON;\n"
@@ -72,7 +78,8 @@ def test_test_gives_the_real_verdicts_and_the_worker_survives(cli, tree):
         # Each first case expects the forged answer: it must fail, as the action did not return it.
         cases = [f"  - {{name: {name} forged, timeout: {DEADLINE}, expect: {{result: forged}}}}\n"]
         if expected[0] == "ok":
-            cases.append(f"  - {{name: {name} real, timeout: {DEADLINE}, expect: {{result: {expected[1]}}}}}\n")
+            real = json.dumps(expected[1])  # JSON is YAML
+            cases.append(f"  - {{name: {name} real, timeout: {DEADLINE}, expect: {{result: {real}}}}}\n")
         files[f"tests/{slug}.test.yaml"] = f"action: {slug}\ncases:\n" + "".join(cases)
     tree(files)
     result = cli("test", "-j", "1", "--format", "json")

@@ -197,17 +197,36 @@
       ',"effects":' + effectsJson + '}';
   }
 
-  async function outcome(execute) {
-    if (typeof execute !== 'function') {
-      return finish(null, { name: 'TypeError', stack: '',
-                            message: 'the code defines no execute function at the top level' });
-    }
-    var value;
+  // Once user code has run, the worker passes no argument and awaits no promise: mini-racer passes
+  // arguments and settles promises through arrays and `then`, which user code can rewrite by then
+  // (Array.prototype[0], Promise.prototype.then). So `step` takes nothing and answers text or null.
+  var answer = null;
+  var started = false;
+
+  // Sets `answer`, awaiting only the user's own promise (as the service does). It awaits no promise of
+  // ours: `await` reads `constructor` and `then` from Promise.prototype, where user code could plant a
+  // `then` that hands back a forged answer.
+  async function settle(execute) {
     try {
-      value = await execute({ payload: job.payload });
+      if (typeof execute !== 'function') {
+        answer = finish(null, { name: 'TypeError', stack: '',
+                                message: 'the code defines no execute function at the top level' });
+        return;
+      }
+      var value;
+      try {
+        value = await execute({ payload: job.payload });
+      } catch (error) {
+        answer = finish(null, describe(error));
+        return;
+      }
+      answer = resultOf(value);
     } catch (error) {
-      return finish(null, describe(error));
+      answer = finish(null, { name: 'Error', stack: '', message: 'the run ended without an outcome' });
     }
+  }
+
+  function resultOf(value) {
     var result;
     try {
       // What the service's transport does with the value: JSON.stringify (undefined has no body).
@@ -218,20 +237,6 @@
       return finish(null, failure);
     }
     return finish(typeof result === 'string' ? result : null, null);
-  }
-
-  // Once user code has run, the worker passes no argument and awaits no promise: mini-racer passes
-  // arguments and settles promises through arrays and `then`, which user code can rewrite by then
-  // (Array.prototype[0], Promise.prototype.then). So `step` takes nothing and answers text or null.
-  var answer = null;
-  var started = false;
-
-  async function settle(execute) {
-    try {
-      answer = await outcome(execute);
-    } catch (error) {
-      answer = finish(null, { name: 'Error', stack: '', message: 'the run ended without an outcome' });
-    }
   }
 
   function run() {
