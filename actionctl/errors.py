@@ -113,7 +113,7 @@ class EmulatorDataError(UsageError):
 
 
 class SettingInvalidError(UsageError):
-    """A setting given through the environment has a value actionctl cannot use."""
+    """A setting given through the environment, or a limit in actionctl.yaml, has a value actionctl cannot use."""
 
     code = "CONFIG_INVALID"
 

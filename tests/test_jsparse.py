@@ -75,6 +75,27 @@ def test_syntax_error_positions_are_v8s():
     ]
 
 
+DEEP = 20_000  # far past what V8's parser follows on any stack
+
+
+@pytest.mark.parametrize(("code", "start"), [
+    ("async function execute(context) {\n  const x = " + "[" * DEEP + "]" * DEEP + ";\n  return 1;\n}\n", (2, 13)),
+    ("async function execute(context) {\n  // a comment [[[\n  const s = '[[[(';\n  return " + "f(" * DEEP
+     + ")" * DEEP + ";\n}\n", (4, 11)),
+])
+def test_nesting_too_deep_for_v8_is_reported_where_it_starts(code, start):
+    assert v8syntax.check(code) == ("Maximum call stack size exceeded", *start, 1)
+
+
+def test_validate_names_nesting_too_deep_not_the_end_of_the_file(cli, action):
+    action("async function execute(context) {\n  const x = " + "[" * DEEP + "]" * DEEP + ";\n  return 1;\n}\n")
+    result = cli("validate", "--format", "json")
+    assert result.exit_code == 1
+    assert [(d["code"], d["line"], d["column"], d["message"]) for d in result.json["diagnostics"]] == [
+        ("CODE_VALIDATION_FAILED", 2, 13, "syntax error: Maximum call stack size exceeded — the code nests too "
+         "deeply for V8's parser, from here on; flatten it")]
+
+
 def test_a_valid_script_tree_sitter_dislikes_is_accepted():
     # tree-sitter reads `<` after `return` as JSX; V8 (the service's engine) is the judge of syntax.
     facts = analyze("async function execute(context) {\n  const a = 1, b = 2;\n  return a <b;\n}\n")

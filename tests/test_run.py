@@ -118,6 +118,22 @@ def test_result_over_the_limit(cli, action, project):
     assert body["error"]["code"] == "RESULT_TOO_LARGE" and "1,202 bytes" in body["error"]["message"]
 
 
+def test_a_fractional_memory_limit_is_kept_and_reported_as_configured(cli, action, project):
+    (project / "actionctl.yaml").write_text("region: eu\nlimits: {memory: 2.5}\n")
+    action("async function execute(context) { const a = []; while (true) a.push({ n: a.length }); }")
+    body = run_json(cli, "a", "--timeout", "60")[1]
+    assert body["error"]["code"] == "MEMORY_LIMIT_EXCEEDED" and "2.5 MB" in body["error"]["message"]
+
+
+@pytest.mark.parametrize(("memory", "shown"), [("abc", "'abc'"), (".inf", "inf"), (".nan", "nan")])
+def test_an_unusable_memory_limit_is_a_coded_error(cli, action, project, memory, shown):
+    (project / "actionctl.yaml").write_text(f"region: eu\nlimits: {{memory: {memory}}}\n")
+    action("async function execute(context) { return 1; }")
+    result = cli("run", "a", "--no-validate")
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: limits.memory is {shown}; it must be a positive number of megabytes [CONFIG_INVALID]\n")
+
+
 def test_six_megabytes_of_result_by_default(cli, action):
     action("async function execute(context) { return 'x'.repeat(6 * 1000 * 1000); }")
     assert run_json(cli, "a")[1]["error"]["code"] == "RESULT_TOO_LARGE"

@@ -27,6 +27,11 @@ def main() -> None:
     # and diagnostic until the report): collecting cycles every 700 allocations, the default, scanned
     # it all again and again — 12-18 % of validate's time on 1,000 actions.
     gc.set_threshold(100_000, 50, 100)
+    # Text from the user's realm may hold what the terminal's encoding cannot (a JavaScript string's lone
+    # surrogate): it is shown escaped (\ud800) rather than ending the command with a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     _app()()
 
 

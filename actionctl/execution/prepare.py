@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from actionctl import deps, lookup, variables
-from actionctl.errors import ActionCodeNotFoundError, ActionUnreadableError, UsageError, ValidationFailedError
+from actionctl.errors import (
+    ActionCodeNotFoundError,
+    ActionUnreadableError,
+    SettingInvalidError,
+    UsageError,
+    ValidationFailedError,
+)
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project
 from actionctl.runtime import fixtures as fixture_files
@@ -40,7 +47,7 @@ class Prepared:
     job: dict
     timeout: float
     result_limit: int
-    memory_mb: int
+    memory_mb: float
     fixtures: fixture_files.Fixtures
     warnings: list[str] = field(default_factory=list)
     refusal: Execution | None = None  # set when the run is refused before it starts (payload too large)
@@ -87,7 +94,7 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
     prepared = Prepared(
         manifest=manifest, name=manifest.name or manifest.path.stem,
         job={}, timeout=float(options.timeout or limits["timeout"]), result_limit=int(limits["result"]),
-        memory_mb=int(limits["memory"]), fixtures=fixtures)
+        memory_mb=memory_mb(limits), fixtures=fixtures)
     if data.get("active") is not True:
         prepared.warnings.append(f"{prepared.name} is inactive (active is not true): the service would not run it")
     size = payloads.size(payload)
@@ -101,6 +108,14 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         seed=options.seed, datasources=_datasources(fixtures, options.datasources), http=options.http,
         settings=options.settings)
     return prepared
+
+
+def memory_mb(limits: dict[str, Any]) -> float:
+    """`limits.memory` as the worker takes it: megabytes, fractions kept (0.5 is half of one, not 0)."""
+    value = limits["memory"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise SettingInvalidError(f"limits.memory is {value!r}; it must be a positive number of megabytes")
+    return float(value)
 
 
 def _datasources(fixtures: fixture_files.Fixtures, overrides: dict[str, Any] | None) -> dict:
@@ -133,10 +148,22 @@ def run_prepared(prepared: Prepared, worker: Worker) -> Execution:
 
 def run(project: Project, target: str, options: RunOptions) -> tuple[Prepared, Execution]:
     """Find, check and run one action in a fresh worker."""
-    worker = Worker(int(project.limits["memory"]))
-    worker.spawn()  # V8 boots in the worker while this process finds and validates the action
+    worker = _early_worker(project)
     try:
         prepared = prepare(project, find_action(project, target), options)
+        worker = worker or Worker(prepared.memory_mb)
         return prepared, run_prepared(prepared, worker)
     finally:
-        worker.close()
+        if worker is not None:
+            worker.close()
+
+
+def _early_worker(project: Project) -> Worker | None:
+    """A worker booting V8 while this process finds and validates the action; none for a memory limit
+    it cannot use (validation, or `prepare`, says what is wrong with it)."""
+    try:
+        worker = Worker(memory_mb(project.limits))
+    except SettingInvalidError:
+        return None
+    worker.spawn()
+    return worker

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from actionctl.execution.cases import CaseResult, TestReport
+
+# What XML 1.0 cannot hold, even as a character reference: most control characters and lone surrogates
+# (a JavaScript string may log or return either).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def to_json(report: TestReport, relpath) -> dict:
@@ -39,4 +44,7 @@ def to_junit(report: TestReport, relpath) -> str:
                 ET.SubElement(case, "system-out").text = "\n".join(
                     f"[{e.get('level')}] {e.get('message')}" for e in result.execution.logs)
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    text = ET.tostring(suites, encoding="unicode")
+    # Only text and attribute values can hold them; they are shown escaped, as Python writes them.
+    text = _NOT_XML.sub(lambda match: repr(match.group())[1:-1], text)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"

@@ -122,6 +122,7 @@ _HINTS = {
     "Cannot use import statement": " — action code is a script; list libraries in dependencies instead",
     "Unexpected token 'export'": " — action code is a script: remove `export`",
     "await is only valid": " — only inside an async function such as execute()",
+    "Maximum call stack size exceeded": " — the code nests too deeply for V8's parser, from here on; flatten it",
 }
 
 

@@ -7,6 +7,10 @@ V8 stops before that last line, the error is the user's, with V8's line and care
 
 V8 is the judge because tree-sitter, which gives us the structure, accepts some programs V8 refuses
 (`const x;`, a `let` declared twice, `await` in a plain function, import/export in a script).
+
+Code that nests deeper than V8's parser can follow is refused with a RangeError, "Maximum call stack
+size exceeded", not a SyntaxError: that is V8's verdict too, placed where the deepest nesting starts
+(V8 gives no position for it).
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ def _context():
     context.eval("""
         var __actionctl_check = function (sources) {
           return JSON.stringify(sources.map(function (src) {
-            try { new Function(src); return ""; } catch (e) { return String(e && e.message || e); }
+            try { new Function(src); return null; }
+            catch (e) { return [e instanceof SyntaxError, String(e && e.message || e)]; }
           }));
         };
     """)
@@ -62,13 +67,57 @@ def check_many(sources: Sequence[str]) -> list:
     if not sources:
         return []
     context = _context()
-    messages = json.loads(context.eval(f"__actionctl_check({json.dumps(list(sources))})"))
-    return [_locate_error(context, source) if message else VALID for source, message in zip(sources, messages,
-                                                                                              strict=True)]
+    answers = json.loads(context.eval(f"__actionctl_check({json.dumps(list(sources))})"))
+    return [_verdict(context, source, answer) for source, answer in zip(sources, answers, strict=True)]
 
 
 def check(source: str):
     return check_many([source])[0]
+
+
+def _verdict(context, source: str, answer: list | None):
+    if answer is None:
+        return VALID
+    syntax, message = answer
+    if syntax:
+        return _locate_error(context, source)
+    return (message, *nesting_start(source), 1)  # the parser ran out of stack, as deep nesting makes it
+
+
+def nesting_start(source: str) -> tuple[int, int]:
+    """(line, column) where the deepest nesting of brackets starts: the outermost of the brackets around
+    the deepest one that is on its line (strings and comments skipped; 1, 1 when nothing nests)."""
+    stack: list[tuple[int, int]] = []  # per open bracket: its line, and the index of the line's outermost
+    deepest, start, line, index = 0, 0, 1, 0
+    while index < len(source):
+        char = source[index]
+        if char == "\n":
+            line += 1
+        elif char in "'\"`":
+            index = _string_end(source, index)
+            continue
+        elif source.startswith("//", index) or source.startswith("/*", index):
+            end = source.find("\n" if source[index + 1] == "/" else "*/", index + 2)
+            line += source.count("\n", index, len(source) if end < 0 else end)
+            index = len(source) if end < 0 else end + (0 if source[index + 1] == "/" else 2)
+            continue
+        elif char in "([{":
+            outermost = stack[-1][1] if stack and stack[-1][0] == line else index
+            stack.append((line, outermost))
+            if len(stack) > deepest:
+                deepest, start = len(stack), outermost
+        elif char in ")]}" and stack:
+            stack.pop()
+        index += 1
+    return source.count("\n", 0, start) + 1, start - (source.rfind("\n", 0, start) + 1) + 1
+
+
+def _string_end(source: str, index: int) -> int:
+    """The index after the string or template literal that starts at `index` (its end when unclosed)."""
+    quote, index = source[index], index + 1
+    while index < len(source) and source[index] != quote:
+        index += 2 if source[index] == "\\" else 1
+    return index + 1
 
 
 def _locate_error(context, source: str):

@@ -61,15 +61,19 @@ class WorkerDied(Exception):
 class Worker:
     """One worker process, started on first use and again after it is killed or dies."""
 
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: float) -> None:
         self.memory_mb = memory_mb
         self._process: subprocess.Popen | None = None
         self._stderr = None
         self._buffer = b""
         self._ready = False
+        self._busy = False  # a job was sent and its answer not yet read
+        self._closed = False
 
     def spawn(self) -> None:
         """Start the process without waiting for it: V8 boots while the caller does other work."""
+        if self._closed:  # a pool closed on Ctrl-C: its threads may still ask for the next job
+            raise WorkerDied(None, "the worker was closed")
         if self._process is not None and self._process.poll() is None:
             return
         if self._stderr is not None:
@@ -77,7 +81,8 @@ class Worker:
         # Lives as long as the process: V8 writes its fatal reports here, read back if the worker dies.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "actionctl.runtime.worker", "--memory", str(self.memory_mb)],
+            [sys.executable, "-m", "actionctl.runtime.worker", "--memory", repr(float(self.memory_mb)),
+             "--parent", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
         self._buffer = b""
@@ -100,6 +105,7 @@ class Worker:
     def run(self, job: dict, timeout: float) -> dict:
         """The worker's response to `job`; WorkerTimeout or WorkerDied when it gives none."""
         self.start()
+        self._busy = True
         try:
             self._process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
             self._process.stdin.flush()
@@ -110,6 +116,8 @@ class Worker:
         except WorkerTimeout:
             self.kill()
             raise
+        finally:
+            self._busy = False
 
     def _read_line(self, deadline: float) -> bytes:
         stdout = self._process.stdout
@@ -129,20 +137,27 @@ class Worker:
         return line
 
     def _death(self) -> WorkerDied:
-        status = self._process.wait()
-        self._stderr.seek(0)
-        tail = self._stderr.read()[-4000:].decode("utf-8", "replace")
+        # close() on another thread (Ctrl-C) may have taken the process and the file already.
+        process, stderr, tail = self._process, self._stderr, ""
+        status = process.wait() if process is not None else None
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stderr.seek(0)
+            tail = stderr.read()[-4000:].decode("utf-8", "replace")
         self._process = None
         return WorkerDied(status, tail)
 
     def kill(self) -> None:
-        if self._process is not None:
+        process, self._process = self._process, None  # taken at once: a pool thread may be reading it
+        if process is not None:
             with contextlib.suppress(ProcessLookupError):
-                self._process.kill()
-            self._process.wait()
-            self._process = None
+                process.kill()
+            process.wait()
 
     def close(self) -> None:
+        """End the worker: let an idle one finish, kill one still running a job (the caller gave up on it)."""
+        self._closed = True
+        if self._busy:
+            self.kill()
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
@@ -192,9 +207,8 @@ def from_response(response: dict, result_limit: int) -> Execution:
 
 def _js_error(failure: dict) -> dict:
     name, message = failure.get("name") or "Error", failure.get("message") or ""
-    code = failure.get("code")
-    if code not in (MEMORY_LIMIT_EXCEEDED, EXECUTION_FAILED):
-        code = MEMORY_LIMIT_EXCEEDED if "Array buffer allocation failed" in message else EXECUTION_FAILED
+    # The worker codes the error (never from a `code` the user's error carries); anything else is a failure.
+    code = failure.get("code") if failure.get("code") in (MEMORY_LIMIT_EXCEEDED, EXECUTION_FAILED) else EXECUTION_FAILED
     return error(code, f"{name}: {message}" if message else name, _user_frames(failure.get("stack") or ""), name)
 
 
@@ -204,12 +218,12 @@ def _user_frames(stack: str) -> str:
                      if not (line.lstrip().startswith("at ") and "<anonymous>" in line))
 
 
-def _death_error(death: WorkerDied, memory_mb: int) -> dict:
+def _death_error(death: WorkerDied, memory_mb: float) -> dict:
     status = death.status
     out_of_memory = "out of memory" in death.stderr.lower() or (status is not None and (
         (status < 0 and -status in _OOM_SIGNALS) or status in _OOM_STATUSES))
     if out_of_memory:
-        return error(MEMORY_LIMIT_EXCEEDED, f"the action used more memory than allowed ({memory_mb} MB) and the "
+        return error(MEMORY_LIMIT_EXCEEDED, f"the action used more memory than allowed ({memory_mb:g} MB) and the "
                      "engine stopped it")
     return error(EXECUTION_FAILED, f"the JavaScript engine stopped unexpectedly (exit status {status})")
 
@@ -217,7 +231,7 @@ def _death_error(death: WorkerDied, memory_mb: int) -> dict:
 class WorkerPool:
     """A few warm workers (one per core by default) sharing a queue of jobs."""
 
-    def __init__(self, size: int, memory_mb: int) -> None:
+    def __init__(self, size: int, memory_mb: float) -> None:
         self.workers = [Worker(memory_mb) for _ in range(max(1, size))]
 
     def map(self, jobs: Iterable[tuple[dict, float, int]], done: Callable[[int, Execution], None] | None = None,

@@ -1,13 +1,18 @@
 // The platform an action sees on the service, rebuilt inside a fresh V8 context for one execution.
 //
-// Evaluated before the user's code. `__actionctl.install(jobJson)` sets up console, time, randomness
-// and `Fliplet`; `__actionctl.run(execute)` calls execute({payload}) and answers one JSON string with
-// the result, the logs, the captured effects and any error. Nothing here calls back into Python:
-// fixtures arrive as JSON and effects leave as JSON.
+// Evaluated before the user's code, as an expression whose value is `setup`; no global names it.
+// The worker calls `setup(jobJson)`, which installs console, time, randomness and `Fliplet` and
+// answers `step`; after the user's code has loaded, each `step()` answers null until execute({payload})
+// has settled (the first call starts it), then one JSON string with the result, the logs, the captured
+// effects and any error. Called again after an error at the top level, `setup` answers the logs and
+// effects collected until then. Nothing here calls back into Python: fixtures arrive as JSON and
+// effects leave as JSON.
 //
-// User code runs in this same realm and may replace globals or prototypes; we keep our own
-// references to the built-ins we need, taken before it runs.
-var __actionctl = (function () {
+// User code runs in this same realm and may replace globals or prototypes, so the outcome must not
+// pass through anything it can reach: the worker holds the two functions (user code cannot replace
+// them), we keep our own references to the built-ins we need, taken before it runs, and the answer
+// is written by `encode`, which never looks up toJSON, getters or setters user code may have planted.
+(function () {
   'use strict';
 
   var stringify = JSON.stringify;
@@ -15,9 +20,12 @@ var __actionctl = (function () {
   var RealDate = Date;
   var realNow = Date.now;
   var construct = Reflect.construct;
+  var defineProperty = Object.defineProperty;
   var StringCtor = String;
   var isArray = Array.isArray;
   var objectKeys = Object.keys;
+  var platform = __actionctlPlatform;
+  var MAX_DEPTH = 100;
   var MAX_LOG_LINES = 5000;
   var MAX_LOG_CHARS = 20000;
 
@@ -26,7 +34,10 @@ var __actionctl = (function () {
   var effects = { emails: [], sms: [], pushes: [], notifications: [], requests: [], media: [], datasources: [] };
   var dataState = null;
 
-  function add(list, item) { list[list.length] = item; }
+  // Defined, not assigned: a setter user code puts on Array.prototype[n] would swallow an assignment.
+  function add(list, item) {
+    defineProperty(list, list.length, { value: item, writable: true, enumerable: true, configurable: true });
+  }
 
   // --- console ---------------------------------------------------------------------------------
 
@@ -128,48 +139,127 @@ var __actionctl = (function () {
     if (job.now !== null) freezeTime(job.now);
     if (job.seed !== null) seedRandom(job.seed);
     dataState = { sources: job.datasources, now: nowIso, changes: [] };
-    globalThis.Fliplet = __actionctlPlatform({
+    globalThis.Fliplet = platform({
       job: job, effects: effects, add: add, dataState: dataState, show: show
     });
   }
 
+  // Text of anything user code threw, without letting its getters or toString break the answer.
+  function text(value) {
+    try { return StringCtor(value); } catch (e) { return ''; }
+  }
+
   function describe(error) {
-    if (error instanceof Error || (error && typeof error === 'object' && 'message' in error)) {
-      return { name: StringCtor(error.name || 'Error'), message: StringCtor(error.message),
-               stack: StringCtor(error.stack || ''), code: error.code === undefined ? null : StringCtor(error.code) };
+    try {
+      if (error !== null && (typeof error === 'object' || typeof error === 'function') && 'message' in error) {
+        return { name: text(error.name || 'Error'), message: text(error.message), stack: text(error.stack || '') };
+      }
+      return { name: 'Error', message: 'Uncaught ' + show(error), stack: '' };
+    } catch (e) {
+      return { name: 'Error', message: 'Uncaught exception (reading it threw again)', stack: '' };
     }
-    return { name: 'Error', message: 'Uncaught ' + show(error), stack: '', code: null };
+  }
+
+  // JSON of the harness's own data. Primitives go through stringify (it looks up toJSON only on
+  // objects); objects and arrays are walked here, by own keys and indexes, in string concatenation.
+  function encode(value, depth) {
+    var type = typeof value;
+    if (type === 'string' || type === 'number' || type === 'boolean') return stringify(value);
+    if (value === null || type !== 'object' || depth > MAX_DEPTH) return 'null';
+    var out = '', i;
+    if (isArray(value)) {
+      for (i = 0; i < value.length; i++) out += (i ? ',' : '') + encode(value[i], depth + 1);
+      return '[' + out + ']';
+    }
+    var keys = objectKeys(value);
+    for (i = 0; i < keys.length; i++) {
+      var item = value[keys[i]];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      out += (out ? ',' : '') + stringify(keys[i]) + ':' + encode(item, depth + 1);
+    }
+    return '{' + out + '}';
+  }
+
+  // Logs and effects hold what user code handed over; one it made unreadable is dropped with a note,
+  // and the outcome itself is still answered.
+  function encodeOr(value, fallback) {
+    try { return encode(value, 0); } catch (e) {
+      add(logs, { level: 'warn', message: 'actionctl: some captured output could not be read and was dropped' });
+      return fallback;
+    }
   }
 
   function finish(resultText, error) {
-    effects.datasources = dataState.changes;
-    return stringify({ result: resultText, error: error, logs: logs, effects: effects });
+    if (dataState) effects.datasources = dataState.changes;
+    var effectsJson = encodeOr(effects, '{}');
+    var logsJson = encodeOr(logs, '[]');
+    return '{"result":' + encode(resultText, 0) + ',"error":' + encode(error, 0) + ',"logs":' + logsJson +
+      ',"effects":' + effectsJson + '}';
   }
 
-  async function run(execute) {
-    if (typeof execute !== 'function') {
-      return finish(null, { name: 'TypeError', code: 'EXECUTE_MISSING', stack: '',
-                            message: 'the code defines no execute function at the top level' });
-    }
-    var value;
+  // Once user code has run, the worker passes no argument and awaits no promise: mini-racer passes
+  // arguments and settles promises through arrays and `then`, which user code can rewrite by then
+  // (Array.prototype[0], Promise.prototype.then). So `step` takes nothing and answers text or null.
+  var answer = null;
+  var started = false;
+
+  // Sets `answer`, awaiting only the user's own promise (as the service does). It awaits no promise of
+  // ours: `await` reads `constructor` and `then` from Promise.prototype, where user code could plant a
+  // `then` that hands back a forged answer.
+  async function settle(execute) {
     try {
-      value = await execute({ payload: job.payload });
+      if (typeof execute !== 'function') {
+        answer = finish(null, { name: 'TypeError', stack: '',
+                                message: 'the code defines no execute function at the top level' });
+        return;
+      }
+      var value;
+      try {
+        value = await execute({ payload: job.payload });
+      } catch (error) {
+        answer = finish(null, describe(error));
+        return;
+      }
+      answer = resultOf(value);
     } catch (error) {
-      return finish(null, describe(error));
+      answer = finish(null, { name: 'Error', stack: '', message: 'the run ended without an outcome' });
     }
-    var text;
+  }
+
+  function resultOf(value) {
+    var result;
     try {
       // What the service's transport does with the value: JSON.stringify (undefined has no body).
-      text = stringify(value);
+      result = stringify(value);
     } catch (error) {
       var failure = describe(error);
       failure.message = 'the result cannot be sent as JSON: ' + failure.message;
       return finish(null, failure);
     }
-    return finish(text === undefined ? null : text, null);
+    return finish(typeof result === 'string' ? result : null, null);
   }
 
-  function collect() { return dataState ? finish(null, null) : stringify({ logs: logs, effects: effects }); }
+  function run() {
+    // A free name, looked up now: it finds `function execute` and a top-level `let`/`const execute`.
+    var found;
+    try { found = typeof execute === 'function' ? execute : undefined; } catch (e) { found = undefined; }
+    settle(found);
+  }
 
-  return { install: install, run: run, collect: collect };
+  function step() {
+    if (!started) {
+      started = true;
+      run();
+    }
+    return answer;
+  }
+
+  function setup(jobJson) {
+    if (job !== null) return finish(null, null);  // what was collected before the top level threw
+    install(jobJson);
+    return step;
+  }
+
+  return setup;
 })();
+

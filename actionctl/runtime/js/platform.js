@@ -15,7 +15,11 @@ function __actionctlPlatform(ctx) {
   var REQUEST_LIMIT = 100;     // per run
   var REQUEST_CONCURRENCY = 4;
 
-  function copy(value) { return value === undefined ? undefined : JSON.parse(JSON.stringify(value)); }
+  // Taken now, before user code runs: it may replace JSON to make what it sends look different.
+  var parse = JSON.parse;
+  var stringify = JSON.stringify;
+
+  function copy(value) { return value === undefined ? undefined : parse(stringify(value)); }
 
   function failure(message, code) {
     var error = new Error(message);
@@ -116,13 +120,13 @@ function __actionctlPlatform(ctx) {
                                           ' — add one under fixtures/http/'));
     }
     record.status = response.status || 200;
-    var body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    var body = typeof response.body === 'string' ? response.body : stringify(response.body);
     var headers = response.headers || {};
     return Promise.resolve({
       ok: record.status >= 200 && record.status < 300, status: record.status,
       headers: { get: function (name) { return headers[String(name).toLowerCase()] || headers[name] || null; } },
       text: function () { return Promise.resolve(body === undefined ? '' : body); },
-      json: function () { return Promise.resolve(JSON.parse(body)); }
+      json: function () { return Promise.resolve(parse(body)); }
     });
   }
 
