@@ -10,7 +10,7 @@ from typing import Any
 
 from actionctl import sourcefile, yamldoc
 from actionctl.diagnostics import Diagnostic, Severity
-from actionctl.errors import PathNotFoundError, UnknownProfileError
+from actionctl.errors import PathNotFoundError, SettingInvalidError, UnknownProfileError
 from actionctl.remote.paths import url_problem
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
@@ -49,8 +49,8 @@ class Project:
 
     @property
     def limits(self) -> dict[str, float]:
-        """The run limits: each configured one that is usable (`validate` reports the others), else the default."""
-        return {**DEFAULT_LIMITS, **usable_numbers(self.config.get("limits"), LIMIT_MAX)}
+        """The run limits: the defaults, with the configured ones laid over them."""
+        return {**DEFAULT_LIMITS, **checked_numbers(self.config.get("limits"), "limits", LIMIT_MAX)}
 
     def manifests(self) -> list[Path]:
         """Every manifest of the project; a folder that cannot be read is one of `problems`."""
@@ -270,17 +270,23 @@ def _check_numbers(doc: YamlDoc, path: Path, at: tuple, section: Any, bounds: tu
     return problems
 
 
-def usable_numbers(section: Any, maxima: dict[str, float], minima: dict[str, float] | None = None) -> dict:
-    """The settings of `section` (`limits:`, `rate_limits:`) that pass their check; `validate` reports the rest."""
+def checked_numbers(section: Any, name: str, maxima: dict[str, float], minima: dict[str, float] | None = None) -> dict:
+    """The numbers of `section` (`limits:`, `rate_limits:`) a command uses. One it cannot use (`.inf`, `0`, text) is
+    CONFIG_INVALID here as well as in `validate`, for the commands that do not validate first: no default stands in
+    for it unsaid."""
     if not isinstance(section, dict):
         return {}
     minima = minima or {}
-    return {k: v for k, v in section.items() if k in maxima and number_problem(v, maxima[k], minima.get(k)) is None}
+    for key, value in section.items():
+        wanted = number_problem(value, maxima[key], minima.get(key)) if key in maxima else None
+        if wanted is not None:
+            raise SettingInvalidError(f"{name}.{key} is {value!r} in actionctl.yaml; it must be {wanted}")
+    return {k: v for k, v in section.items() if k in maxima}
 
 
 def rate_limits(settings: dict) -> dict[str, float]:
-    """The usable `rate_limits:` of chosen settings (requests per window; `window` in seconds)."""
-    return usable_numbers(settings.get("rate_limits"), RATE_LIMIT_MAX, _RATE_LIMIT_MIN)
+    """The `rate_limits:` of chosen settings (requests per window; `window` in seconds)."""
+    return checked_numbers(settings.get("rate_limits"), "rate_limits", RATE_LIMIT_MAX, _RATE_LIMIT_MIN)
 
 
 def number_problem(value: Any, most: float, least: float | None = None) -> str | None:

@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from support import ACTIONCTL, HANG_LIMIT
 
+from actionctl.errors import SettingInvalidError
 from actionctl.project import open_project
-from actionctl.remote.pacing import DEFAULT_LIMITS
 from actionctl.remote.target import resolve
 
 SECRET = "hunter2-secret-token-0123456789"
@@ -252,7 +253,12 @@ def test_a_rate_limit_of_no_requests_is_refused_and_never_applied(cli, action, t
     result = cli("validate", "--format", "json")
     assert [d["message"] for d in result.json["diagnostics"]] == ["rate_limits.crud must be a number from 1 to "
                                                                   "1,000,000"]
-    assert resolve(open_project(project)).rate_limits["crud"] == DEFAULT_LIMITS["crud"]
+    with pytest.raises(SettingInvalidError):
+        resolve(open_project(project))
+    listed = cli("remote", "list", "--app", "1", "--api-url", "http://127.0.0.1:9/")  # refused before any request
+    assert (listed.exit_code, listed.stderr) == (
+        2, f"error: rate_limits.crud is {yaml.safe_load(value)!r} in actionctl.yaml; it must be a number from 1 to "
+           "1,000,000 [CONFIG_INVALID]\n")
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-inf", "1e400", "0"])

@@ -131,7 +131,8 @@ def test_an_unusable_memory_limit_is_a_coded_error(cli, action, project, memory,
     action("async function execute(context) { return 1; }")
     result = cli("run", "a", "--no-validate")
     assert (result.exit_code, result.stderr) == (
-        2, f"error: limits.memory is {shown}; it must be a positive number of megabytes [CONFIG_INVALID]\n")
+        2, f"error: limits.memory is {shown} in actionctl.yaml; it must be a positive number up to 65,536 "
+           "[CONFIG_INVALID]\n")
 
 
 def test_six_megabytes_of_result_by_default(cli, action):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,11 +110,9 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
 
 
 def memory_mb(limits: dict[str, Any]) -> float:
-    """`limits.memory` as the worker takes it: megabytes, fractions kept (0.5 is half of one, not 0)."""
-    value = limits["memory"]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise SettingInvalidError(f"limits.memory is {value!r}; it must be a positive number of megabytes")
-    return float(value)
+    """`limits.memory` as the worker takes it: megabytes, fractions kept (0.5 is half of one, not 0). The value
+    was checked where it was read (`Project.limits`)."""
+    return float(limits["memory"])
 
 
 def _datasources(fixtures: fixture_files.Fixtures, overrides: dict[str, Any] | None) -> dict:

@@ -65,7 +65,7 @@ def resolve(project: Project | None, *, profile: str | None = None, app: int | N
     chosen = settings(project, profile)
     url = api_url_for(chosen, api_url=api_url, region=region)
     found = token_from(token, url)
-    limits = rate_limits(chosen)  # a value `validate` refuses (0, .inf, text) is left at the default
+    limits = rate_limits(chosen)
     return Target(
         api_url=url, app=app if app is not None else chosen.get("app"), token=found, profile=profile,
         rate_limits={**DEFAULT_LIMITS, **{k: int(v) for k, v in limits.items() if k in DEFAULT_LIMITS}},
