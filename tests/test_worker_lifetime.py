@@ -111,23 +111,15 @@ def loop_project(folder: Path, cases: int = 0) -> Path:
     return folder
 
 
-def test_run_leaves_no_worker_behind(tmp_path):
+@pytest.mark.parametrize(("command", "workers"), [(["run", "spin", "--timeout", "100"], 1), (["test", "-j", "2"], 2)],
+                         ids=["run", "test -j 2"])
+def test_a_command_killed_leaves_no_worker_behind(tmp_path, command, workers):
     started = []
     for sig in SIGNALS:
-        process, marker = start(["run", "spin", "--timeout", "100"], loop_project(tmp_path / sig.name))
+        process, marker = start(command, loop_project(tmp_path / sig.name, cases=workers))
         started.append((process, marker, sig))
     for process, marker, _ in started:
-        wait_looping(marker, 1, process)
-    assert_no_worker_outlives(started)
-
-
-def test_test_with_two_workers_leaves_no_worker_behind(tmp_path):
-    started = []
-    for sig in SIGNALS:
-        process, marker = start(["test", "-j", "2"], loop_project(tmp_path / sig.name, cases=2))
-        started.append((process, marker, sig))
-    for process, marker, _ in started:
-        wait_looping(marker, 2, process)
+        wait_looping(marker, workers, process)
     assert_no_worker_outlives(started)
 
 
