@@ -389,6 +389,8 @@ def test_login_closes_a_config_folder_others_could_read(cli, remote, monkeypatch
      "GET v3/apps/1/actions/logs: the service answered a list, not an object"),
     (("logs",), {"v3/apps/1/actions/logs": {"count": 1, "logs": ["a log"]}},
      "GET v3/apps/1/actions/logs: the service's logs are not a list of objects"),
+    (("versions", "a"), {"v3/apps/1/actions/5/versions": {"versions": [{"id": 1}, "v2"], "pagination": {}}},
+     "GET v3/apps/1/actions/5/versions: the service's versions are not a list of objects"),
     (("rollback", "a", "3"), {"v3/apps/1/actions/5/versions/3/restore": "restored"},
      "POST v3/apps/1/actions/5/versions/3/restore: the service answered a string, not an object"),
 ])

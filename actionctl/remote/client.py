@@ -174,7 +174,11 @@ class Client:
                 "logs": logs}
 
     def list_versions(self, action_id: int | str) -> list[dict]:
-        return list(self._pages(paths.list_versions(self._app(), action_id), "versions", {}))
+        route = paths.list_versions(self._app(), action_id)
+        versions = list(self._pages(route, "versions", {}))
+        if not all(isinstance(version, dict) for version in versions):
+            raise ServiceAnswerError(f"{route.method} {route.path}: the service's versions are not a list of objects")
+        return versions
 
     def get_version(self, action_id: int | str, version_id: int | str) -> dict:
         route = paths.get_version(self._app(), action_id, version_id)
