@@ -152,7 +152,7 @@ def _is_special(name: str) -> bool:
 def _load_config(project: Project) -> None:
     path = project.config_path
     try:
-        doc = yamldoc.load(sourcefile.read(path, sourcefile.YAML_MAX_BYTES))
+        doc = yamldoc.load(sourcefile.read(path, sourcefile.YAML_MAX_BYTES, project.root))
     except YamlLoadError as exc:
         if exc.code != "MANIFEST_EMPTY":  # an empty actionctl.yaml just means "all defaults"
             project.problems.append(Diagnostic(exc.code, exc.message, path, exc.mark.line, exc.mark.column))

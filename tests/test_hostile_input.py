@@ -68,6 +68,33 @@ def test_code_outside_the_project_is_reported_at_code_in_the_manifest(cli, tree,
         "it is read — move what it names into the project")
 
 
+@pytest.mark.parametrize("link", ["actions/env.yaml", "actionctl.yaml"])
+def test_a_yaml_file_symlinked_out_of_the_project_gets_no_code_frame(cli, tree, project, secret, link):
+    tree({"actions/a.yaml": MANUAL, "actions/a.js": CODE})
+    (project / link).unlink(missing_ok=True)
+    (project / link).symlink_to(secret)
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert "PATH_OUTSIDE_PROJECT" in result.stdout
+    assert SECRET not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("named", ["absolute", "symlinked"])
+def test_a_stack_an_action_forges_gets_no_frame_from_outside_the_project(cli, tree, project, secret, named):
+    outside = secret.with_name(secret.name + ".js")  # a frame is shown for .js files only
+    outside.write_text(secret.read_text())
+    if named == "symlinked":
+        (project / "leak.js").symlink_to(outside)
+    where = outside if named == "absolute" else "leak.js"
+    tree({"actions/a.yaml": MANUAL, "actions/a.js": (
+        'async function execute(context) { const e = new Error("b"); '
+        f'e.stack = "Error: b\\n    at execute ({where}:1:1)"; throw e; }}\n')})
+    result = cli("run", "a")
+    assert result.exit_code == 1
+    assert "EXECUTION_FAILED" in result.stdout
+    assert SECRET not in result.stdout + result.stderr
+
+
 def test_a_code_file_symlinked_out_of_the_project_is_refused(cli, tree, secret):
     tree({"actions/a.yaml": MANUAL})
     (tree({}) / "actions/a.js").symlink_to(secret)

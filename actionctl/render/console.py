@@ -64,7 +64,7 @@ def set_aside(unusable) -> None:
 
 def diagnostics(report: Report, *, frames: bool = True) -> None:
     console = out()
-    sources = _Sources()
+    sources = _Sources(report.root)
     for d in report.diagnostics:
         console.print(_headline(report, d))
         if frames:
@@ -102,23 +102,30 @@ def _summary(report: Report) -> Text:
     return Text(f"{mark} {', '.join(parts)} in {report.actions} {noun}", style=style)
 
 
-def source_frame(path: Path, line: int, column: int, length: int = 1, colour: str = "red") -> Text | None:
-    """A code frame around `path:line:column`, or None when the file or line is not there."""
+def source_frame(path: Path, root: Path, line: int, column: int, length: int = 1,
+                 colour: str = "red") -> Text | None:
+    """A code frame around `path:line:column`, or None when the file or line is not there, or not in `root`."""
     probe = Diagnostic("", "", path, line, column, Severity.ERROR if colour == "red" else Severity.WARNING,
                        None, length)
-    return _Sources().frame(probe)
+    return _Sources(root).frame(probe)
 
 
 class _Sources:
-    """Lines of the files diagnostics point into, each read once."""
+    """Lines of the files diagnostics point into, each read once; only files of the project (`root`).
 
-    def __init__(self) -> None:
+    A frame quotes the file, so it is read under the rules of every other read: inside the project (a
+    manifest symlinked to /proc/self/environ, or a stack an action forged to name ../netrc, shows no
+    frame), bounded, and never a FIFO (a diagnostic may be about exactly such a file).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
         self._lines: dict[Path, list[str] | None] = {}
 
     def lines(self, path: Path) -> list[str] | None:
         if path not in self._lines:
-            try:  # bounded, and never a FIFO: a diagnostic may be about exactly such a file
-                raw = sourcefile.read(path, sourcefile.CODE_MAX_BYTES)
+            try:
+                raw = sourcefile.read(path, sourcefile.CODE_MAX_BYTES, self._root)
                 self._lines[path] = raw.decode("utf-8", "replace").splitlines()
             except (OSError, sourcefile.Refused):
                 self._lines[path] = None

@@ -49,7 +49,7 @@ def _error(error: dict, root: Path) -> None:
         console.print(Text(line, style="dim"))
     frame = top_frame(error.get("stack") or "")
     if frame is not None:
-        rendered = source_frame(root / frame[0], frame[1], frame[2])
+        rendered = source_frame(root / frame[0], root, frame[1], frame[2])
         if rendered is not None:
             console.print(rendered)
 
