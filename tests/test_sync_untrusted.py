@@ -143,9 +143,19 @@ def test_names_from_the_service_are_printed_escaped(cli, served):
     for output in (diff.stdout, diff.stderr, pulled.stdout, pulled.stderr, listed.stdout, listed.stderr):
         assert "\x1b" not in output and "\r" not in output
         assert not [line for line in output.splitlines() if line.lstrip().startswith("::")]
-    assert "? remote-only esc\\x1b[2J\\rred\\n::error file=x::forged\\n::stop-commands::halt" in diff.stdout
+    assert ("? remote-only esc\\x1b[2J\\rred\\n\\x3a:error file=x\\x3a:forged\\n\\x3a:stop-commands\\x3a:halt"
+            in diff.stdout)
     assert pulled.exit_code == 1  # not a file name: set aside, the reason printed escaped too
-    assert '! set aside "esc\\x1b[2J\\rred\\n::error' in pulled.stderr
+    assert '! set aside "esc\\x1b[2J\\rred\\n\\x3a:error' in pulled.stderr
+
+
+def test_a_name_wrapped_in_a_table_starts_no_workflow_command(cli, served):
+    name = "v" * 20 + " ::error title=WRAP::x " + "u" * 20 + " ::warning::W3"
+    with served([entry(1, name)]):
+        listed = cli("remote", "list")
+    assert listed.exit_code == 0
+    assert not [line for line in listed.stdout.splitlines() if line.lstrip().startswith("::")]
+    assert "::" not in listed.stdout
 
 
 def test_printable_escapes_what_could_act_on_a_terminal_or_a_ci_log():
@@ -154,12 +164,13 @@ def test_printable_escapes_what_could_act_on_a_terminal_or_a_ci_log():
     assert printable("plain-name_1 é") == "plain-name_1 é"
     assert printable("a\x1b[31mb\x07\x7f\x9b") == "a\\x1b[31mb\\x07\\x7f\\x9b"
     assert printable("one\ntwo\rthree\tfour") == "one\\ntwo\\rthree\tfour"
-    assert printable("::stop-commands::x") == "\\x3a:stop-commands::x"
-    assert printable("  ::error::x") == "  \\x3a:error::x"
-    assert printable("a::b") == "a::b"
+    assert printable("::stop-commands::x") == "\\x3a:stop-commands\\x3a:x"
+    assert printable("  ::error::x") == "  \\x3a:error\\x3a:x"
+    assert printable("a ::b") == "a \\x3a:b"  # wrapped in a table at the space, it would start a line
+    assert printable("a:b") == "a:b"
     assert printable("x ##[error]y") == "x \\x23#[error]y"
     assert printable("lone \ud800 and \u202e") == "lone \\ud800 and \\u202e"
-    assert printable_lines("ok\n::warning::w\n\x1b") == "ok\n\\x3a:warning::w\n\\x1b"
+    assert printable_lines("ok\n::warning::w\n\x1b") == "ok\n\\x3a:warning\\x3a:w\n\\x1b"
 
 
 # --- item 6: an action written as a pair or not at all -----------------------------------------------
@@ -358,7 +369,7 @@ def test_the_job_summary_keeps_a_hostile_name_inside_its_cell():
 
     plan = Plan([Step("remote-only", "a|b\n::error::x", reason="not in the repository")])
     summary = job_summary(SimpleNamespace(plan=plan, target=SimpleNamespace(app=1)), "Plan: …")
-    assert summary.splitlines()[-1] == "| remote-only | `a\\|b\\n::error::x` | not in the repository |"
+    assert summary.splitlines()[-1] == "| remote-only | `a\\|b\\n\\x3a:error\\x3a:x` | not in the repository |"
 
 
 def test_a_github_annotation_stays_one_command_whatever_its_text():

@@ -17,15 +17,16 @@ import re
 _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 # GitHub reads a workflow command from a line that starts (leading blanks aside) with `::`, and the
-# older `##[command]` form anywhere in a line.
-_WORKFLOW_START = re.compile(r"^(\s*):(?=:)")
+# older `##[command]` form anywhere in a line. Every `::` is disarmed, not only one at the start: a table
+# that wraps a long name at a space puts whatever follows the space at the start of a line.
+_WORKFLOW = re.compile(r":(?=:)")
 _OLD_WORKFLOW = re.compile(r"#(?=#\[)")
 
 
 def printable(text: object) -> str:
     """`text` on one line, every character that could act on the terminal or the CI log shown as an escape."""
     line = _UNSAFE.sub(_escape, str(text))
-    line = _WORKFLOW_START.sub(r"\1\\x3a", line)
+    line = _WORKFLOW.sub(r"\\x3a", line)
     return _OLD_WORKFLOW.sub(r"\\x23", line)
 
 
