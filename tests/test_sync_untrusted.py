@@ -112,6 +112,17 @@ def test_ci_fails_as_diff_does_when_the_service_lists_unusable_entries(cli, serv
     assert result.stderr.splitlines()[-1].endswith("[REMOTE_ACTION_UNUSABLE]")
 
 
+def test_an_action_too_large_to_read_back_is_set_aside_not_pulled(cli, served, project):
+    huge = entry(2, "huge", code="// x\n" * (6 * 1024 * 1024 // 5))
+    with served([entry(1, "good"), huge]):
+        pulled = cli("pull")
+        again = cli("diff", "--format", "json")
+    assert pulled.exit_code == 1
+    assert '! set aside "huge": its code is larger than the 5 MB actionctl reads from a file' in pulled.stderr
+    assert sorted(p.name for p in (project / "actions").iterdir()) == ["good.js", "good.yaml"]
+    assert again.exit_code == 1 and [a["name"] for a in again.json["actions"]] == ["good"]  # not stopped by it
+
+
 def test_remote_show_of_an_unusable_entry_says_why_and_of_a_usable_one_works(cli, served):
     with served(HOSTILE):
         bad = cli("remote", "show", "numeric-code")

@@ -2,16 +2,19 @@
 
 A service that misbehaves (or a proxy in front of it) can answer entries actionctl cannot hold: not an
 object, a name that is not text, no usable id, a field of the wrong type, text that cannot be written
-as UTF-8 (a lone surrogate). Each is set aside here with its reason, so that pull, diff, push and the
-`remote` commands all see the same usable actions and refuse the same others — one line each,
-REMOTE_ACTION_UNUSABLE, exit 1 once the rest is done — instead of stopping part-way.
+as UTF-8 (a lone surrogate), files larger than actionctl reads back. Each is set aside here with its
+reason, so that pull, diff, push and the `remote` commands all see the same usable actions and refuse
+the same others — one line each, REMOTE_ACTION_UNUSABLE, exit 1 once the rest is done — instead of
+stopping part-way.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from actionctl import sourcefile
 from actionctl.manifest import FIELDS
 
 _JSON_TYPES = {"string": str, "boolean": bool, "array": list, "object": dict, "null": type(None)}
@@ -70,7 +73,7 @@ def problem(entry: Any) -> str | None:
         return "its name is empty"
     if isinstance(entry.get("id"), bool) or not isinstance(entry.get("id"), (int, str)) or entry.get("id") == "":
         return f"its id is {_kind(entry.get('id'))}"
-    return _unencodable(entry) or _wrong_type(entry)
+    return _unencodable(entry) or _wrong_type(entry) or _too_large(entry)
 
 
 def _wrong_type(entry: dict) -> str | None:
@@ -84,6 +87,22 @@ def _wrong_type(entry: dict) -> str | None:
         if isinstance(value, list) and item_type and not all(isinstance(item, item_type) for item in value):
             return f"its {name} holds an item that is not {_kind(item_type())}"
     return None
+
+
+def _too_large(entry: dict) -> str | None:
+    """Why the files of this action would be larger than actionctl reads back (sourcefile's caps): pulled,
+    they would make every later pull and diff stop at them."""
+    code = entry.get("code") or ""
+    if len(code.encode("utf-8")) > sourcefile.CODE_MAX_BYTES:
+        return f"its code is larger than the {_megabytes(sourcefile.CODE_MAX_BYTES)} actionctl reads from a file"
+    fields = {k: v for k, v in entry.items() if k in FIELDS and k != "code"}
+    if len(json.dumps(fields, ensure_ascii=False).encode("utf-8")) > sourcefile.YAML_MAX_BYTES:
+        return f"its manifest would be larger than the {_megabytes(sourcefile.YAML_MAX_BYTES)} actionctl reads"
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"
 
 
 def _unencodable(value: Any, where: str = "") -> str | None:
