@@ -252,6 +252,20 @@ def test_repeated_uses_of_an_undeclared_package_are_bounded(cli, action):
         "`- fliplet-media` to dependencies in a.yaml (and 194 more times like it, through line 201)")
 
 
+def test_many_different_findings_of_one_code_are_bounded_too(cli, action, tree):
+    action("async function execute(context) {\n" + "".join(f"  Fliplet.Ns{n}.get();\n" for n in range(300)) + "}\n")
+    tree({"actions/b.yaml": MANUAL.replace("name: a", "name: b") + "".join(f"key{n}: 1\n" for n in range(300)),
+          "actions/b.js": CODE})
+    result = cli("validate", "--format", "json")
+    found = codes(result)
+    assert [line for code, file, line in found if file == "actions/a.js"] == list(range(2, 53))
+    last = [d for d in result.json["diagnostics"] if d["file"] == "actions/a.js"][-1]
+    assert last["code"] == "FLIPLET_API_UNKNOWN"
+    assert last["message"] == ("250 more FLIPLET_API_UNKNOWN findings in this file, from line 52 through line 301, "
+                               "not listed one by one — fix the ones above and validate again")
+    assert len([f for f in found if f[1] == "actions/b.yaml"]) == 51
+
+
 # --- item 4: numbers that are not numbers -----------------------------------------------------------
 
 
