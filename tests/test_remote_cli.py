@@ -314,6 +314,8 @@ def test_a_service_that_sends_the_same_page_forever_is_refused_in_one_line(cli, 
 
 
 def test_an_api_url_that_is_no_url_is_a_coded_error_where_it_is_read(cli, project):
+    from actionctl.render.printable import printable  # the line is printed disarmed: `\x3a:error`
+
     (project / "actionctl.yaml").write_text('app: 1\napi_url: "http://[::1"\n')
     validated = cli("validate", "--format", "json")
     assert validated.exit_code == 1
@@ -328,8 +330,13 @@ def test_an_api_url_that_is_no_url_is_a_coded_error_where_it_is_read(cli, projec
                          ("http://h/\n::error::x", "it holds a space or a control character")):
         given = cli("whoami", "--api-url", url, "--token", "t0ken")
         assert given.exit_code == 2
-        assert given.stderr == (f"error: --api-url {url!r} cannot be the service's URL: {problem} — e.g. "
-                                "https://api.fliplet.com/ [API_URL_INVALID]\n")
+        assert given.stderr == (f"error: --api-url {printable(repr(url))} cannot be the service's URL: {problem} "
+                                "— e.g. https://api.fliplet.com/ [API_URL_INVALID]\n")
+    given = cli("whoami", "--api-url", "https://user:s3cretpw@api.example/", "--token", "t0ken")
+    assert (given.exit_code, given.stderr) == (
+        2, "error: --api-url 'https://***@api.example/' cannot be the service's URL: it holds a user name or "
+           "password — the token goes in ACTIONCTL_TOKEN or `actionctl login` — e.g. https://api.fliplet.com/ "
+           "[API_URL_INVALID]\n")
 
 
 def test_a_token_is_read_without_the_whitespace_around_it(cli, remote, monkeypatch):

@@ -179,6 +179,7 @@ def test_printable_escapes_what_could_act_on_a_terminal_or_a_ci_log():
     assert printable("  ::error::x") == "  \\x3a:error\\x3a:x"
     assert printable("a ::b") == "a \\x3a:b"  # wrapped in a table at the space, it would start a line
     assert printable("a:b") == "a:b"
+    assert printable("http://[::1]:8686/") == "http://[::1]:8686/"
     assert printable("x ##[error]y") == "x \\x23#[error]y"
     assert printable("lone \ud800 and \u202e") == "lone \\ud800 and \\u202e"
     assert printable_lines("ok\n::warning::w\n\x1b") == "ok\n\\x3a:warning\\x3a:w\n\\x1b"

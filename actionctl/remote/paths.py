@@ -51,6 +51,7 @@ CANNOT_DELETE_PRODUCTION, CANNOT_RESTORE_PRODUCTION), 404 (ACTION_NOT_FOUND, VER
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote, urlsplit
@@ -88,6 +89,8 @@ def url_problem(url: str) -> str | None:
         return str(exc)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "it is not an http(s) URL with a host"
+    if "@" in parts.netloc:  # printed in every plan and error, a password there would leak
+        return "it holds a user name or password — the token goes in ACTIONCTL_TOKEN or `actionctl login`"
     return None
 
 
@@ -98,7 +101,8 @@ def base_url(url: str, source: str) -> str:
     if problem:
         from actionctl.remote.errors import ApiUrlInvalidError
 
-        raise ApiUrlInvalidError(f"{source} {url[:200]!r} cannot be the service's URL: {problem} — e.g. "
+        shown = re.sub(r"//[^/@]*@", "//***@", url[:200])
+        raise ApiUrlInvalidError(f"{source} {shown!r} cannot be the service's URL: {problem} — e.g. "
                                  f"{REGION_HOSTS[DEFAULT_REGION]}")
     return url if url.endswith("/") else url + "/"
 

@@ -18,8 +18,9 @@ _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u206
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 # GitHub reads a workflow command from a line that starts (leading blanks aside) with `::`, and the
 # older `##[command]` form anywhere in a line. Every `::` is disarmed, not only one at the start: a table
-# that wraps a long name at a space puts whatever follows the space at the start of a line.
-_WORKFLOW = re.compile(r":(?=:)")
+# that wraps a long name at a space puts whatever follows the space at the start of a line. A command's
+# name starts with a letter, so an IPv6 address (`[::1]`) is left as it is.
+_WORKFLOW = re.compile(r":(?=:[A-Za-z])")
 _OLD_WORKFLOW = re.compile(r"#(?=#\[)")
 
 
