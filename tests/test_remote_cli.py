@@ -297,7 +297,7 @@ def test_a_service_that_sends_the_same_page_forever_is_refused_in_one_line(cli, 
     def same_page(method: str, path: str):
         asked.append(path)
         assert len(asked) < 50, "followed forever"  # before: every page, again and again
-        return 200, {"actions": [{"id": 1, "name": "a"}], "pagination": {"total": 1, "hasMore": True}}
+        return 200, {"actions": [{"id": 1, "name": "a"}], "pagination": {"total": 9, "hasMore": True}}
 
     with fake_service(same_page) as url:
         (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\nrate_limits: {json.dumps(UNLIMITED)}\n")

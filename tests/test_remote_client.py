@@ -168,15 +168,17 @@ def test_list_follows_pagination_to_the_end():
         assert client.stats.requests == 3
 
 
-def endless(pages):
-    """A handler that answers each listing with the next of `pages` (offset → items) and says there is more,
-    and that fails the test if it is asked more often than the client's cap allows (before: forever)."""
+def endless(pages, total: int | None = None):
+    """A handler that answers each listing with the next of `pages` (offset → items) and says there is more
+    (counting `total` actions, or none), and that fails the test if it is asked more often than the client's
+    cap allows (before: forever)."""
     asked = []
+    counted = {} if total is None else {"total": total}
 
     def handler(request: httpx.Request) -> httpx.Response:
         asked.append(int(request.url.params["offset"]))
         assert len(asked) <= MAX_PAGES, "the client followed the pages past its cap"
-        return answer(200, {"actions": pages(asked[-1]), "pagination": {"total": 3, "hasMore": True}})
+        return answer(200, {"actions": pages(asked[-1]), "pagination": {**counted, "hasMore": True}})
 
     return handler, asked
 
@@ -189,6 +191,15 @@ def test_pages_that_never_end_are_followed_up_to_the_cap_and_refused():
     assert caught.value.message == ("GET v3/apps/7/actions: the service still said there was more after 1000 pages "
                                     "(3000 actions) — stopped rather than follow it forever")
     assert len(asked) == MAX_PAGES
+
+
+def test_more_past_the_total_the_service_counted_is_refused_at_once():
+    handler, asked = endless(lambda offset: [{"id": offset + i, "name": f"a{offset + i}"} for i in range(3)], 3)
+    with client_with(handler) as client, pytest.raises(ServiceAnswerError) as caught:
+        client.list_actions()
+    assert caught.value.message == ("GET v3/apps/7/actions: the service said there was more after 3 actions, of 3 "
+                                    "it counted — stopped rather than follow it")
+    assert asked == [0]
 
 
 @pytest.mark.parametrize("pages", [

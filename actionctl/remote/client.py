@@ -10,7 +10,8 @@ Retries follow what a failure says about the request:
 Backoff is exponential with jitter and bounded in attempts and in time.
 
 A list is followed page by page while the service says there is more, but never forever: a page the
-service already sent, or more than MAX_PAGES pages, ends the listing with SERVICE_ANSWER_INVALID.
+service already sent, "more" past the total a page counts, or more than MAX_PAGES pages, ends the listing with
+SERVICE_ANSWER_INVALID.
 """
 
 from __future__ import annotations
@@ -223,8 +224,12 @@ class Client:
             offset += len(items)
             total = pagination.get("total")
             counted = isinstance(total, int) and not isinstance(total, bool)
-            if not items or not pagination.get("hasMore", counted and offset < total):
+            more = pagination.get("hasMore", counted and offset < total)
+            if not items or not more:
                 return
+            if counted and offset >= total:  # each page's own total, so actions created meanwhile still count
+                raise ServiceAnswerError(f"{route.method} {route.path}: the service said there was more after "
+                                         f"{offset} {key}, of {total} it counted — stopped rather than follow it")
         raise ServiceAnswerError(f"{route.method} {route.path}: the service still said there was more after "
                                  f"{MAX_PAGES} pages ({offset} {key}) — stopped rather than follow it forever")
 
