@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from actionctl.errors import ActionNotFoundError, RemoteActionUnusableError
+from actionctl.errors import ActionNotFoundError
 
 T = TypeVar("T")
 
@@ -44,13 +44,11 @@ def remote_actions(client, targets: Iterable[str]) -> list[dict]:
     A target that names an entry of the listing actionctl cannot use (see sync/listing.py) is that
     entry's REMOTE_ACTION_UNUSABLE, not ACTION_NOT_FOUND: it is there, and the reason says what is wrong.
     """
-    from actionctl.sync.listing import remote_listing
+    from actionctl.sync.listing import refuse, remote_listing
 
     targets = list(targets)
     listing = remote_listing(client)
-    asked = [u for u in listing.unusable if u.name in targets]
-    if asked:
-        raise RemoteActionUnusableError(asked)
+    refuse([u for u in listing.unusable if u.name in targets])
     return pick(targets, listing.actions, lambda a: a.get("name"), where=on_service(client), hint=REMOTE_HINT,
                 id_of=lambda a: a.get("id"))
 

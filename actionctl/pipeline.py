@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from actionctl.envvars import Env
-from actionctl.errors import ActionctlError, RemoteActionUnusableError, ValidationFailedError
+from actionctl.errors import ActionctlError, ValidationFailedError
 
 if TYPE_CHECKING:
     from actionctl.diagnostics import Report
@@ -114,6 +114,7 @@ def _diff_and_push(report: CiReport, project: Project, target_of: Callable[[], T
                    log, tell) -> None:
     from actionctl import sync
     from actionctl.remote.target import client_for
+    from actionctl.sync import listing
 
     report.target = target = target_of()
     if not target.token and not options.deploy:
@@ -125,7 +126,7 @@ def _diff_and_push(report: CiReport, project: Project, target_of: Callable[[], T
                                           publish=options.publish)
         tell(DIFF)
         if not options.deploy:
-            _refuse_unusable(report.plan)
+            listing.refuse(report.plan.unusable)
             return
         report.pushed = True
         if report.plan.has_changes:
@@ -136,11 +137,4 @@ def _diff_and_push(report: CiReport, project: Project, target_of: Callable[[], T
         tell(PUSH)
     if report.outcome is not None:
         sync.finish_push(report.outcome)
-    _refuse_unusable(report.plan)
-
-
-def _refuse_unusable(plan: Plan) -> None:
-    """The rest was compared (and pushed), but what the service lists and cannot be used still fails the run, as
-    it fails `diff` and `push`."""
-    if plan.unusable:
-        raise RemoteActionUnusableError(plan.unusable)
+    listing.refuse(report.plan.unusable)  # after the rest was compared and pushed, as `diff` and `push` do

@@ -10,7 +10,6 @@ from actionctl import lookup
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
 from actionctl.cli.options import FORMAT, YES, OutputFormat, remote_options
-from actionctl.errors import RemoteActionUnusableError
 from actionctl.render import json_writer
 
 if TYPE_CHECKING:
@@ -38,7 +37,7 @@ def list_remote(
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """List the app's actions."""
-    from actionctl.sync.listing import remote_listing
+    from actionctl.sync.listing import refuse, remote_listing
 
     with remote.client() as client:
         listing = remote_listing(client, production=production)
@@ -47,8 +46,7 @@ def list_remote(
         json_writer.emit({"actions": actions, "unusable": [u.as_json() for u in listing.unusable]})
     else:
         _table(actions)
-    if listing.unusable:
-        raise RemoteActionUnusableError(listing.unusable)
+    refuse(listing.unusable)
 
 
 def _table(actions: list[dict]) -> None:

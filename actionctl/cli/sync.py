@@ -9,7 +9,7 @@ import typer
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
 from actionctl.cli.options import FORMAT, NAMES, YES, OutputFormat, remote_options
-from actionctl.errors import PullRefusedError, RemoteActionUnusableError, ValidationFailedError
+from actionctl.errors import PullRefusedError, ValidationFailedError
 from actionctl.render import json_writer
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def diff(
     from actionctl import sync
     from actionctl.project import open_project
     from actionctl.render import console, plan_view
+    from actionctl.sync.listing import refuse
 
     project = open_project()
     with remote.connected(project) as (target, client):
@@ -49,8 +50,7 @@ def diff(
         json_writer.emit({**_header(target), **plan.as_json()})
     else:
         plan_view.render_plan(console.out(), plan, where(target), show_unchanged=show_unchanged)
-    if plan.unusable:
-        raise RemoteActionUnusableError(plan.unusable)
+    refuse(plan.unusable)
     if exit_code and plan.has_changes:
         raise typer.Exit(CHANGES_EXIT)
 
@@ -70,6 +70,7 @@ def push(
     from actionctl import sync
     from actionctl.project import open_project
     from actionctl.render import console, plan_view
+    from actionctl.sync.listing import refuse
 
     project = open_project()
     _validate_all(project, remote.profile, fmt)
@@ -84,7 +85,7 @@ def push(
             if not text:
                 json_writer.emit({**_header(target), "dryRun": dry_run, "plan": plan.as_json(), "result": None,
                                   "requests": client.stats.as_json()})
-            _refuse_unusable(plan)
+            refuse(plan.unusable)
             return
         confirm(_question(plan, target), yes)
         outcome = _apply(plan, client, state, force, text)
@@ -94,12 +95,7 @@ def push(
             json_writer.emit({**_header(target), "dryRun": False, "plan": plan.as_json(),
                               "result": outcome.as_json(), "requests": client.stats.as_json()})
     sync.finish_push(outcome)
-    _refuse_unusable(plan)
-
-
-def _refuse_unusable(plan) -> None:
-    if plan.unusable:
-        raise RemoteActionUnusableError(plan.unusable)
+    refuse(plan.unusable)
 
 
 def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
@@ -163,6 +159,7 @@ def pull(
     from actionctl.project import open_project
     from actionctl.render import console
     from actionctl.sync import pull as pulling
+    from actionctl.sync.listing import refuse
 
     project = open_project()
     created = []
@@ -178,8 +175,7 @@ def pull(
         raise PullRefusedError(f"kept {len(report.refused)} action(s) as they are so as not to lose local edits: "
                                f"{', '.join(r.name for r in report.refused)} (why: above, or `refused` in the JSON) — "
                                "pull --force overwrites them")
-    if report.unusable:
-        raise RemoteActionUnusableError(report.unusable)
+    refuse(report.unusable)
 
 
 def _new_project(folder, target, region):

@@ -44,6 +44,14 @@ class Listing:
         return {u.name for u in self.unusable if u.name is not None}
 
 
+def refuse(unusable: list[Unusable]) -> None:
+    """Once the rest is done: what was set aside ends the command, REMOTE_ACTION_UNUSABLE (exit 1)."""
+    from actionctl.errors import RemoteActionUnusableError
+
+    if unusable:
+        raise RemoteActionUnusableError(unusable)
+
+
 def remote_listing(client, *, production: bool = False) -> Listing:
     """The app's actions (masters, or production copies), the usable ones apart from the others."""
     return check(client.list_actions(production=production))
