@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actionctl import lookup, variables
+from actionctl import lookup, sourcefile, variables
 from actionctl.atomicfile import our_temp_files, remove_quietly, write_all, write_new
 from actionctl.manifest import load_manifest
 from actionctl.project import Project
@@ -131,7 +131,7 @@ class _Writes:
 
     def apply(self, project: Project, state: State) -> None:
         for name, files, _landed in self.pairs:
-            state.begin(name, {project.relpath(p): [_sha_of(p), _sha(text)] for p, text in files.items()})
+            state.begin(name, {project.relpath(p): [_sha_of(p, project), _sha(text)] for p, text in files.items()})
         if self.pairs:
             state.save()
         for name, files, (known_as, remote, file) in self.pairs:
@@ -200,7 +200,7 @@ def _half_done(project: Project, state: State, name: str, files: list[Path]) -> 
     pending = state.pending.get(name)
     if not pending:
         return False
-    return all(_sha_of(path) in (pending.get(project.relpath(path)) or [None]) for path in files)
+    return all(_sha_of(path, project) in (pending.get(project.relpath(path)) or [None]) for path in files)
 
 
 def _file_name_problem(folder: Path, name: str) -> str | None:
@@ -254,10 +254,12 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _sha_of(path: Path) -> str | None:
+def _sha_of(path: Path, project: Project) -> str | None:
+    """The file's hash, read as every project file is (sourcefile: a FIFO there must not hang the pull);
+    None when there is no file actionctl would read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(sourcefile.read(path, sourcefile.CODE_MAX_BYTES, project.root)).hexdigest()
+    except (OSError, sourcefile.Refused):
         return None
 
 
