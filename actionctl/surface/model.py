@@ -1,0 +1,37 @@
+"""How the platform's API surface is described: namespaces of methods, each with what the local one does.
+
+One description feeds the in-isolate mocks (only declared methods are installed on `Fliplet`), the
+validator's package → namespace rule, the README's table and, later, the editor types. Adding a method
+is one edit here plus its implementation in `runtime/js/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# What the local method does: answered from fixtures or captured as an effect; accepted and ignored
+# (the platform does nothing visible either, e.g. analytics); or refused with a coded message because a
+# server action cannot do it on the platform (device-only APIs).
+EMULATED = "emulated"
+NO_OP = "no-op"
+DEVICE_ONLY = "device-only"
+KINDS = (EMULATED, NO_OP, DEVICE_ONLY)
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    call: str            # as the docs show it, e.g. "find(options)"
+    answers: str         # what the local one answers or does (a README table cell)
+    kind: str = EMULATED
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """`Fliplet.<path>`, or an object a call returns (`path` like "DataSources.connection", `returned`)."""
+
+    path: str
+    package: str | None  # the dependency that installs it; None for core namespaces (always there)
+    doc: str             # the platform's documentation page, in Fliplet/fliplet-cli
+    methods: tuple[Method, ...]
+    returned: bool = False
