@@ -7,8 +7,8 @@ installed on `Fliplet`), and the README's table of what is emulated (`python -m 
 
 from __future__ import annotations
 
-from actionctl.surface import communicate, core, datasources, devices, media, notifications
-from actionctl.surface.model import Namespace
+from actionctl.surface import communicate, core, datasources, devices, media, model, notifications
+from actionctl.surface.model import Method, Namespace
 
 # In the order of the App Actions page's table of packages (the validator's suggestions follow it).
 NAMESPACES: tuple[Namespace, ...] = (
@@ -39,6 +39,22 @@ def for_isolate() -> list[dict]:
 def methods_of(path: str) -> tuple[str, ...]:
     """The declared method names of `Fliplet.<path>`; empty for a namespace that is not declared."""
     return next((tuple(m.name for m in n.methods) for n in NAMESPACES if n.path == path), ())
+
+
+def method_at(chain: tuple[str, ...]) -> tuple[str, str, Method | None] | None:
+    """For `Fliplet.<chain>`: the deepest declared namespace it goes through, the name read on it, and that
+    method (None when the namespace declares no such method or namespace). None when the chain names no
+    declared namespace, or stops at one."""
+    by_path = {n.path: n for n in NAMESPACES if not n.returned}
+    for depth in range(len(chain) - 1, 0, -1):
+        path = ".".join(chain[:depth])
+        if path in by_path:
+            name = chain[depth]
+            if f"{path}.{name}" in by_path:
+                return None
+            method = next((m for m in by_path[path].methods if m.name == name), None)
+            return path, name, method
+    return None
 
 
 def table() -> str:
