@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from actionctl import sourcefile, yamldoc
+
 # Fliplet packages and the namespace each one installs on `Fliplet`: from the one description of the surface.
 from actionctl.surface import NAMESPACE_PACKAGES, PACKAGES  # noqa: F401 (re-exported)
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError

@@ -6,9 +6,8 @@ platform is installed from. Building it once means a new context field reaches e
 
 from __future__ import annotations
 
-from typing import Any
-
 from functools import cache
+from typing import Any
 
 from actionctl.manifest import DEFAULT_ENVIRONMENT
 from actionctl.runtime.errors import PLATFORM_CODES

@@ -7,8 +7,8 @@ installed on `Fliplet`), and the README's table of what is emulated (`python -m 
 
 from __future__ import annotations
 
-from actionctl.surface import communicate, core, datasources, devices, media, model, notifications
-from actionctl.surface.model import Method, Namespace
+from actionctl.surface import communicate, core, datasources, devices, media, notifications
+from actionctl.surface.model import DEVICE_ONLY, Method, Namespace
 
 # In the order of the App Actions page's table of packages (the validator's suggestions follow it).
 NAMESPACES: tuple[Namespace, ...] = (
@@ -22,6 +22,17 @@ PACKAGES: dict[str, str] = {}
 for _namespace in NAMESPACES:
     if _namespace.package and not _namespace.returned:
         PACKAGES.setdefault(_namespace.package, _namespace.path.split(".")[0])
+__all__ = [
+    "CORE_NAMESPACES",
+    "DEVICE_ONLY",
+    "NAMESPACES",
+    "NAMESPACE_PACKAGES",
+    "PACKAGES",
+    "for_isolate",
+    "method_at",
+    "methods_of",
+    "table",
+]
 NAMESPACE_PACKAGES = {namespace: package for package, namespace in PACKAGES.items()}
 # Core namespaces every action has, with no package, and the objects that hold them ("App", "App.V3").
 CORE_NAMESPACES = tuple(dict.fromkeys(

@@ -18,7 +18,8 @@ NAMESPACES: tuple[Namespace, ...] = (
         Method("insert", "insert(notification)", _INSERT),
         Method("update", "update(id, changes)", "{id, …the notification}; captured as a `notifications` effect"),
         Method("remove", "remove(id)", "nothing; captured as a `notifications` effect"),
-        Method("get", "get({status, where, limit, offset})", "{entries}: the notifications this run inserted, of the listed `status` (published by default; `where` is not applied)"),
+        Method("get", "get({status, where, limit, offset})", "{entries}: the notifications this run inserted, of "
+               "the listed `status` (published by default; `where` is not applied)"),
         Method("poll", "poll(options)", "{entries}: as `get`"),
         Method("getMatches", "getMatches({scope})", "{count: 0, subscriptions: 0}: a local run has no users"),
         Method("stream", "stream(callback)", _INBOX, DEVICE_ONLY),
