@@ -91,7 +91,8 @@ def test_communicate_requires_the_documented_fields_no_more(cli, action):
            "  for (const f of [() => C.sendEmail({to: []}), () => C.sendPushNotification(1, {title: 'T'}),\n"
            "                   () => C.sendSMS({data: {to: '+1'}})]) {\n"
            "    try { await f(); } catch (e) { out.push(e.message); }\n  }\n"
-           "  await C.batchSendEmail([{options: {to: [{email: '{{e}}'}], subject: 's'}, data: {e: 'b@example.com'}}]);\n"
+           "  await C.batchSendEmail([{options: {to: [{email: '{{e}}'}], subject: 's'},\n"
+           "                           data: {e: 'b@example.com'}}]);\n"
            "  return out;\n}\n", manifest=manifest(dependencies="fliplet-communicate"))
     body = run(cli)
     assert body["result"] == ["sendEmail needs `to`: a list of {email, name, type}",
@@ -147,7 +148,8 @@ def test_media_is_answered_from_the_fixture_and_writes_are_captured(cli, action,
            "  const found = await M.Folders.search({name: 'SUM'});\n"
            "  const contents = await M.Files.getContents(10);\n"
            "  const made = await M.Folders.create({name: 'New', parentId: 1});\n  await M.Files.delete(11);\n"
-           "  let missing;\n  try { await M.Files.delete(99); } catch (e) { missing = [e.code, e.status, e.message]; }\n"
+           "  let missing;\n"
+           "  try { await M.Files.delete(99); } catch (e) { missing = [e.code, e.status, e.message]; }\n"
            "  return {top: [top.folders.map(f => f.name), top.files.map(f => f.name)],\n"
            "          inside: [inside.folders.map(f => f.name), inside.files.map(f => f.name)],\n"
            "          found: found.map(f => [f.type, f.name]), contents, made: made.id, missing,\n"
