@@ -13,6 +13,23 @@ from actionctl.manifest import DEFAULT_ENVIRONMENT
 from actionctl.runtime.errors import PLATFORM_CODES
 from actionctl.runtime.fixtures import Fixtures
 
+# The in-isolate platform's JavaScript (runtime/js/), in load order: a namespace's file only for runs that can
+# reach it, so a run compiles no more than its dependencies need (a fresh V8 isolate parses it every time).
+_CORE_JS = ("actions.js", "platform.js", "harness.js")
+_PACKAGE_JS = {
+    "fliplet-datasources": ("query.js", "datasources.js"),
+    "fliplet-communicate": ("communicate.js",),
+    "fliplet-notifications": ("notifications.js",),
+    "fliplet-media": ("media.js",),
+}
+
+
+def platform_files(dependencies: list[str], actions: list[dict]) -> list[str]:
+    """What to load for an action with `dependencies`; everything when it may run the project's `actions`,
+    whose dependencies may be any."""
+    wanted = set(_PACKAGE_JS) if actions else set(dependencies)
+    return [name for package, names in _PACKAGE_JS.items() if package in wanted for name in names] + list(_CORE_JS)
+
 
 def dependencies_of(fields: dict[str, Any]) -> list[str]:
     """The action's dependencies that can be loaded: package names and URLs, in their load order."""
@@ -33,6 +50,7 @@ def build(code: str, file: str, fields: dict[str, Any], payload: Any, fixtures: 
         "code": code,
         "file": file,
         "scripts": scripts,
+        "platform": platform_files(dependencies_of(fields), actions or []),
         "context": {
             "payload": payload,
             "now": now_ms,
@@ -46,7 +64,7 @@ def build(code: str, file: str, fields: dict[str, Any], payload: Any, fixtures: 
             "actions": actions or [],
             "app": app,
             "depth": 0,
-            "surface": _surface(),
+            "surface": surface_for(dependencies_of(fields), actions or []),
             "codes": list(PLATFORM_CODES),
         },
     }
@@ -57,8 +75,14 @@ def project_action(name: str, action_id: Any, fields: dict[str, Any], code: str)
     return {"name": name, "id": action_id, "fields": fields, "code": code}
 
 
+def surface_for(dependencies: list[str], actions: list[dict]) -> list[dict]:
+    """The description of the namespaces this run can reach: the core ones and those of its packages (all of
+    them when it may run the project's actions)."""
+    return [n for n in _surface() if actions or n["package"] is None or n["package"] in dependencies]
+
+
 @cache
-def _surface() -> list[dict]:
+def _surface() -> tuple[dict, ...]:
     from actionctl.surface import for_isolate
 
-    return for_isolate()
+    return tuple(for_isolate())
