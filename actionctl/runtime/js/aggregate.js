@@ -8,6 +8,7 @@ var __actionctlAggregate = (function () {
   'use strict';
 
   var stringify = JSON.stringify;
+  var parse = JSON.parse;
   var apply = Reflect.apply;
   var keysOf = Object.keys;
   var isArray = Array.isArray;
@@ -181,6 +182,9 @@ var __actionctlAggregate = (function () {
     return out;
   }
 
+  // Stages that write into a document write into a copy: the input documents may share objects.
+  function clone(document) { return parse(stringify(document)); }
+
   function place(target, dotted, value) {
     var parts = dotted.split('.');
     for (var i = 0; i < parts.length - 1; i++) {
@@ -194,7 +198,7 @@ var __actionctlAggregate = (function () {
     if (!isObject(spec)) throw invalid('$addFields takes an object');
     var out = [], fields = keysOf(spec);
     for (var d = 0; d < documents.length; d++) {
-      var copy = without(documents[d], {});
+      var copy = clone(documents[d]);
       for (var i = 0; i < fields.length; i++) place(copy, fields[i], evaluate(documents[d], spec[fields[i]]));
       push(out, copy);
     }
@@ -229,7 +233,7 @@ var __actionctlAggregate = (function () {
       var values = path(documents[d], field.slice(1));
       if (!isArray(values)) { if (values !== undefined && values !== null) push(out, documents[d]); continue; }
       for (var i = 0; i < values.length; i++) {
-        var copy = addFields([documents[d]], {})[0];
+        var copy = clone(documents[d]);
         place(copy, field.slice(1), values[i]);
         push(out, copy);
       }

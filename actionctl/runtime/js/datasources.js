@@ -381,6 +381,7 @@ var __actionctlDataSources = (function () {
 
     function cursorOver(source, query) {
       var cursor = [];
+      if (query.offset === undefined) query.offset = 0;
       cursor.query = query;
       cursor.currentPage = 0;
       cursor.isFirstPage = true;
