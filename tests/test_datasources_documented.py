@@ -14,7 +14,6 @@ import pytest
 from support import HANG_LIMIT, job
 
 from actionctl.runtime.host import Worker, execute
-from actionctl.surface.datasources import NAMESPACES
 
 STAMP = "2026-01-01T00:00:00.000Z"
 
@@ -90,12 +89,16 @@ return {
 
 
 def test_every_declared_method_exists_and_nothing_else(run):
+    from actionctl.surface.datasources import NAMESPACES
+
     found = result(run, LIST_METHODS)
     declared = {namespace.path: sorted(m.name for m in namespace.methods) for namespace in NAMESPACES}
     assert found == declared
 
 
 def test_the_declarations_say_where_the_docs_are():
+    from actionctl.surface.datasources import NAMESPACES
+
     assert all(n.package == "fliplet-datasources" and n.doc.startswith("docs/API/") for n in NAMESPACES)
     assert [n.path for n in NAMESPACES if not n.returned] == ["DataSources"]
 
