@@ -643,24 +643,29 @@ var __actionctlDataSources = (function () {
       return PromiseCtor.reject(error);
     }
 
+    // Collection reads work on the bundle already opened: no request, so no rate limit and no forced error.
+    function local(body) {
+      return new PromiseCtor(function (resolve) { resolve(body()); }).catch(function (error) { throw withStatus(error); });
+    }
+
     function collection(source) {
       return {
         find: function (where, options) {
           if (options === undefined) throw new TypeError("Cannot read properties of undefined (reading 'limit')");
-          return call(source, 'find', function () {
+          return local(function () {
             var hits = matching(source, where), limit = options.limit ? floor(NumberCtor(options.limit)) : 0;
             return copy(limit ? hits.slice(0, limit) : hits);
           });
         },
         findById: function (id) {
-          return call(source, 'findById', function () {
+          return local(function () {
             var index = indexOfEntry(source, id);
             return index < 0 ? undefined : copy(source.entries[index]);
           });
         },
-        index: function (column) { return call(source, 'index', function () { return bundleIndex(source, column); }); },
+        index: function (column) { return local(function () { return bundleIndex(source, column); }); },
         indexes: function (columns) {
-          return call(source, 'indexes', function () {
+          return local(function () {
             var out = {};
             for (var i = 0; i < columns.length; i++) out[columns[i]] = bundleIndex(source, columns[i]);
             return out;
