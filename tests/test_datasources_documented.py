@@ -415,3 +415,15 @@ def test_a_bad_forced_status_is_a_fixture_error(cli, tree):
     result = cli("run", "guarded")
     assert result.exit_code != 0 and result.exit_code != 70
     assert "`errors` maps a method name to a status (400, 403, 404, 429, 500), e.g. {find: 403}" in result.stderr
+
+
+def test_replaced_promise_methods_do_not_change_the_answers(run):
+    out = result(run, "const c = await Fliplet.DataSources.connect(789);\n"
+                      "Promise.prototype.catch = () => { throw new Error('user catch'); };\n"
+                      "Promise.reject = () => { throw new Error('user reject'); };\n"
+                      "const missing = await c.findById(99).then(null, e => e.status);\n"
+                      "const cursor = await c.findWithCursor({limit: 1});\n"
+                      "const db = await Fliplet.DataSources.Database({id: 789});\n"
+                      "const refused = await db.dataSource(789).remove(() => true).then(null, e => e.code);\n"
+                      "return [missing, cursor.length, refused];")
+    assert out == [404, 1, "DEVICE_ONLY"]

@@ -38,6 +38,10 @@ var __actionctlDataSources = (function () {
   var realNow = Date.now;
   var floor = Math.floor;
   var PromiseCtor = Promise;
+  var promiseThen = Promise.prototype.then;
+  var promiseReject = Promise.reject;
+  var promiseResolve = Promise.resolve;
+  var promiseAll = Promise.all;
   var aggregate = __actionctlAggregate;
 
   // The service allows 200 Data Sources calls per 10 s; a local run that exceeds it fails the same way.
@@ -85,6 +89,12 @@ var __actionctlDataSources = (function () {
       error.responseJSON = { message: error.message };
     }
     return error;
+  }
+
+  // A promise of `body()`'s answer; whatever it throws becomes a rejection carrying its status.
+  function promised(body) {
+    var promise = new PromiseCtor(function (resolve) { resolve(body()); });
+    return apply(promiseThen, promise, [undefined, function (error) { throw withStatus(error); }]);
   }
 
   var query = __actionctlQuery;
@@ -183,11 +193,11 @@ var __actionctlDataSources = (function () {
 
     // A call on `source` as the service answers it: charged, failing as the fixture forces, async.
     function call(source, method, body) {
-      return new PromiseCtor(function (resolve) {
+      return promised(function () {
         charge();
         forced(source, method);
-        resolve(body());
-      }).catch(function (error) { throw withStatus(error); });
+        return body();
+      });
     }
 
     function forced(source, method) {
@@ -587,7 +597,7 @@ var __actionctlDataSources = (function () {
         },
         findWithCursor: function (query) {
           var cursor = cursorOver(source, query === undefined || query === null ? {} : query);
-          return cursor.update().then(function () { return cursor; });
+          return apply(promiseThen, cursor.update(), [function () { return cursor; }]);
         },
         getIndex: function (column) {
           return call(source, 'getIndex', function () { return columnIndex(source, column); });
@@ -640,13 +650,11 @@ var __actionctlDataSources = (function () {
                           'a server action has none — use a connection (insert, update, removeById, commit)',
                           'DEVICE_ONLY');
       error.status = undefined;
-      return PromiseCtor.reject(error);
+      return apply(promiseReject, PromiseCtor, [error]);
     }
 
     // Collection reads work on the bundle already opened: no request, so no rate limit and no forced error.
-    function local(body) {
-      return new PromiseCtor(function (resolve) { resolve(body()); }).catch(function (error) { throw withStatus(error); });
-    }
+    function local(body) { return promised(body); }
 
     function collection(source) {
       return {
@@ -695,17 +703,17 @@ var __actionctlDataSources = (function () {
 
     function database(options) {
       options = options || {};
-      return new PromiseCtor(function (resolve) {
+      return promised(function () {
         charge();
         var opened = options.isName ? sourceByName(options.name || options.id) : sourceById(options.id);
-        resolve({
+        return {
           dataSource: function (id, selection) {
             var chosen = selection && selection.name ? sourceByName(selection.name) : sourceById(id);
             if (chosen !== opened) throw failure('data source ' + stringify(id) + ' is not in the opened bundle', 'DATA_SOURCE_NOT_FOUND');
             return collection(chosen);
           }
-        });
-      }).catch(function (error) { throw withStatus(error); });
+        };
+      });
     }
 
     // --- sources (docs/API/datasources/managing-data-sources.md) ------------------------------------
@@ -817,10 +825,7 @@ var __actionctlDataSources = (function () {
       return names;
     }
 
-    function namespaceCall(body) {
-      return new PromiseCtor(function (resolve) { charge(); resolve(body()); })
-        .catch(function (error) { throw withStatus(error); });
-    }
+    function namespaceCall(body) { return promised(function () { charge(); return body(); }); }
 
     function connectTo(find) {
       return namespaceCall(function () {
@@ -874,11 +879,11 @@ var __actionctlDataSources = (function () {
       applyHooks: function (id, method, entries) {
         var bound = hooks[StringCtor(id)];
         var hook = bound && typeof bound[method] === 'function' ? bound[method] : null;
-        if (!hook) return PromiseCtor.resolve(undefined);
+        if (!hook) return apply(promiseResolve, PromiseCtor, [undefined]);
         if (!isArray(entries)) return hook(entries);
         var results = [];
         for (var i = 0; i < entries.length; i++) push(results, hook(entries[i]));
-        return PromiseCtor.all(results);
+        return apply(promiseAll, PromiseCtor, [results]);
       }
     };
   }
