@@ -427,3 +427,12 @@ def test_replaced_promise_methods_do_not_change_the_answers(run):
                       "const refused = await db.dataSource(789).remove(() => true).then(null, e => e.code);\n"
                       "return [missing, cursor.length, refused];")
     assert out == [404, 1, "DEVICE_ONLY"]
+
+
+def test_metadata_filters_sit_outside_where(run):
+    out = result(run, "const c = await Fliplet.DataSources.connect(123);\n"
+                      "const byId = await c.find({id: {$in: [3, 5]}});\n"
+                      "const byEntryId = await c.find({dataSourceEntryId: 4});\n"
+                      "const recent = await c.find({createdAt: {$gte: '2026-01-02T12:00:00.000Z'}});\n"
+                      "return [byId, byEntryId, recent].map(rows => rows.map(r => r.id));")
+    assert out == [[3, 5], [4], [4]]

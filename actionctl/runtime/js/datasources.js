@@ -273,19 +273,41 @@ var __actionctlDataSources = (function () {
       record({ dataSourceId: source.id, op: 'remove', id: before.id, before: copy(before), after: null });
     }
 
-    function matching(source, where) {
+    function matching(source, where, query) {
+      var metadata = metadataWhere(query);
       var hits = [];
       for (var i = 0; i < source.entries.length; i++) {
-        if (matchesWhere(source.entries[i], where)) push(hits, source.entries[i]);
+        var entry = source.entries[i];
+        if (matchesWhere(entry, where) && (!metadata || matchesWhere(metadataOf(entry), metadata))) push(hits, entry);
       }
       return hits;
+    }
+
+    // `id`, `dataSourceEntryId`, `createdAt` and `updatedAt` at the top of a query filter the entry's
+    // metadata (reading-data.md); `where: {id}` filters a data column named id.
+    function metadataWhere(query) {
+      if (!isObject(query)) return null;
+      var where = null;
+      var fields = ['id', 'dataSourceEntryId', 'createdAt', 'updatedAt'];
+      for (var i = 0; i < fields.length; i++) {
+        if (query[fields[i]] === undefined) continue;
+        where = where || {};
+        where[fields[i] === 'dataSourceEntryId' ? 'id' : fields[i]] = query[fields[i]];
+      }
+      return where;
+    }
+
+    // The metadata as both the record's own fields and its columns, so the `where` engine reads it either way.
+    function metadataOf(entry) {
+      var meta = { id: entry.id, createdAt: entry.createdAt, updatedAt: entry.updatedAt };
+      return { id: meta.id, createdAt: meta.createdAt, updatedAt: meta.updatedAt, data: meta };
     }
 
     // find's pipeline: where → order → (total) → offset/limit → distinct → attributes → join → aggregate.
     function select(source, options) {
       options = options === undefined || options === null ? {} : options;
       if (!isObject(options)) throw failure('find takes a query object', 'QUERY_INVALID');
-      var hits = orderBy(matching(source, options.where), options.order);
+      var hits = orderBy(matching(source, options.where, options), options.order);
       var offset = count(options.offset, 'offset'), limit = count(options.limit, 'limit');
       var page = [];
       for (var j = offset || 0; j < hits.length && (limit === null || page.length < limit); j++) {
@@ -459,7 +481,7 @@ var __actionctlDataSources = (function () {
     // --- writes selected by a query, and commit (docs/API/datasources/writing-data.md) -------------
 
     function queryWrite(source, options, requestOptions) {
-      var hits = matching(source, options.where);
+      var hits = matching(source, options.where, options);
       if (options.type === 'update') {
         var patch = dataOf(options.data, 'a query update (`data`)');
         var updated = [];
