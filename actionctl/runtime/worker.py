@@ -29,7 +29,7 @@ from actionctl.runtime.errors import EXECUTION_FAILED, MEMORY_LIMIT_EXCEEDED
 
 JS_DIR = Path(__file__).parent / "js"
 # Order matters: the harness uses the platform, which uses the data sources, which use the query engine.
-JS_FILES = ("query.js", "datasources.js", "platform.js", "harness.js")
+JS_FILES = ("query.js", "aggregate.js", "datasources.js", "platform.js", "harness.js")
 # Room for Python and V8 themselves on top of the JavaScript heap the user is allowed.
 RLIMIT_HEADROOM_MB = 512
 MB = 1024 * 1024
