@@ -149,9 +149,10 @@ def test_create_fills_in_the_service_defaults(api):
     action = api.create(active=OMIT, triggers=OMIT)
     assert action["appId"] == api.app and isinstance(action["id"], int)
     assert {k: action[k] for k in ("description", "active", "environment", "triggers", "dependencies",
-                                   "integrationOrigins", "frequency", "timezone", "lastRunAt", "assets")} == {
+                                   "frequency", "timezone", "lastRunAt", "assets")} == {
         "description": None, "active": False, "environment": "server", "triggers": [], "dependencies": [],
-        "integrationOrigins": [], "frequency": None, "timezone": None, "lastRunAt": None, "assets": []}
+        "frequency": None, "timezone": None, "lastRunAt": None, "assets": []}
+    assert "integrationOrigins" not in action  # no field of the platform
     assert action["actionVersion"] == "v3"
     assert action["productionActionId"] is None and action["masterActionId"] is None
     assert ISO.match(action["createdAt"]) and action["createdAt"] == action["updatedAt"]
