@@ -399,9 +399,18 @@ def test_runs_the_service_refuses_before_starting(api):
     client = api.create(name="client", environment="client")
     refused(api.run(client["id"]), 400, "CLIENT_ACTION_NOT_RUNNABLE")
     action = api.create()
-    refused(api.run(action["id"], {"text": "x" * 2040}), 400, "PAYLOAD_TOO_LARGE")
     refused(api.call(paths.run_action(api.app, action["id"]), "payload"), 400, "BAD_REQUEST")
     assert api.logs()["count"] == 0
+
+
+def test_a_long_payload_runs_as_on_the_service_unless_a_limit_is_set(api, start):
+    action = api.create()
+    assert api.run(action["id"], {"text": "x" * 5000}).status_code == 200  # the service has no fixed limit
+    limited = start(payload_limit=2048)
+    action = limited.create()
+    refused(limited.run(action["id"], {"text": "x" * 2040}), 400, "PAYLOAD_TOO_LARGE")
+    refused(limited.call(paths.run_action(limited.app, action["id"]), "payload"), 400, "BAD_REQUEST")
+    assert limited.logs()["count"] == 0
 
 
 def test_a_run_without_wait_is_queued_and_logs_later(api):

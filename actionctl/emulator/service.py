@@ -358,7 +358,7 @@ class Service:
             raise ApiError(api.CLIENT_ACTION_NOT_RUNNABLE, f'"{fields.get("name")}" is a client action: '
                                "it runs in the app, not on the server")
         size = payloads.size(payload)
-        if size > self.options.payload_limit:
+        if self.options.payload_limit is not None and size > self.options.payload_limit:
             raise ApiError(api.PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; the service "
                                f"allows {self.options.payload_limit}")
         return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso())
