@@ -51,6 +51,13 @@ def test_the_deadline_is_the_platforms_for_the_environment_and_the_run_says_whic
     assert deadline_of(cli, *extra) == expected
 
 
+def test_a_scheduled_run_of_an_any_action_gets_the_server_deadline(cli, action):
+    action(RETURN_ONE, manifest="name: a\nactive: true\nenvironment: any\nfrequency: '0 8 * * 1'\n"
+                                "timezone: Europe/Rome\ntriggers: [{trigger: schedule}]\n")
+    [run] = cli("trigger", "schedule", "a", "--format", "json").json["runs"]
+    assert run["deadline"] == {"seconds": 120, "environment": "server", "setBy": "platform"}
+
+
 def test_the_worker_is_handed_the_client_deadline(action, project):
     action(RETURN_ONE, manifest=manifest("client"))
     found = open_project(project)
