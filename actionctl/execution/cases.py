@@ -60,6 +60,7 @@ class CaseResult:
     case: Case
     failures: list[str] = field(default_factory=list)
     execution: Execution | None = None
+    prepared: prepare.Prepared | None = None  # how it was run (its deadline); None when it could not be
 
     @property
     def ok(self) -> bool:
@@ -205,6 +206,7 @@ def run_cases(project: Project, cases: list[Case], workers: int | None = None,
         except ActionctlError as exc:
             result.failures.append(exc.message)
             continue
+        result.prepared = prepared
         runnable.append((result, prepared))
     _execute(runnable, workers)
     return TestReport(project.root, results)

@@ -15,6 +15,7 @@ from actionctl.errors import (
     UsageError,
     ValidationFailedError,
 )
+from actionctl.execution.limits import PAYLOAD_WARNING, Deadline, deadline
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project
 from actionctl.runtime import fixtures as fixture_files
@@ -44,12 +45,16 @@ class Prepared:
     manifest: ManifestFile
     name: str
     job: dict
-    timeout: float
+    deadline: Deadline
     result_limit: int
     memory_mb: float
     fixtures: fixture_files.Fixtures
     warnings: list[str] = field(default_factory=list)
     refusal: Execution | None = None  # set when the run is refused before it starts (payload too large)
+
+    @property
+    def timeout(self) -> float:
+        return self.deadline.seconds
 
 
 def find_action(project: Project, target: str) -> ManifestFile:
@@ -86,20 +91,17 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
                                     "be read")
     manifest = variables.fill(manifest, variables.for_local(project.config, options.profile)).manifest  # as sent
     fixtures = fixtures or fixture_files.load(project.root, options.profile)
-    limits = project.limits
+    limits = project.limits(options.profile)
     data = manifest.data
     now_ms = _now_ms(options.now)
     payload = payloads.build(options.trigger, options.payload, options.event, now_ms, project.config.get("app"))
     prepared = Prepared(
-        manifest=manifest, name=manifest.name or manifest.path.stem,
-        job={}, timeout=float(options.timeout or limits["timeout"]), result_limit=int(limits["result"]),
-        memory_mb=memory_mb(limits), fixtures=fixtures)
+        manifest=manifest, name=manifest.name or manifest.path.stem, job={},
+        deadline=deadline(data.get("environment"), options.trigger, limits.get("timeout"), options.timeout),
+        result_limit=int(limits["result"]), memory_mb=memory_mb(limits), fixtures=fixtures)
     if data.get("active") is not True:
         prepared.warnings.append(f"{prepared.name} is inactive (active is not true): the service would not run it")
-    size = payloads.size(payload)
-    if options.trigger == "manual" and size > limits["payload"]:
-        prepared.refusal = Execution(error=error(PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; "
-                                                 f"the service allows {int(limits['payload'])}"))
+    if options.trigger == "manual" and _payload_refused(prepared, payloads.size(payload), limits.get("payload")):
         return prepared
     prepared.job = job.build(
         manifest.code.text, project.relpath(manifest.code.path), data, payload, fixtures,
@@ -107,6 +109,20 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         seed=options.seed, datasources=_datasources(fixtures, options.datasources), http=options.http,
         settings=options.settings)
     return prepared
+
+
+def _payload_refused(prepared: Prepared, size: int, limit: float | None) -> bool:
+    """Refuse a payload over `limits.payload` when the project sets one; else warn past the first revision's
+    2,048 characters — the platform has no fixed limit, only the length of the URL it may travel in."""
+    if limit is not None and size > limit:
+        prepared.refusal = Execution(error=error(PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; "
+                                                 f"limits.payload in actionctl.yaml allows {int(limit)}"))
+        return True
+    if limit is None and size > PAYLOAD_WARNING:
+        prepared.warnings.append(f"the payload is {size} characters of JSON: the platform sets no fixed limit, but "
+                                 f"past {PAYLOAD_WARNING:,} it may not fit the URL it travels in — pass an id "
+                                 "instead (limits.payload in actionctl.yaml turns this into a refusal)")
+    return False
 
 
 def memory_mb(limits: dict[str, Any]) -> float:
@@ -145,7 +161,7 @@ def run_prepared(prepared: Prepared, worker: Worker) -> Execution:
 
 def run(project: Project, target: str, options: RunOptions) -> tuple[Prepared, Execution]:
     """Find, check and run one action in a fresh worker."""
-    worker = _early_worker(project)
+    worker = _early_worker(project, options.profile)
     try:
         prepared = prepare(project, find_action(project, target), options)
         worker = worker or Worker(prepared.memory_mb)
@@ -155,11 +171,11 @@ def run(project: Project, target: str, options: RunOptions) -> tuple[Prepared, E
             worker.close()
 
 
-def _early_worker(project: Project) -> Worker | None:
+def _early_worker(project: Project, profile: str | None) -> Worker | None:
     """A worker booting V8 while this process finds and validates the action; none for a memory limit
     it cannot use (validation, or `prepare`, says what is wrong with it)."""
     try:
-        worker = Worker(memory_mb(project.limits))
+        worker = Worker(memory_mb(project.limits(profile)))
     except SettingInvalidError:
         return None
     worker.spawn()
