@@ -45,6 +45,10 @@ def test_recorded_gap_is_still_a_gap(report, example):
     assert kind == "API gap", f"{example.place}: now {kind} ({what}) — update its outcome in corpus.yaml"
 
 
+KEYS = {"id", "page", "fence", "section", "title", "outcome", "reason", "code", "edit", "wrap", "given", "returns",
+        "answer", "error", "gap", "fixtures", "dependencies", "payload", "environment"}
+
+
 def test_every_example_is_placed_and_decided():
     ids = [e.id for e in EXAMPLES]
     assert len(ids) == len(set(ids))
@@ -52,6 +56,7 @@ def test_every_example_is_placed_and_decided():
     assert len(places) == len(set(places))
     for example in EXAMPLES:
         spec = example.spec
+        assert set(spec) <= KEYS, (example.id, set(spec) - KEYS)
         assert spec["page"] in CORPUS["pages"], example.id
         assert spec["outcome"] in (corpus.RUNS, corpus.GAP, corpus.EXCLUDED), example.id
         assert ("reason" in spec) == (spec["outcome"] != corpus.RUNS), example.id
