@@ -17,6 +17,7 @@ answer, `answer` is what it must contain (an option the local platform ignored w
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ CORPUS = Path(__file__).with_name("corpus.yaml")
 RUNS, GAP, EXCLUDED = "runs", "gap", "excluded"
 # The API the EU service answers `Fliplet.API.request('v1/…')` from; a fixture is written for both forms.
 API_HOST = "https://api.fliplet.com/"
+APP = 1  # the app the corpus's project belongs to (`appId` in the examples)
 # A run error is an API gap when the local platform lacks what the example calls.
 _GAP_SIGNS = ("is not a function", "undefined is not", "Cannot read properties of undefined", "is not defined",
               "NOT_EMULATED", "not emulated", "UNSUPPORTED", "unsupported", "QUERY_INVALID", "WHERE_INVALID")
@@ -89,13 +91,23 @@ def build(root: Path, corpus: dict, examples: list[Example]) -> None:
     (root / "actions").mkdir(parents=True)
     (root / "tests").mkdir()
     (root / "fixtures").mkdir()
-    (root / "actionctl.yaml").write_text("region: eu\nactions: actions\n")
+    (root / "actionctl.yaml").write_text(f"app: {APP}\nregion: eu\nactions: actions\n")
     (root / "fixtures" / "media.yaml").write_text(yaml.safe_dump(shared["media"], sort_keys=False))
-    for name, helper in shared.get("actions", {}).items():
+    helpers = shared.get("actions", {})
+    for name, helper in helpers.items():
         _write_action(root, name, helper["code"], helper.get("dependencies", []), helper.get("environment"))
+    _write_ids(root, {name: helper["id"] for name, helper in helpers.items() if "id" in helper})
     for example in examples:
         if example.server_side:
             _write_example(root, example, shared)
+
+
+def _write_ids(root: Path, ids: dict[str, int]) -> None:
+    """The helper actions' ids on the service, as a push would have left them (examples run one by id)."""
+    state = {"format": 1, "app": APP, "apiUrl": API_HOST,
+             "actions": {name: {"id": id_, "hash": "", "file": f"actions/{name}.yaml"} for name, id_ in ids.items()}}
+    (root / ".actionctl" / "state").mkdir(parents=True)
+    (root / ".actionctl" / "state" / "default.json").write_text(json.dumps(state, indent=2) + "\n")
 
 
 def _write_example(root: Path, example: Example, shared: dict) -> None:
