@@ -30,7 +30,6 @@ TRIGGER_KEYS = ("trigger", "where")
 
 NAME_MAX = 255
 DESCRIPTION_MAX = 1000
-INTEGRATION_ORIGINS_MAX = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +52,15 @@ FIELDS: dict[str, Field] = {
         Field("triggers", "What starts it: manual, schedule, log or analytics.", ("array", "null")),
         Field("dependencies", "Fliplet packages (fliplet-datasources, …) or http(s) URLs of scripts.",
               ("array", "null")),
-        Field("integrationOrigins", "HTTPS origins the code may call through "
-                                    "Fliplet.App.V3.Actions.request (server actions, at most 20).",
-              ("array", "null")),
         Field("frequency", "Five-field cron expression for scheduled runs, e.g. \"0 8 * * 1\".",
               ("string", "null")),
         Field("timezone", "IANA time zone the frequency is read in, e.g. Europe/Rome. Default: UTC.",
               ("string", "null")),
     )
 }
+# Keys an earlier actionctl offered that no public source of the platform has: a manifest holding one
+# is warned (FIELD_NOT_ON_PLATFORM) and the key is never sent, compared or written by a pull.
+NOT_PLATFORM_FIELDS = ("integrationOrigins",)
 # Set by the service on its copy; a manifest cannot set them.
 READ_ONLY_FIELDS = ("id", "appId", "actionVersion", "assets", "lastRunAt", "createdAt", "updatedAt")
 

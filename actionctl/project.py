@@ -11,6 +11,7 @@ from typing import Any
 from actionctl import sourcefile, yamldoc
 from actionctl.diagnostics import Diagnostic, Severity
 from actionctl.errors import PathNotFoundError, SettingInvalidError, UnknownProfileError
+from actionctl.execution.limits import RESULT_BYTES
 from actionctl.remote.paths import url_problem
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
@@ -20,8 +21,10 @@ DEFAULT_ACTIONS_DIR = "actions"
 REGIONS = ("eu", "us", "ca")
 CONFIG_KEYS = ("app", "region", "api_url", "actions", "limits", "rate_limits", "vars", "profiles")
 PROFILE_KEYS = ("app", "region", "api_url", "limits", "rate_limits", "vars")
-# Limits of a run (seconds, characters of JSON, bytes of JSON, megabytes), the reference's by default.
-DEFAULT_LIMITS = {"timeout": 120, "payload": 2048, "result": 6_000_000, "memory": 256}
+# Limits of a run (bytes of JSON, megabytes) when actionctl.yaml sets none. `timeout` (seconds) and `payload`
+# (characters of JSON) have no default here: unset, the platform's rules apply (execution/limits.py) — a
+# deadline by environment, and a warning rather than a refusal for a long payload.
+DEFAULT_LIMITS = {"result": RESULT_BYTES, "memory": 256}
 # The most each setting may say: beyond these a number stops being a limit (and stops fitting the
 # clocks, counters and the V8 heap it is handed to). A timeout of a day is already no timeout.
 MAX_SECONDS = 86_400
@@ -47,10 +50,16 @@ class Project:
         actions = self.config.get("actions")
         return self.root / (actions if isinstance(actions, str) and actions.strip() else DEFAULT_ACTIONS_DIR)
 
-    @property
-    def limits(self) -> dict[str, float]:
-        """The run limits: the defaults, with the configured ones laid over them."""
-        return {**DEFAULT_LIMITS, **checked_numbers(self.config.get("limits"), "limits", LIMIT_MAX)}
+    def limits(self, profile: str | None = None) -> dict[str, float]:
+        """The run limits: the defaults, then the project's `limits:`, then the profile's, key by key (a profile
+        that sets only `memory` keeps the project's `timeout`). A profile actionctl.yaml does not define sets
+        none: a local run may name one only for its settings file (.actionctl/local/settings.NAME.yaml)."""
+        limits = {**DEFAULT_LIMITS, **checked_numbers(self.config.get("limits"), "limits", LIMIT_MAX)}
+        profiles = self.config.get("profiles")
+        chosen = profiles.get(profile) if profile and isinstance(profiles, dict) else None
+        if isinstance(chosen, dict):
+            limits.update(checked_numbers(chosen.get("limits"), f"profiles.{profile}.limits", LIMIT_MAX))
+        return limits
 
     def manifests(self) -> list[Path]:
         """Every manifest of the project; a folder that cannot be read is one of `problems`."""

@@ -13,7 +13,6 @@ from actionctl.manifest import (
     DESCRIPTION_MAX,
     ENVIRONMENTS,
     FIELDS,
-    INTEGRATION_ORIGINS_MAX,
     NAME_MAX,
     PACKAGES,
     TRIGGER_TYPES,
@@ -36,8 +35,6 @@ def manifest_schema() -> dict[str, Any]:
         "type": "string", "minLength": 1,
         "anyOf": [{"enum": list(PACKAGES)}, {"pattern": "^https?://"}, {"pattern": "^[^\\s:/]+$"}],
     }
-    properties["integrationOrigins"].update(
-        maxItems=INTEGRATION_ORIGINS_MAX, items={"type": "string", "pattern": r"^https://[^/?#@\s]+$"})
     properties["triggers"]["items"] = {
         "type": "object",
         "required": ["trigger"],

@@ -220,7 +220,7 @@ def test_schema_is_json_schema_matching_the_fields(cli, project, tmp_path):
     schema = result.json
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert set(schema["properties"]) == {"name", "description", "code", "active", "environment", "triggers",
-                                         "dependencies", "integrationOrigins", "frequency", "timezone"}
+                                         "dependencies", "frequency", "timezone"}
     assert schema["properties"]["triggers"]["items"]["properties"]["trigger"]["enum"] == [
         "manual", "schedule", "log", "analytics"]
     out = tmp_path / "schema.json"

@@ -222,7 +222,8 @@ def test_limit_offset_and_pagination(run):
     assert ids(run, {"limit": 2, "offset": 2}) == [3, 4]
     assert ids(run, {"offset": 4}) == [5]
     assert ids(run, {"offset": 9}) == []
-    assert ids(run, {"limit": 0}) == []
+    assert ids(run, {"limit": 0}) == [1, 2, 3, 4, 5]          # 0 counts as omitted (reading-data.md)
+    assert ids(run, {"limit": 2.9, "offset": "1"}) == [2, 3]  # fractions round down, numeric text counts
     outcome = run("const c = await Fliplet.DataSources.connect(158);\n"
                   "return c.find({where: {Status: {$ne: 'Cancelled'}}, order: [['data.Age', 'DESC']], limit: 2,"
                   " offset: 1, includePagination: true});")
@@ -239,8 +240,8 @@ def test_attributes_pick_columns(run):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"limit": -1}, "`limit` must be a whole number"),
-    ({"offset": 1.5}, "`offset` must be a whole number"),
+    ({"limit": -1}, "`limit` must be a number ≥ 0"),
+    ({"offset": "x"}, "`offset` must be a number ≥ 0"),
     ({"order": "Name"}, "`order` is a list"),
     ({"order": [["data.Name", "UP"]]}, "cannot order by"),
     ({"attributes": "Name"}, "`attributes` is a list"),
@@ -264,10 +265,12 @@ def test_find_one_and_find_by_id(run):
                   "const one = await c.findOne({where: {Status: 'Confirmed'}, order: [['data.Name', 'DESC']]});\n"
                   "const none = await c.findOne({where: {Status: 'Nope'}});\n"
                   "const byText = await c.findById('3');\n"
-                  "const missing = await c.findById(99);\n"
-                  "return {one: one.id, none: none === undefined, byText: byText.data.Name,"
-                  " missing: missing === undefined};")
-    assert outcome.result == {"one": 4, "none": True, "byText": "Cai", "missing": True}
+                  "const missing = await c.findById(99).catch(e => [e.status, e.code]);\n"
+                  "const invalid = await c.findById('abc').catch(e => [e.status, e.code]);\n"
+                  "return {one: one.id, none: none === undefined, byText: byText.data.Name, missing, invalid};")
+    # online, a missing entry rejects with 404 and an invalid id with 400 (reading-data.md#findbyid)
+    assert outcome.result == {"one": 4, "none": True, "byText": "Cai", "missing": [404, "ENTRY_NOT_FOUND"],
+                              "invalid": [400, "QUERY_INVALID"]}
 
 
 def test_query_selects(run):
@@ -386,7 +389,7 @@ def test_commit_append_extend_and_delete(run):
                   "const done = await c.commit({entries: [{id: 2, data: {Status: 'Gone'}}], append: true,"
                   " extend: true, delete: [5], returnEntries: false});\n"
                   "return {done, bob: (await c.findById(2)).data, ids: (await c.find()).map(r => r.id)};")
-    assert outcome.result["done"] == {}
+    assert outcome.result["done"] == {"clientIds": []}       # returnEntries: false leaves the data set out
     assert outcome.result["bob"]["Status"] == "Gone" and outcome.result["bob"]["Name"] == "Bob"  # merged
     assert outcome.result["ids"] == [1, 2, 3, 4]
     assert [(c["op"], c["id"]) for c in outcome.effects["datasources"]] == [("update", 2), ("remove", 5)]

@@ -149,9 +149,10 @@ def test_create_fills_in_the_service_defaults(api):
     action = api.create(active=OMIT, triggers=OMIT)
     assert action["appId"] == api.app and isinstance(action["id"], int)
     assert {k: action[k] for k in ("description", "active", "environment", "triggers", "dependencies",
-                                   "integrationOrigins", "frequency", "timezone", "lastRunAt", "assets")} == {
+                                   "frequency", "timezone", "lastRunAt", "assets")} == {
         "description": None, "active": False, "environment": "server", "triggers": [], "dependencies": [],
-        "integrationOrigins": [], "frequency": None, "timezone": None, "lastRunAt": None, "assets": []}
+        "frequency": None, "timezone": None, "lastRunAt": None, "assets": []}
+    assert "integrationOrigins" not in action  # no field of the platform
     assert action["actionVersion"] == "v3"
     assert action["productionActionId"] is None and action["masterActionId"] is None
     assert ISO.match(action["createdAt"]) and action["createdAt"] == action["updatedAt"]
@@ -398,9 +399,18 @@ def test_runs_the_service_refuses_before_starting(api):
     client = api.create(name="client", environment="client")
     refused(api.run(client["id"]), 400, "CLIENT_ACTION_NOT_RUNNABLE")
     action = api.create()
-    refused(api.run(action["id"], {"text": "x" * 2040}), 400, "PAYLOAD_TOO_LARGE")
     refused(api.call(paths.run_action(api.app, action["id"]), "payload"), 400, "BAD_REQUEST")
     assert api.logs()["count"] == 0
+
+
+def test_a_long_payload_runs_as_on_the_service_unless_a_limit_is_set(api, start):
+    action = api.create()
+    assert api.run(action["id"], {"text": "x" * 5000}).status_code == 200  # the service has no fixed limit
+    limited = start(payload_limit=2048)
+    action = limited.create()
+    refused(limited.run(action["id"], {"text": "x" * 2040}), 400, "PAYLOAD_TOO_LARGE")
+    refused(limited.call(paths.run_action(limited.app, action["id"]), "payload"), 400, "BAD_REQUEST")
+    assert limited.logs()["count"] == 0
 
 
 def test_a_run_without_wait_is_queued_and_logs_later(api):

@@ -22,7 +22,7 @@ def test_hello_world_returns_its_result(cli, action):
     assert code == 0
     assert body["ok"] is True and body["error"] is None
     assert body["result"] == {"message": "Hello World", "timestamp": 1767600000000}
-    assert set(body) == {"ok", "result", "error", "logs", "effects", "durationMs"}
+    assert set(body) == {"ok", "result", "error", "logs", "effects", "durationMs", "deadline"}
     assert isinstance(body["durationMs"], (int, float)) and body["durationMs"] >= 0  # a fast run may round to 0
 
 
@@ -40,13 +40,16 @@ def test_bad_payload_json_is_a_usage_error(cli, action):
     assert result.exit_code == 2 and "--payload: not valid JSON" in result.stderr
 
 
-def test_payload_over_2048_characters_is_refused_before_running(cli, action):
+def test_payload_over_2048_characters_is_refused_when_limits_payload_says_so(cli, action, project):
+    (project / "actionctl.yaml").write_text("region: eu\nlimits: {payload: 2048}\n")
     action("async function execute(context) { console.log('ran'); return 1; }")
     payload = json.dumps({"note": "x" * 2040})
     code, body, _ = run_json(cli, "a", "--payload", payload)
     assert code == 1
     assert body["error"]["code"] == "PAYLOAD_TOO_LARGE"
-    assert "2051 characters" in body["error"]["message"] and body["logs"] == []
+    assert body["error"]["message"] == ("the payload is 2051 characters of JSON; limits.payload in actionctl.yaml "
+                                        "allows 2048")
+    assert body["logs"] == []
     # 2048 exactly passes: {"note":"…"} is 11 characters of wrapping
     assert run_json(cli, "a", "--payload", json.dumps({"note": "x" * 2037}))[0] == 0
 

@@ -19,8 +19,8 @@ CODE = "async function execute(context) {\n  return 1;\n}\n"
 
 def remote(**fields) -> dict:
     base = {"id": 7, "name": "a", "description": None, "code": CODE, "active": True, "environment": "server",
-            "triggers": [{"trigger": "manual"}], "dependencies": [], "integrationOrigins": [], "frequency": None,
-            "timezone": None, "updatedAt": "2026-01-01T00:00:00.000Z", "productionActionId": None}
+            "triggers": [{"trigger": "manual"}], "dependencies": [], "frequency": None, "timezone": None,
+            "updatedAt": "2026-01-01T00:00:00.000Z", "productionActionId": None}
     return {**base, **fields}
 
 
@@ -45,7 +45,6 @@ def test_sync_compares_every_field_a_manifest_has():
     ({"timezone": None}, {"timezone": "UTC"}),
     ({"triggers": [{"trigger": "manual"}, {"trigger": "log", "where": {"type": "x"}}]},
      {"triggers": [{"trigger": "log", "where": {"type": "x"}}, {"trigger": "manual"}]}),  # a set
-    ({"integrationOrigins": ["https://b", "https://a"]}, {"integrationOrigins": ["https://a", "https://b"]}),
     ({"triggers": [{"trigger": "manual", "where": None}]}, {"triggers": [{"trigger": "manual"}]}),
 ])
 def test_differences_the_service_would_not_notice_are_not_changes(tmp_path, mine, theirs):
@@ -165,8 +164,8 @@ def test_publishing_an_unchanged_action_is_a_step_of_its_own(tmp_path):
 def test_a_new_manifest_is_written_as_actionctl_new_writes_it():
     text = manifest_writer.render({"name": "x", "description": None, "active": True, "environment": "server",
                                    "frequency": "0 8 * * 1", "timezone": "Europe/Rome",
-                                   "triggers": [{"trigger": "schedule"}], "dependencies": [],
-                                   "integrationOrigins": []}, "../schema.json")
+                                   "triggers": [{"trigger": "schedule"}], "dependencies": []},
+                                  "../schema.json")
     assert text == ("# yaml-language-server: $schema=../schema.json\nname: x\nactive: true\nenvironment: server\n"
                     'frequency: "0 8 * * 1"\ntimezone: Europe/Rome\ntriggers:\n  - trigger: schedule\n')
 

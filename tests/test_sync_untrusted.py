@@ -21,7 +21,7 @@ CODE = "async function execute(context) {\n  return 1;\n}\n"
 
 def entry(id_: int, name, **fields) -> dict:
     return {"id": id_, "name": name, "code": CODE, "active": True, "environment": "server", "triggers": [],
-            "dependencies": [], "integrationOrigins": [], **fields}
+            "dependencies": [], **fields}
 
 
 @pytest.fixture

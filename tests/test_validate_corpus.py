@@ -84,10 +84,7 @@ case("baseline-full-server-action",
                                "  - trigger: manual",
                                "dependencies:",
                                "  - fliplet-datasources",
-                               "  - https://cdnjs.cloudflare.com/ajax/libs/moment.js/2.30.1/moment.min.js",
-                               "integrationOrigins:",
-                               "  - https://api.example.com",
-                               "  - https://api.example.com:8443"),
+                               "  - https://cdnjs.cloudflare.com/ajax/libs/moment.js/2.30.1/moment.min.js"),
       "actions/weekly.js": DS_JS},
      [], 0)
 
@@ -1333,77 +1330,35 @@ case("active-missing-strict-fails",
       "actions/a.js": GOOD_JS},
      [("ACTIVE_NOT_SET", W, "actions/a.yaml", 1, 1)], 1, args=("--strict",))
 
-case("integration-origins-21-entries",
+# integrationOrigins is no field of the platform (no public source has it): a warning at the key, whatever its
+# value, never an error and never sent.
+case("integration-origins-is-not-a-platform-field",
      {"actions/a.yaml": y("name: a",
                           "active: true",
-                          "triggers: [{trigger: manual}]",
-                          "integrationOrigins:",
-                          *(f"  - https://h{i}.example.com" for i in range(21))),
-      "actions/a.js": GOOD_JS},
-     # Line 5 holds the first origin, line 25 the 21st.
-     [("INTEGRATION_ORIGINS_INVALID", E, "actions/a.yaml", 25, 5)], 1,
-     has=((0, "21"), (0, "20")))
-
-case("integration-origin-with-path",
-     {"actions/a.yaml": y("name: a",
-                          "active: true",
-                          "triggers: [{trigger: manual}]",
-                          "integrationOrigins:",
-                          "  - https://api.example.com/v1"),
-      "actions/a.js": GOOD_JS},
-     [("INTEGRATION_ORIGINS_INVALID", E, "actions/a.yaml", 5, 5)], 1,
-     has=((0, "'https://api.example.com'"),))
-
-case("integration-origin-with-credentials",
-     {"actions/a.yaml": y("name: a",
-                          "active: true",
-                          "triggers: [{trigger: manual}]",
-                          "integrationOrigins:",
-                          "  - https://user:pw@api.example.com"),
-      "actions/a.js": GOOD_JS},
-     [("INTEGRATION_ORIGINS_INVALID", E, "actions/a.yaml", 5, 5)], 1,
-     has=((0, "credentials"),))
-
-case("integration-origin-http",
-     {"actions/a.yaml": y("name: a",
-                          "active: true",
-                          "triggers: [{trigger: manual}]",
-                          "integrationOrigins:",
-                          "  - http://api.example.com"),
-      "actions/a.js": GOOD_JS},
-     [("INTEGRATION_ORIGINS_INVALID", E, "actions/a.yaml", 5, 5)], 1,
-     has=((0, "https"),))
-
-case("integration-origins-on-client-action",
-     {"actions/a.yaml": y("name: a",
-                          "active: true",
-                          "environment: client",
                           "triggers: [{trigger: manual}]",
                           "integrationOrigins:",
                           "  - https://api.example.com"),
       "actions/a.js": GOOD_JS},
-     [("INTEGRATION_ORIGINS_INVALID", E, "actions/a.yaml", 5, 1)], 1,
-     has=((0, "server"),))
+     [("FIELD_NOT_ON_PLATFORM", W, "actions/a.yaml", 4, 1)], 0,
+     has=((0, '"integrationOrigins" is not a field of the platform\'s actions, so it is never sent to the '
+               "service and does nothing there — remove it"),))
 
-case("integration-origin-duplicate-ignoring-case-warns",
+case("integration-origins-of-any-shape-only-warns",
+     {"actions/a.yaml": y("name: a",
+                          "active: true",
+                          "environment: client",
+                          "triggers: [{trigger: manual}]",
+                          "integrationOrigins: 42"),
+      "actions/a.js": GOOD_JS},
+     [("FIELD_NOT_ON_PLATFORM", W, "actions/a.yaml", 5, 1)], 0)
+
+case("integration-origins-strict-fails",
      {"actions/a.yaml": y("name: a",
                           "active: true",
                           "triggers: [{trigger: manual}]",
-                          "integrationOrigins:",
-                          "  - https://api.example.com",
-                          "  - https://API.example.com"),
+                          "integrationOrigins: []"),
       "actions/a.js": GOOD_JS},
-     [("INTEGRATION_ORIGIN_DUPLICATE", W, "actions/a.yaml", 6, 5)], 0)
-
-case("integration-origin-empty-string-message",
-     {"actions/a.yaml": y("name: a",
-                          "active: true",
-                          "triggers: [{trigger: manual}]",
-                          "integrationOrigins:",
-                          '  - ""'),
-      "actions/a.js": GOOD_JS},
-     [("INTEGRATION_ORIGINS_INVALID", E, "actions/a.yaml", 5, 5)], 1,
-     lacks=((0, "not a string"),))
+     [("FIELD_NOT_ON_PLATFORM", W, "actions/a.yaml", 4, 1)], 1, args=("--strict",))
 
 # --- keys and YAML ---------------------------------------------------------------------------------
 

@@ -54,15 +54,16 @@ def trigger(
     for action in names if run_them else []:
         options = prepare.RunOptions(trigger=kind.value, event=payload_event, now=now, timeout=timeout)
         prepared, outcome = prepare.run(project, action, options)
-        results.append((prepared.name, outcome))
+        results.append((prepared.name, outcome, prepared.deadline))
     if fmt is OutputFormat.json:
-        body = {"matched": names, "runs": [{"action": n, **o.as_json()} for n, o in results]}
+        runs = [{"action": n, **o.as_json(), "deadline": d.as_json()} for n, o, d in results]
+        body = {"matched": names, "runs": runs}
         json_writer.emit(body)
     elif not run_them:
         console.note(f"{len(names)} action(s) match" + (":" if names else ""))
         for action in names:
             console.out().print(action)
     else:
-        for action, outcome in results:
+        for action, outcome, _ in results:
             execution_view.render(action, outcome, project.root)
-    raise typer.Exit(0 if all(o.ok for _, o in results) else 1)
+    raise typer.Exit(0 if all(o.ok for _, o, _ in results) else 1)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from actionctl.emulator.server import FAULTS_ENV, EmulatorServer
+from actionctl.execution.limits import DEADLINES, RESULT_BYTES
 from actionctl.remote.pacing import DEFAULT_LIMITS, DEFAULT_WINDOW
 
 
@@ -27,9 +28,10 @@ class EmulatorOptions:
     faults: float = 0.0  # fraction of /v1 and /v3 requests that fail (0: read ACTIONCTL_EMULATOR_FAULTS)
     fault_seed: int | None = None
     project: Path | None = None  # whose fixtures/ and .actionctl/cache/deps serve runs; None: no fixtures
-    timeout: float = 120  # seconds a run may take
-    payload_limit: int = 2048  # characters of JSON
-    result_limit: int = 6_000_000  # bytes of JSON
+    # The service runs actions on its server side (it refuses client ones): the server's deadline.
+    timeout: float = DEADLINES["server"]  # seconds a run may take
+    payload_limit: int | None = None  # characters of JSON; the service has no fixed limit, so None: none
+    result_limit: int = RESULT_BYTES  # bytes of JSON
     memory_mb: int = 256
     host: str = "127.0.0.1"
     port: int = 0  # 0: any free port (see EmulatorServer.port)

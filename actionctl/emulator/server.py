@@ -61,7 +61,7 @@ RATE_LIMIT_URL = "https://developers.fliplet.com/API/core/rate-limiting.html"
 FORCED_WAIT = 0.05  # seconds a forced 429 tells the client to wait
 CONTROL_PREFIX = "/_emulator/"
 MAX_BODY = 16 * 1024 * 1024
-# Nesting of a JSON body. An action's fields go four levels deep and a payload is 2,048 characters; a
+# Nesting of a JSON body. An action's fields go four levels deep and a payload is usually small; a
 # body nested a thousand levels would exhaust the recursion of the decoder, the rules or the encoder.
 MAX_DEPTH = 100
 MAX_WINDOW = 86_400.0  # seconds: a rate window of a day is already longer than any test waits

@@ -38,7 +38,7 @@ USER = {"id": 1, "email": "emulator@localhost", "fullName": "actionctl emulator"
 # What the service fills in for a field left out (or sent as null) on create.
 DEFAULTS: dict[str, Any] = {
     "description": None, "active": False, "environment": DEFAULT_ENVIRONMENT, "triggers": [], "dependencies": [],
-    "integrationOrigins": [], "frequency": None, "timezone": None,
+    "frequency": None, "timezone": None,
 }
 NULLABLE = ("description", "frequency", "timezone")
 # Keys of an action object the service sets itself: a client that sends back what it read is not refused.
@@ -358,7 +358,7 @@ class Service:
             raise ApiError(api.CLIENT_ACTION_NOT_RUNNABLE, f'"{fields.get("name")}" is a client action: '
                                "it runs in the app, not on the server")
         size = payloads.size(payload)
-        if size > self.options.payload_limit:
+        if self.options.payload_limit is not None and size > self.options.payload_limit:
             raise ApiError(api.PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; the service "
                                f"allows {self.options.payload_limit}")
         return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso())
@@ -411,8 +411,8 @@ class Service:
             "id": action.id, "appId": action.app_id, "name": fields.get("name"),
             "description": fields.get("description"), "code": fields.get("code"), "active": fields.get("active"),
             "environment": fields.get("environment"), "actionVersion": "v3", "triggers": fields.get("triggers"),
-            "dependencies": fields.get("dependencies"), "integrationOrigins": fields.get("integrationOrigins"),
-            "assets": assets(fields.get("dependencies") or []), "frequency": fields.get("frequency"),
+            "dependencies": fields.get("dependencies"), "assets": assets(fields.get("dependencies") or []),
+            "frequency": fields.get("frequency"),
             "timezone": fields.get("timezone"), "lastRunAt": action.last_run_at, "createdAt": action.created_at,
             "updatedAt": action.updated_at, "productionActionId": action.production_id,
             "masterActionId": action.master_id,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from actionctl import sourcefile, yamldoc
-from actionctl.errors import ActionctlError, TestsNotFoundError, ValidationFailedError
+from actionctl.errors import ActionctlError, TestsNotFoundError
 from actionctl.execution import prepare
 from actionctl.project import MAX_SECONDS, Project, number_problem
 from actionctl.runtime import fixtures as fixture_files
@@ -61,6 +61,7 @@ class CaseResult:
     case: Case
     failures: list[str] = field(default_factory=list)
     execution: Execution | None = None
+    prepared: prepare.Prepared | None = None  # how it was run (its deadline); None when it could not be
 
     @property
     def ok(self) -> bool:
@@ -187,33 +188,51 @@ def run_cases(project: Project, cases: list[Case], workers: int | None = None,
               profile: str | None = None) -> TestReport:
     results = [CaseResult(case) for case in cases]
     runnable: list[tuple[CaseResult, prepare.Prepared]] = []
-    manifests: dict[str, Any] = {}
+    actions = prepare.find_actions(project, [c.action for c in cases if not c.problem])
+    refused = _refused_by_validation(project, actions, profile)
     fixtures = fixture_files.load(project.root, profile)
     for result in results:
         case = result.case
         if case.problem:
             result.failures.append(case.problem)
             continue
-        try:
-            manifest = manifests.get(case.action) or prepare.find_action(project, case.action)
-            manifests[case.action] = manifest
-            prepared = prepare.prepare(project, manifest, _options(case, _first(case, runnable), profile),
-                                         fixtures)
-        except ValidationFailedError as refused:
-            result.failures.append(f"the action has {refused.report.errors} validation error(s); "
+        manifest = actions[case.action]
+        if isinstance(manifest, ActionctlError):
+            result.failures.append(manifest.message)
+            continue
+        if refused.get(case.action):
+            result.failures.append(f"the action has {refused[case.action]} validation error(s); "
                                    "`actionctl validate` shows them")
             continue
+        try:
+            prepared = prepare.prepare(project, manifest, _options(case, False, profile), fixtures)
         except ActionctlError as exc:
             result.failures.append(exc.message)
             continue
+        result.prepared = prepared
         runnable.append((result, prepared))
     _execute(runnable, workers)
     return TestReport(project.root, results)
 
 
-def _first(case: Case, runnable: list) -> bool:
-    """Validate an action for its first case only: the verdict is the same for every case."""
-    return all(r.case.action != case.action for r, _ in runnable)
+def _refused_by_validation(project: Project, actions: dict, profile: str | None) -> dict[str, int]:
+    """How many validation errors each action has, from one validation of all of them: validating each on
+    its own would check every other manifest's name once per action."""
+    from actionctl.validation import validate_manifests
+
+    found = {name: m for name, m in actions.items() if not isinstance(m, ActionctlError)}
+    if not found:
+        return {}
+    report = validate_manifests(project, [m.path for m in found.values()], profile)
+    errors: dict[Path, int] = {}
+    for diagnostic in report.diagnostics:
+        if diagnostic.is_error:
+            errors[diagnostic.file] = errors.get(diagnostic.file, 0) + 1
+    counts = {}
+    for name, manifest in found.items():
+        files = {manifest.path} | ({manifest.code.path} if manifest.code is not None else set())
+        counts[name] = sum(errors.get(f, 0) for f in files)
+    return counts
 
 
 def _options(case: Case, validate: bool, profile: str | None = None) -> prepare.RunOptions:

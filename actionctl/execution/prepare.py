@@ -10,11 +10,13 @@ from typing import Any
 from actionctl import deps, lookup, variables
 from actionctl.errors import (
     ActionCodeNotFoundError,
+    ActionctlError,
     ActionUnreadableError,
     SettingInvalidError,
     UsageError,
     ValidationFailedError,
 )
+from actionctl.execution.limits import PAYLOAD_WARNING, Deadline, deadline
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
 from actionctl.project import Project
 from actionctl.runtime import fixtures as fixture_files
@@ -46,12 +48,16 @@ class Prepared:
     manifest: ManifestFile
     name: str
     job: dict
-    timeout: float
+    deadline: Deadline
     result_limit: int
     memory_mb: float
     fixtures: fixture_files.Fixtures
     warnings: list[str] = field(default_factory=list)
     refusal: Execution | None = None  # set when the run is refused before it starts (payload too large)
+
+    @property
+    def timeout(self) -> float:
+        return self.deadline.seconds
 
 
 def find_action(project: Project, target: str) -> ManifestFile:
@@ -59,9 +65,27 @@ def find_action(project: Project, target: str) -> ManifestFile:
     path = Path(target)
     if path.suffix in (".yaml", ".yml", ".js") and path.is_file():
         return _by_path(project, path.resolve())
-    manifests = [load_manifest(p, project.root, with_code=False) for p in project.manifests()]
-    [found] = lookup.pick([target], manifests, lambda m: m.name, where=lookup.IN_REPOSITORY, hint=lookup.LOCAL_HINT)
-    return load_manifest(found.path, project.root)
+    found = find_actions(project, [target])[target]
+    if isinstance(found, ActionctlError):
+        raise found
+    return found
+
+
+def find_actions(project: Project, names: list[str]) -> dict[str, ManifestFile | ActionctlError]:
+    """Each named action, or why it cannot be found, from one reading of the project's manifests.
+
+    For `test`, whose cases name many actions: looking each up with `find_action` reads every manifest once
+    per action, quadratic in the size of the project (145 actions: 42,000 manifest loads).
+    """
+    listed = [load_manifest(p, project.root, with_code=False) for p in project.manifests()]
+    found: dict[str, ManifestFile | ActionctlError] = {}
+    for name in dict.fromkeys(names):
+        try:
+            [light] = lookup.pick([name], listed, lambda m: m.name, where=lookup.IN_REPOSITORY, hint=lookup.LOCAL_HINT)
+            found[name] = load_manifest(light.path, project.root)
+        except ActionctlError as exc:
+            found[name] = exc
+    return found
 
 
 def _by_path(project: Project, path: Path) -> ManifestFile:
@@ -88,20 +112,17 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
                                     "be read")
     manifest = variables.fill(manifest, variables.for_local(project.config, options.profile)).manifest  # as sent
     fixtures = fixtures or fixture_files.load(project.root, options.profile)
-    limits = project.limits
+    limits = project.limits(options.profile)
     data = manifest.data
     now_ms = _now_ms(options.now)
     payload = payloads.build(options.trigger, options.payload, options.event, now_ms, project.config.get("app"))
     prepared = Prepared(
-        manifest=manifest, name=manifest.name or manifest.path.stem,
-        job={}, timeout=float(options.timeout or limits["timeout"]), result_limit=int(limits["result"]),
-        memory_mb=memory_mb(limits), fixtures=fixtures)
+        manifest=manifest, name=manifest.name or manifest.path.stem, job={},
+        deadline=deadline(data.get("environment"), options.trigger, limits.get("timeout"), options.timeout),
+        result_limit=int(limits["result"]), memory_mb=memory_mb(limits), fixtures=fixtures)
     if data.get("active") is not True:
         prepared.warnings.append(f"{prepared.name} is inactive (active is not true): the service would not run it")
-    size = payloads.size(payload)
-    if options.trigger == "manual" and size > limits["payload"]:
-        prepared.refusal = Execution(error=error(PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; "
-                                                 f"the service allows {int(limits['payload'])}"))
+    if options.trigger == "manual" and _payload_refused(prepared, payloads.size(payload), limits.get("payload")):
         return prepared
     prepared.job = job.build(
         manifest.code.text, project.relpath(manifest.code.path), data, payload, fixtures,
@@ -130,6 +151,20 @@ def _project_actions(project: Project, running: ManifestFile, profile: str | Non
         name = manifest.name or path.stem
         actions.append(job.project_action(name, ids.get(name), manifest.data, manifest.code.text))
     return actions
+
+
+def _payload_refused(prepared: Prepared, size: int, limit: float | None) -> bool:
+    """Refuse a payload over `limits.payload` when the project sets one; else warn past the first revision's
+    2,048 characters — the platform has no fixed limit, only the length of the URL it may travel in."""
+    if limit is not None and size > limit:
+        prepared.refusal = Execution(error=error(PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; "
+                                                 f"limits.payload in actionctl.yaml allows {int(limit)}"))
+        return True
+    if limit is None and size > PAYLOAD_WARNING:
+        prepared.warnings.append(f"the payload is {size} characters of JSON: the platform sets no fixed limit, but "
+                                 f"past {PAYLOAD_WARNING:,} it may not fit the URL it travels in — pass an id "
+                                 "instead (limits.payload in actionctl.yaml turns this into a refusal)")
+    return False
 
 
 def memory_mb(limits: dict[str, Any]) -> float:
@@ -168,7 +203,7 @@ def run_prepared(prepared: Prepared, worker: Worker) -> Execution:
 
 def run(project: Project, target: str, options: RunOptions) -> tuple[Prepared, Execution]:
     """Find, check and run one action in a fresh worker."""
-    worker = _early_worker(project)
+    worker = _early_worker(project, options.profile)
     try:
         prepared = prepare(project, find_action(project, target), options)
         worker = worker or Worker(prepared.memory_mb)
@@ -178,11 +213,11 @@ def run(project: Project, target: str, options: RunOptions) -> tuple[Prepared, E
             worker.close()
 
 
-def _early_worker(project: Project) -> Worker | None:
+def _early_worker(project: Project, profile: str | None) -> Worker | None:
     """A worker booting V8 while this process finds and validates the action; none for a memory limit
     it cannot use (validation, or `prepare`, says what is wrong with it)."""
     try:
-        worker = Worker(memory_mb(project.limits))
+        worker = Worker(memory_mb(project.limits(profile)))
     except SettingInvalidError:
         return None
     worker.spawn()

@@ -37,8 +37,8 @@ The contract (what the emulator serves and the client expects), relative to the 
     GET    v1/user                                  → 200 {"user": {"id", "email", "fullName"}}  (who the token is)
 
 An action: {"id", "appId", "name", "description", "code", "active", "environment", "actionVersion": "v3",
-"triggers", "dependencies", "integrationOrigins", "assets", "frequency", "timezone", "lastRunAt",
-"createdAt", "updatedAt", "productionActionId" (master: its published copy or null),
+"triggers", "dependencies", "assets", "frequency", "timezone", "lastRunAt", "createdAt", "updatedAt",
+"productionActionId" (master: its published copy or null),
 "masterActionId" (production copy: its master; null on a master)}.
 
 Every request carries `Auth-token: <token>`. Errors: {"status": CODE, "error": message} with 400

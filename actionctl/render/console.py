@@ -196,6 +196,14 @@ def schedules(items) -> None:
         console.print(table)
 
 
+def _side_of(result) -> str:
+    """For a case of an `any` action, which side of the platform it ran as (a choice worth saying)."""
+    prepared = result.prepared
+    if prepared is None or prepared.manifest.data.get("environment") != "any":
+        return ""
+    return f"  ({prepared.deadline.describe()})"
+
+
 def test_report(report, relpath) -> None:
     from rich.text import Text
 
@@ -203,7 +211,8 @@ def test_report(report, relpath) -> None:
     for result in report.results:
         took = f"  {result.execution.duration_ms:.0f} ms" if result.execution else ""
         mark = ("✓ ", "green") if result.ok else ("✗ ", "bold red")
-        console.print(Text.assemble(mark, f"{relpath(result.case.file)}::", (result.case.name, "bold"), took))
+        console.print(Text.assemble(mark, f"{relpath(result.case.file)}::", (result.case.name, "bold"), took,
+                                    (_side_of(result), "dim")))
         for failure in result.failures:
             for line in failure.splitlines():
                 style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""

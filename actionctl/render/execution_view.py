@@ -90,6 +90,10 @@ def effect_lines(effects: dict) -> list[str]:
     return lines
 
 
+# Changes to whole data sources (Fliplet.DataSources.create, update, delete), as the diff names them.
+SOURCE_OPS = {"create": "+ created", "configure": "~ configured", "drop": "- deleted"}
+
+
 def datasource_lines(changes: list[dict]) -> list[str]:
     """Data-source writes as a diff: + inserted, ~ updated (changed columns), - removed."""
     lines = []
@@ -97,7 +101,10 @@ def datasource_lines(changes: list[dict]) -> list[str]:
         source, op, entry = change.get("dataSourceId"), change.get("op"), change.get("id")
         before = (change.get("before") or {}).get("data") or {}
         after = (change.get("after") or {}).get("data") or {}
-        if op == "insert":
+        if op in SOURCE_OPS:
+            name = (change.get("after") or change.get("before") or {}).get("name")
+            lines.append(f"{SOURCE_OPS[op]} data source {source} {json.dumps(name, ensure_ascii=False)}")
+        elif op == "insert":
             lines.append(f"+ data source {source} #{entry} {json.dumps(after, ensure_ascii=False)}")
         elif op == "remove":
             lines.append(f"- data source {source} #{entry} {json.dumps(before, ensure_ascii=False)}")

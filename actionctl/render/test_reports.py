@@ -17,6 +17,7 @@ def to_json(report: TestReport, relpath) -> dict:
         "ok": report.ok, "passed": report.passed, "failed": report.failed,
         "cases": [{"file": relpath(r.case.file), "action": r.case.action, "name": r.case.name, "ok": r.ok,
                    "failures": r.failures, "durationMs": round(r.execution.duration_ms, 3) if r.execution else 0,
+                   "deadline": r.prepared.deadline.as_json() if r.prepared else None,
                    "execution": r.execution.as_json() if r.execution else None}
                   for r in report.results],
     }

@@ -37,9 +37,6 @@ CODES: dict[str, CodeInfo] = {
     "DEPENDENCIES_INVALID": CodeInfo("error", True, "dependencies is not a list of package names and http(s) URLs."),
     # Codes of the newer service revision and of files: what only a manifest on disk can get wrong.
     "DESCRIPTION_TOO_LONG": CodeInfo("error", False, "description is longer than 1000 characters."),
-    "INTEGRATION_ORIGINS_INVALID": CodeInfo(
-        "error", False, "integrationOrigins is not a list of at most 20 HTTPS origins, or the action is not a "
-                        "server action."),
     "YAML_SYNTAX_ERROR": CodeInfo("error", False, "The file is not valid YAML (or holds more than one document)."),
     "YAML_DUPLICATE_KEY": CodeInfo("error", False, "A key is written twice in one mapping."),
     "YAML_TOO_COMPLEX": CodeInfo(
@@ -81,7 +78,8 @@ CODES: dict[str, CodeInfo] = {
     "DEPENDENCY_UNUSED": CodeInfo("warning", False, "A Fliplet package the code never uses."),
     "DEPENDENCY_DUPLICATE": CodeInfo("warning", False, "A dependency listed twice."),
     "DEPENDENCY_INSECURE": CodeInfo("warning", False, "A script loaded over plain http."),
-    "INTEGRATION_ORIGIN_DUPLICATE": CodeInfo("warning", False, "An origin listed twice."),
+    "FIELD_NOT_ON_PLATFORM": CodeInfo("warning", False, "A key the platform's actions do not have "
+                                                         "(integrationOrigins): never sent to the service."),
     "CODE_HANDLEBARS": CodeInfo("warning", False, "Handlebars `{{ }}` in code is not evaluated."),
     "EXECUTE_REDEFINED": CodeInfo("warning", False, "execute is declared more than once; the last one wins."),
     "FLIPLET_API_UNKNOWN": CodeInfo("warning", False, "A Fliplet namespace V3 actions do not provide, or a method "

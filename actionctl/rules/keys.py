@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from actionctl.diagnostics import Diagnostic
-from actionctl.manifest import FIELDS, READ_ONLY_FIELDS
+from actionctl.manifest import FIELDS, NOT_PLATFORM_FIELDS, READ_ONLY_FIELDS
 from actionctl.rules.context import ActionCheck
 from actionctl.rules.values import yaml_text
 from actionctl.suggest import did_you_mean
@@ -22,7 +22,10 @@ def check(a: ActionCheck) -> Iterator[Diagnostic]:
     for key in a.data:
         if key in FIELDS:
             continue
-        if key in READ_ONLY_FIELDS:
+        if key in NOT_PLATFORM_FIELDS:
+            yield a.warn("FIELD_NOT_ON_PLATFORM", f'"{key}" is not a field of the platform\'s actions, so it is '
+                         "never sent to the service and does nothing there — remove it", (key,), key=True)
+        elif key in READ_ONLY_FIELDS:
             yield a.at("UNKNOWN_KEY", f'"{key}" is set by the service and cannot be set in a manifest — remove it',
                        (key,), key=True)
         else:

@@ -12,10 +12,12 @@ PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 
 RUN_CODES = {
     EXECUTION_FAILED: "The action threw (its error's message and stack are kept), or the engine stopped.",
-    EXECUTION_TIMEOUT: "The action ran longer than its limit (120 s server, 30 s client, --timeout) and was stopped.",
+    EXECUTION_TIMEOUT: "The action ran longer than its deadline (the platform's: 120 s server, 30 s client; or "
+                       "`limits.timeout`, `--timeout`) and was stopped.",
     MEMORY_LIMIT_EXCEEDED: "The action used more memory than the limit; the worker was replaced.",
-    RESULT_TOO_LARGE: "The result is larger than the service returns (6 MB of JSON).",
-    PAYLOAD_TOO_LARGE: "The payload of a manual run is longer than the configured limit; the action did not run.",
+    RESULT_TOO_LARGE: "The result is larger than the service returns (6 MB, read as 6,000,000 bytes of JSON).",
+    PAYLOAD_TOO_LARGE: "The payload of a manual run is longer than `limits.payload`, which actionctl.yaml set; the "
+                       "action did not run.",
 }
 
 # The codes a platform call's error carries inside the action (`error.code`, with `error.status` where the

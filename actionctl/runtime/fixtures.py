@@ -1,6 +1,8 @@
 """Local stand-ins for what an action reads on the service: data sources, HTTP responses, app settings.
 
-    fixtures/datasources/<id>.yaml|yml|json   {name, columns?, entries: [{id?, data, createdAt?, updatedAt?}]}
+    fixtures/datasources/<id>.yaml|yml|json   {name, columns?, entries: [{id?, data, createdAt?, updatedAt?}],
+                                              errors?: {method: status}}  (e.g. {find: 403}: that call on
+                                              this source fails with that status, to test error handling)
     fixtures/http/*.yaml|yml|json             [{method, url, status, headers, body, delayMs?, error?}]
     fixtures/media.yaml|yml|json              {folders: [{id, name, parentId?}],
                                                files: [{id, name, mediaFolderId?, url?, contents?, …}]}
@@ -25,6 +27,10 @@ DEFAULT_TIMESTAMP = "2026-01-01T00:00:00.000Z"  # fixtures without timestamps st
 _SUFFIXES = (".yaml", ".yml", ".json")
 # Fixtures are data and may be larger than a manifest; still a bound, as a tree of aliases is walked whole.
 FIXTURE_MAX_VALUES = 1_000_000
+# A run's changes to entries; the others (create, configure, drop) concern whole sources.
+ENTRY_OPS = ("insert", "update", "remove")
+# The statuses a data-source fixture may force (what the service's Data Sources calls answer).
+FORCEABLE_STATUSES = (400, 403, 404, 429, 500)
 
 
 @dataclass
@@ -79,8 +85,20 @@ def datasource(content: Any, path: Path | str) -> dict:
                         "createdAt": entry.get("createdAt", DEFAULT_TIMESTAMP),
                         "updatedAt": entry.get("updatedAt", entry.get("createdAt", DEFAULT_TIMESTAMP)),
                         "dataSourceId": source_id})
-    return {"id": source_id, "name": content.get("name", str(source_id)), "columns": content.get("columns"),
-            "entries": entries}
+    source = {"id": source_id, "name": content.get("name", str(source_id)), "columns": content.get("columns"),
+              "entries": entries}
+    if "errors" in content:
+        source["errors"] = _forced_errors(content["errors"], path)
+    return source
+
+
+def _forced_errors(errors: Any, path: Path | str) -> dict:
+    """`errors: {method: status}`: the failures a fixture forces, each with a status the service answers."""
+    if not isinstance(errors, dict) or not all(
+            isinstance(method, str) and status in FORCEABLE_STATUSES for method, status in errors.items()):
+        allowed = ", ".join(map(str, FORCEABLE_STATUSES))
+        raise FixtureError(f"{path}: `errors` maps a method name to a status ({allowed}), e.g. {{find: 403}}")
+    return errors
 
 
 def _responses(content: Any, path: Path) -> list[dict]:
@@ -148,7 +166,8 @@ def write_back(fixtures: Fixtures, changes: list[dict]) -> list[Path]:
     touched: dict[str, list[dict]] = {}
     for change in changes:
         key = str(change.get("dataSourceId"))
-        if key not in fixtures.files:
+        # Creating, configuring or dropping a whole source is shown, never written to a fixture.
+        if key not in fixtures.files or change.get("op") not in ENTRY_OPS:
             continue
         entries = touched.setdefault(key, [dict(e) for e in fixtures.datasources[key]["entries"]])
         _apply(entries, change)
@@ -159,6 +178,8 @@ def write_back(fixtures: Fixtures, changes: list[dict]) -> list[Path]:
         if source.get("columns") is not None:
             body["columns"] = source["columns"]
         body["entries"] = [{k: e[k] for k in ("id", "data", "createdAt", "updatedAt")} for e in entries]
+        if source.get("errors"):
+            body["errors"] = source["errors"]
         text = json.dumps(body, indent=2, ensure_ascii=False) + "\n" if path.suffix == ".json" else \
             yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
         write_atomic(path, text)

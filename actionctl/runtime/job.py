@@ -17,7 +17,7 @@ from actionctl.runtime.fixtures import Fixtures
 # reach it, so a run compiles no more than its dependencies need (a fresh V8 isolate parses it every time).
 _CORE_JS = ("actions.js", "platform.js", "harness.js")
 _PACKAGE_JS = {
-    "fliplet-datasources": ("query.js", "datasources.js"),
+    "fliplet-datasources": ("query.js", "aggregate.js", "datasources.js"),
     "fliplet-communicate": ("communicate.js",),
     "fliplet-notifications": ("notifications.js",),
     "fliplet-media": ("media.js",),

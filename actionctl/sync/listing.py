@@ -19,7 +19,7 @@ from actionctl.manifest import FIELDS
 
 _JSON_TYPES = {"string": str, "boolean": bool, "array": list, "object": dict, "null": type(None)}
 # What each item of a list field must be for a manifest holding it to read back.
-_ITEM_TYPES = {"triggers": dict, "dependencies": str, "integrationOrigins": str}
+_ITEM_TYPES = {"triggers": dict, "dependencies": str}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ def normalise(fields: dict[str, Any]) -> dict[str, Any]:
     """The synced fields as the service would hold them, in a form where equal means "no change"."""
     code = fields.get("code")
     triggers = fields.get("triggers") if isinstance(fields.get("triggers"), list) else []
-    origins = fields.get("integrationOrigins") if isinstance(fields.get("integrationOrigins"), list) else []
     dependencies = fields.get("dependencies") if isinstance(fields.get("dependencies"), list) else []
     return {
         "name": fields.get("name"),
@@ -28,10 +27,9 @@ def normalise(fields: dict[str, Any]) -> dict[str, Any]:
         "code": code.replace("\r\n", "\n").rstrip("\n") if isinstance(code, str) else code,
         "active": fields.get("active") is True,
         "environment": fields.get("environment") or DEFAULT_ENVIRONMENT,
-        # Which triggers and origins an action has is a set; the order of dependencies is their load order.
+        # Which triggers an action has is a set; the order of dependencies is their load order.
         "triggers": sorted((_trigger(t) for t in triggers), key=_canonical),
         "dependencies": list(dependencies),
-        "integrationOrigins": sorted(origins, key=_canonical),
         "frequency": fields.get("frequency") or None,
         "timezone": fields.get("timezone") or DEFAULT_TIMEZONE,
     }
@@ -73,7 +71,7 @@ def fields_of(manifest: ManifestFile) -> dict[str, Any]:
     data = manifest.data
     fields = {name: data.get(name) for name in SYNCED_FIELDS if name != "code"}
     fields["code"] = manifest.code.text if manifest.code is not None else None
-    for key in ("triggers", "dependencies", "integrationOrigins"):
+    for key in ("triggers", "dependencies"):
         fields[key] = fields[key] if fields[key] is not None else []
     fields["active"] = fields["active"] is True
     fields["environment"] = fields["environment"] or DEFAULT_ENVIRONMENT

@@ -13,7 +13,7 @@ import yaml
 
 # Fields in the order `actionctl new` writes them; `code` is left out when it is the default path.
 ORDER = ("name", "description", "code", "active", "environment", "frequency", "timezone", "triggers",
-         "dependencies", "integrationOrigins")
+         "dependencies")
 _ALWAYS_WRITTEN = ("name", "active", "environment")
 
 

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SYNCED_FIELDS = ("name", "description", "code", "active", "environment", "triggers", "dependencies",
-                 "integrationOrigins", "frequency", "timezone")
+# The platform's fields, and nothing else: a key only a manifest has (manifest.NOT_PLATFORM_FIELDS) is
+# never sent, compared or pulled.
+SYNCED_FIELDS = ("name", "description", "code", "active", "environment", "triggers", "dependencies", "frequency",
+                 "timezone")
 DEFAULT_TIMEZONE = "UTC"
 # The kinds of step a plan holds; the first five change something on the service. PUBLISH is "publish
 # only": an unchanged action whose production copy is missing or behind (with --publish).

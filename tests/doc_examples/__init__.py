@@ -1,0 +1,1 @@
+"""The platform documentation's code examples, as our own corpus (see corpus.py)."""
