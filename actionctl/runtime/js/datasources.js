@@ -44,7 +44,7 @@ var __actionctlDataSources = (function () {
   }
 
   var query = __actionctlQuery;
-  var matchesWhere = query.matches;
+  var compileWhere = query.compile;
   var valueAt = query.valueAt;
   var compare = query.compare;
 
@@ -173,9 +173,10 @@ var __actionctlDataSources = (function () {
     function select(source, options) {
       options = options === undefined || options === null ? {} : options;
       if (!isObject(options)) throw coded('find takes an options object', 'QUERY_INVALID');
-      var hits = [];
+      // Compiled once per query, as the platform's engine does (a bad `where` fails even on no entries).
+      var selected = compileWhere(options.where), hits = [];
       for (var i = 0; i < source.entries.length; i++) {
-        if (matchesWhere(source.entries[i], options.where)) push(hits, source.entries[i]);
+        if (selected(source.entries[i])) push(hits, source.entries[i]);
       }
       hits = orderBy(hits, options.order);
       var offset = count(options.offset, 'offset') || 0, limit = count(options.limit, 'limit');
