@@ -246,8 +246,6 @@ var __actionctlQuery = (function () {
     if (!isArray(list) && typeof list !== 'string') {
       throw invalid(name + ' takes an array, not ' + stringify(list) + ' (the platform\'s engine fails on it)');
     }
-    var tests = [];
-    for (var i = 0; i < list.length; i++) push(tests, compile(list[i], false));
     return function (value) {
       // An array column: strict equality of an element with a listed value.
       if (isArray(value)) {
@@ -260,9 +258,10 @@ var __actionctlQuery = (function () {
       if (value === undefined) {
         for (var u = list.length - 1; u >= 0; u--) if (list[u] === null || list[u] === undefined) return true;
       }
-      // Any other value: each listed value is a query of its own (so `==`, a RegExp, or {$gt: 5}).
+      // Any other value: each listed value is a query of its own (so `==`, a RegExp, or {$gt: 5}),
+      // compiled at each test as the engine does.
       if (toText(value) !== '[object Object]') {
-        for (var t = tests.length - 1; t >= 0; t--) if (tests[t](value, t, list)) return true;
+        for (var t = list.length - 1; t >= 0; t--) if (compile(list[t], false)(value, t, list)) return true;
       }
       return listHas(list, value);
     };
