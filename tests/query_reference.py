@@ -361,31 +361,31 @@ def op_nin(argument, query):
     return lambda value, key=UNDEFINED, parent=UNDEFINED: not found(value, key, parent)
 
 
-def op_not(argument, query):
+def op_not(argument, query, top=False):
     """sift.js $not: !validate(parse(a), b, k, o)."""
-    inner = compile_query(argument)
+    inner = compile_query(argument, top)
     return lambda value, key=UNDEFINED, parent=UNDEFINED: not inner(value, key, parent)
 
 
-def queries(argument) -> list:
+def queries(argument, top=False) -> list:
     """sift.js prepare.$and/$or/$nor/$all: a.map(parse) (not an array: TypeError)."""
     if not isinstance(argument, list):
         raise Refused("not an array")
-    return [compile_query(q) for q in argument]
+    return [compile_query(q, top) for q in argument]
 
 
-def op_and(argument, query):
-    tests = queries(argument)
+def op_and(argument, query, top=False):
+    tests = queries(argument, top)
     return lambda value, key=UNDEFINED, parent=UNDEFINED: all(t(value, key, parent) for t in tests)
 
 
-def op_or(argument, query):
-    tests = queries(argument)
+def op_or(argument, query, top=False):
+    tests = queries(argument, top)
     return lambda value, key=UNDEFINED, parent=UNDEFINED: any(t(value, key, parent) for t in tests)
 
 
-def op_nor(argument, query):
-    any_of = op_or(argument, query)
+def op_nor(argument, query, top=False):
+    any_of = op_or(argument, query, top)
     return lambda value, key=UNDEFINED, parent=UNDEFINED: not any_of(value, key, parent)
 
 
@@ -491,7 +491,9 @@ def compile_query(query, top=False):
         if key == "$options":
             continue
         if key in OPERATORS:
-            tests.append(OPERATORS[key](argument, query))
+            # ours: $and/$or/$nor/$not at the top apply to the entry, so "data.Column" works in them too
+            document_level = top and key in ("$and", "$or", "$nor", "$not")
+            tests.append(OPERATORS[key](argument, query, top) if document_level else OPERATORS[key](argument, query))
         elif key.startswith("$"):
             raise Refused(f"unknown operator {key}")
         else:

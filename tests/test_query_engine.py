@@ -121,6 +121,7 @@ PINNED = [
     ({"Box": {"$elemMatch": {"Size": "S"}}}, [2]),
     ({"Box": {"$elemMatch": {"Size": "L"}}}, [1]),            # not an array: the value itself
     ({"data.Name": "Ann", "id": {"$lte": 2}}, [1]),
+    ({"$or": [{"data.Name": "Eve"}, {"$and": [{"data.Qty": 25}, {"id": 2}]}]}, [2, 5]),
 ]
 
 

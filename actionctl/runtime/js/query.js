@@ -143,22 +143,30 @@ var __actionctlQuery = (function () {
     return copy;
   }
 
-  // The object the engine matches: the entry's data columns, and the entry's own fields beside them.
-  function documentOf(record) {
-    var doc = {}, data = record.data;
-    if (isObject(data)) {
-      var keys = keysOf(data);
-      for (var i = 0; i < keys.length; i++) doc[keys[i]] = data[keys[i]];
-    }
-    var fields = keysOf(RECORD_FIELDS);
-    for (var j = 0; j < fields.length; j++) if (own(record, fields[j])) doc[fields[j]] = record[fields[j]];
-    return doc;
+  // The object the engine matches is the entry's data columns with the entry's own fields beside them.
+  // It is not built: the entry under evaluation stands for it (`activeRoot`), and lookups into it go to
+  // the entry's fields or its data, which spares a copy of every entry on every query.
+  var activeRoot = null;
+
+  function rootHolder(key) {
+    var record = activeRoot.record;
+    if (own(RECORD_FIELDS, key) && own(record, key)) return record;
+    return isObject(record.data) && own(record.data, key) ? record.data : null;
+  }
+
+  function hasKey(holder, key) {
+    if (holder !== null && holder === activeRoot) return rootHolder(key) !== null;
+    return apply(hasOwn, holder, [key]);
   }
 
   // sift.js get: a key of an object, an index of an array or of text.
   function lookup(value, key) {
     if (value === null || value === undefined || (typeof value !== 'object' && typeof value !== 'string')) {
       return undefined;
+    }
+    if (value === activeRoot) {
+      var holder = rootHolder(key);
+      return holder === null ? undefined : holder[key];
     }
     return own(value, key) ? value[key] : undefined;
   }
@@ -278,10 +286,11 @@ var __actionctlQuery = (function () {
     }
   }
 
-  function logical(name, argument) {
+  // `top`: the queries apply to the entry itself, where "data.Column" names a column.
+  function logical(name, argument, top) {
     if (!isArray(argument)) throw invalid(name + ' takes an array, not ' + stringify(argument));
     var tests = [];
-    for (var i = 0; i < argument.length; i++) push(tests, compile(argument[i], false));
+    for (var i = 0; i < argument.length; i++) push(tests, compile(argument[i], top ? 'nested' : false));
     return tests;
   }
 
@@ -322,8 +331,8 @@ var __actionctlQuery = (function () {
       var found = inList('$nin', argument);
       return function (value, key, parent) { return !found(value, key, parent); };
     },
-    $not: function (argument) {
-      var inner = compile(argument, false);
+    $not: function (argument, query, top) {
+      var inner = compile(argument, top ? 'nested' : false);
       return function (value, key, parent) { return !inner(value, key, parent); };
     },
     $type: function () { throw invalid(TYPE_REFUSED); },
@@ -335,12 +344,12 @@ var __actionctlQuery = (function () {
         return length === argument;
       };
     },
-    $or: function (argument) { return anyOf(logical('$or', argument)); },
-    $nor: function (argument) {
-      var any = anyOf(logical('$nor', argument));
+    $or: function (argument, query, top) { return anyOf(logical('$or', argument, top)); },
+    $nor: function (argument, query, top) {
+      var any = anyOf(logical('$nor', argument, top));
       return function (value, key, parent) { return !any(value, key, parent); };
     },
-    $and: function (argument) { return allOf(logical('$and', argument)); },
+    $and: function (argument, query, top) { return allOf(logical('$and', argument, top)); },
     $regex: function (argument, query) {
       var regex = regexFrom(argument, query.$options);
       return spread(function (value) { return typeof value === 'string' && matchRegex(regex, value); });
@@ -366,7 +375,7 @@ var __actionctlQuery = (function () {
           throw invalid('$exists needs a column to look for: the platform\'s engine fails when there is no ' +
                         'object holding one');
         }
-        return apply(hasOwn, parent, [key]) === wanted;
+        return hasKey(parent, key) === wanted;
       };
     }
   };
@@ -398,17 +407,19 @@ var __actionctlQuery = (function () {
   // A plain object is a query; anything else is a value to equal (sift.js isVanillaObject).
   function isQuery(value) { return isObject(value) && !isRegExp(value) && !own(value, 'constructor'); }
 
-  // sift.js parse: operators apply to the value, other keys are paths into it, all must pass.
+  // sift.js parse: operators apply to the value, other keys are paths into it, all must pass. `top` is
+  // true for `where` itself ($filters belongs there), 'nested' inside its $and/$or/$nor/$not, which
+  // apply to the entry too, and false below a column.
   function compile(query, top) {
     if (!isQuery(query)) return OPERATORS.$eq(query);
     var tests = [], keys = keysOf(query);
     for (var i = 0; i < keys.length; i++) {
       var key = keys[i], argument = query[key];
       if (key === '$options') continue;
-      if (top && key === '$filters') push(tests, filtersTest(argument));
-      else if (own(OPERATORS, key)) push(tests, OPERATORS[key](argument, query));
+      if (top === true && key === '$filters') push(tests, filtersTest(argument));
+      else if (own(OPERATORS, key)) push(tests, OPERATORS[key](argument, query, top));
       else if (key[0] === '$') throw invalid('unknown operator ' + key + ' (the platform\'s engine refuses it)');
-      else push(tests, pathTest(columnPath(key, top), compile(argument, false)));
+      else push(tests, pathTest(columnPath(key, !!top), compile(argument, false)));
     }
     return tests.length === 1 ? tests[0] : allOf(tests);
   }
@@ -428,7 +439,15 @@ var __actionctlQuery = (function () {
       throw invalid('`where` must be an object, not ' + stringify(where));
     }
     var check = compile(transported(where), true);
-    return function (record) { return !!check(documentOf(record), undefined, undefined); };
+    return function (record) {
+      var saved = activeRoot;
+      activeRoot = { record: record };
+      try {
+        return !!check(activeRoot, undefined, undefined);
+      } finally {
+        activeRoot = saved;
+      }
+    };
   }
 
   function matches(record, where) { return compileWhere(where)(record); }
@@ -635,21 +654,12 @@ var __actionctlQuery = (function () {
       }
       unitOf(filter);
     }
-    return function (doc) {
+    return function () {
       for (var j = 0; j < filters.length; j++) {
-        if (!matchesFilter(columnValue(doc, filters[j].column), filters[j])) return false;
+        if (!matchesFilter(valueAt(activeRoot.record, filters[j].column), filters[j])) return false;
       }
       return true;
     };
-  }
-
-  // A $filters column is a column name, or a dotted path when no column has the whole name.
-  function columnValue(doc, column) {
-    if (own(doc, column)) return doc[column];
-    if (column.length > 5 && slice(column, 0, 5) === 'data.' && own(doc, slice(column, 5))) {
-      return doc[slice(column, 5)];
-    }
-    return walk(doc, split(column, '.'), 0);
   }
 
   return { compile: compileWhere, matches: matches, valueAt: valueAt, compare: compare };
