@@ -113,6 +113,7 @@ PINNED = [
     ({"Note": {"$iLike": "nul"}}, [1, 4]),                    # String(null)
     ({"Name": {"$regex": "^[a-c]", "$options": "i"}}, [1, 2, 3]),
     ({"Name": {"$options": "i"}}, [1, 2, 3, 4, 5]),           # $options alone is skipped
+    ({"Name": {"$regex": "^[a-e]", "$options": "gi"}}, [1, 3, 5]),  # g: lastIndex carries over to the next entry
     # logic
     ({"$or": [{"Qty": 25}, {"Name": "Eve"}]}, [1, 2, 5]),
     ({"$or": []}, []),

@@ -7,7 +7,8 @@
 // sift.js each rule comes from. tests/query_reference.py is an independent model of the same rules.
 //
 // `compile(where)` answers a test of one entry ({id, data, createdAt, …}), compiled once per query as
-// the engine does; `matches(record, where)` is the one-off form. `valueAt` and `compare` are what
+// the engine does (so a $regex with the g flag carries its lastIndex from one entry to the next, as
+// there); `matches(record, where)` is the one-off form. `valueAt` and `compare` are what
 // `order` sorts with. Evaluated before user code, in the same realm, so the built-ins it relies on are
 // taken now: values are turned into text and numbers here, never through a prototype user code can
 // replace.
