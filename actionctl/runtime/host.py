@@ -18,6 +18,10 @@ from typing import Any
 
 from actionctl.runtime.errors import EXECUTION_FAILED, EXECUTION_TIMEOUT, MEMORY_LIMIT_EXCEEDED, RESULT_TOO_LARGE
 
+# Dates in user code and in the query engine ("05.01.2026" has no zone) are read in the worker's zone: UTC,
+# as on the platform's servers (server actions run on AWS Lambda), never whatever this machine is set to.
+WORKER_TZ = "UTC"
+
 STARTUP_TIMEOUT = 60.0  # a cold worker imports V8; on a busy CI machine that can take a while
 # Signals and exit statuses with which V8 ends a process it cannot give more memory to.
 _OOM_SIGNALS = {signal.SIGTRAP, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL}
@@ -84,7 +88,7 @@ class Worker:
             [sys.executable, "-m", "actionctl.runtime.worker", "--memory", repr(float(self.memory_mb)),
              "--parent", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TZ": WORKER_TZ})
         self._buffer = b""
         self._ready = False
 

@@ -98,10 +98,20 @@ var __actionctlDataSources = (function () {
   }
 
   var query = __actionctlQuery;
+  var compileWhere = query.compile;
   var valueAt = query.valueAt;
   var compare = query.compare;
   function matchesWhere(record, where) {
     try { return query.matches(record, where); } catch (error) { throw withStatus(error); }
+  }
+
+  // Compiled once per query, as the platform's engine does (a bad `where` fails even on no entries).
+  function compiled(where) {
+    var selects;
+    try { selects = compileWhere(where); } catch (error) { throw withStatus(error); }
+    return function (record) {
+      try { return selects(record); } catch (error) { throw withStatus(error); }
+    };
   }
 
   // --- find options ------------------------------------------------------------------------------
@@ -274,11 +284,12 @@ var __actionctlDataSources = (function () {
     }
 
     function matching(source, where, query) {
-      var metadata = metadataWhere(query);
+      var selects = compiled(where), metadata = metadataWhere(query);
+      var inMetadata = metadata ? compiled(metadata) : null;
       var hits = [];
       for (var i = 0; i < source.entries.length; i++) {
         var entry = source.entries[i];
-        if (matchesWhere(entry, where) && (!metadata || matchesWhere(metadataOf(entry), metadata))) push(hits, entry);
+        if (selects(entry) && (!inMetadata || inMetadata(metadataOf(entry)))) push(hits, entry);
       }
       return hits;
     }
