@@ -363,8 +363,8 @@ def test_polluting_prototypes_and_mocks_cannot_break_out(cli, action):
 def test_dates_are_read_in_utc_whatever_the_machines_zone(cli, action, monkeypatch):
     """A date without a zone means the same on every machine: UTC, as on the platform's servers."""
     monkeypatch.setenv("TZ", "America/New_York")
-    action("async function execute(context) { return [new Date(2026, 0, 5).toISOString(), new Date('05.01.2026').getTime(),\n"
-           "  new Date().getTimezoneOffset()]; }")
+    action("async function execute(context) { return [new Date(2026, 0, 5).toISOString(),\n"
+           "  new Date('05.01.2026').getTime(), new Date().getTimezoneOffset()]; }")
     code, body, _ = run_json(cli, "a", "--now", "2026-01-05T08:00:00Z")
     assert code == 0, body
     assert body["result"] == ["2026-01-05T00:00:00.000Z", 1777593600000, 0]
