@@ -261,6 +261,17 @@ def test_running_an_action_refuses_as_the_service_does(cli, action):
     assert len(loop) == 8 and "nested more than 8 deep" in loop[-1]["error"]
 
 
+def test_run_resolves_once_accepted_however_the_action_then_ends(cli, action):
+    """On the service `run` resolves when the run is queued: the action's own failure is not the caller's."""
+    action("async function execute(context) { throw new Error('boom'); }", name="bad", manifest=manifest("bad"))
+    action("async function execute(context) {\n  const queued = await Fliplet.App.V3.Actions.run('bad');\n"
+           "  try { await Fliplet.App.V3.Actions.run('nope'); } catch (e) { return [queued, e.code]; }\n}\n")
+    body = run(cli)
+    assert body["result"] == [None, "ACTION_NOT_FOUND"]
+    assert body["effects"]["actions"] == [{"name": "bad", "id": None, "mode": "run", "payload": {},
+                                           "error": "boom"}]
+
+
 # --- test cases expect the new effects ----------------------------------------------------------------------
 
 def test_cases_can_expect_settings_media_and_actions_effects(cli, tree):

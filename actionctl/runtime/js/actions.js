@@ -113,8 +113,13 @@ function __actionctlActions(env) {
       job.actions.forEach(function (a) { if (a.id !== null && a.id !== undefined && StringCtor(a.id) === StringCtor(id)) action = a; });
       return action ? resolved({ action: actionObject(action) }) : PromiseCtor.reject(notFound(id));
     },
+    // Resolves once the run is accepted, as the service's does once it is queued: how the run then ends is the
+    // `actions` effect's to say, not the caller's (a refusal before it starts still rejects).
     run: function (nameOrId, payload) {
-      return runLocally(nameOrId, payloadOf(payload), 'run').then(function () { return undefined; });
+      return runLocally(nameOrId, payloadOf(payload), 'run').then(function () { return undefined; }, function (e) {
+        if (e.code === CODES.EXECUTION_FAILED) return undefined;
+        throw e;
+      });
     },
     runWithResult: function (nameOrId, payload) {
       return runLocally(nameOrId, payloadOf(payload), 'runWithResult');
