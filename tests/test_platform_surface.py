@@ -205,6 +205,18 @@ def test_api_request_is_answered_from_http_fixtures_with_status_on_errors(cli, a
         ("GET", "https://api.fliplet.com/v1/user", 200), ("PUT", "https://api.fliplet.com/v1/apps/1", 403)]
 
 
+def test_app_logs_are_the_runs_own_and_captured(cli, action):
+    action("async function execute(context) {\n  const log = await Fliplet.App.Logs.create({type: 'jobs', n: 1});\n"
+           "  await Fliplet.App.Logs.create({type: 'other'});\n"
+           "  return [log.id, (await Fliplet.App.Logs.get({where: {data: {type: 'other'}}})).map(l => l.id)];\n}\n",
+           manifest=manifest(environment="client"))
+    body = run(cli, "a", "--now", "2026-01-05T08:00:00Z")
+    assert body["result"] == [1, [2]]
+    at = "2026-01-05T08:00:00.000Z"
+    assert body["effects"]["appLogs"] == [{"id": 1, "data": {"type": "jobs", "n": 1}, "createdAt": at},
+                                          {"id": 2, "data": {"type": "other"}, "createdAt": at}]
+
+
 def test_app_analytics_is_a_no_op(cli, action):
     action("async function execute(context) {\n  await Fliplet.App.Analytics.event({category: 'x'});\n"
            "  await Fliplet.App.Analytics.track('pageView', {});\n  return Object.keys(Fliplet.App.Analytics);\n}\n")

@@ -83,6 +83,8 @@ def effect_lines(effects: dict) -> list[str]:
     for write in effects.get("settings", []):
         what = write.get("values") if write.get("op") == "set" else write.get("keys")
         lines.append(f"settings {write.get('op')}: {json.dumps(what, ensure_ascii=False)}")
+    for log in effects.get("appLogs", []):
+        lines.append(f"app log #{log.get('id')}: {json.dumps(log.get('data'), ensure_ascii=False)}")
     for run in effects.get("actions", []):
         outcome = f"failed: {run['error']}" if run.get("error") is not None else "ran"
         lines.append(f"action {run.get('mode')} {run.get('name')} → {outcome}")

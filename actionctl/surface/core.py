@@ -14,6 +14,11 @@ NAMESPACES: tuple[Namespace, ...] = (
         Method("set", "set({key: value})", "nothing; captured as a `settings` effect, seen by later reads"),
         Method("unset", "unset([key])", "nothing; captured as a `settings` effect, seen by later reads"),
     )),
+    Namespace("App.Logs", None, "docs/API/core/app.md", (
+        Method("create", "create(data)", "the new log {id, data, createdAt}; captured as an `appLogs` effect"),
+        Method("get", "get({where})", "the logs this run created whose fields equal `where`'s (no other logs "
+               "exist locally)"),
+    )),
     Namespace("App.Analytics", None, "docs/API/core/analytics.md", (
         Method("track", "track(type, data)", "nothing: analytics are not recorded from a local run", NO_OP),
         Method("event", "event(data)", "nothing: analytics are not recorded from a local run", NO_OP),

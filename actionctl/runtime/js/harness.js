@@ -32,7 +32,7 @@
   var job = null;
   var logs = [];
   var effects = { emails: [], sms: [], pushes: [], notifications: [], requests: [], media: [], settings: [], actions: [],
-                  datasources: [] };
+                  appLogs: [], datasources: [] };
   var dataState = null;
 
   // Defined, not assigned: a setter user code puts on Array.prototype[n] would swallow an assignment.
@@ -142,7 +142,7 @@
     dataState = { sources: job.datasources, now: nowIso, changes: [] };
     // One run's state, shared with the actions it runs through Fliplet.App.V3.Actions.
     var shared = { settings: parse(stringify(job.settings || {})), sent: 0, runs: 0, notifications: [],
-                   notificationIds: 0, media: null };
+                   notificationIds: 0, media: null, appLogs: [] };
     globalThis.Fliplet = platform({
       job: job, effects: effects, add: add, dataState: dataState, show: show, shared: shared
     });

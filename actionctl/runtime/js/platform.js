@@ -118,6 +118,25 @@ function __actionctlPlatform(ctx) {
     }
   };
 
+  // App.Logs: a run's own logs (the service's others are not there locally), captured as `appLogs`.
+  function logMatches(log, where) {
+    return keysOf(where || {}).every(function (key) { return stringify(log[key]) === stringify(where[key]); });
+  }
+
+  var Logs = {
+    create: function (data) {
+      if (!isObject(data)) return failure('Fliplet.App.Logs.create takes an object', 'VALIDATION_FAILED');
+      var log = { id: shared.appLogs.length + 1, data: copy(data), createdAt: new Date().toISOString() };
+      shared.appLogs.push(log);
+      add(effects.appLogs, copy(log));
+      return resolved(copy(log));
+    },
+    get: function (options) {
+      var where = options && isObject(options.where) ? options.where : {};
+      return resolved(copy(shared.appLogs.filter(function (log) { return logMatches(log, where); })));
+    }
+  };
+
   function nothing() { return resolved(undefined); }
   var Analytics = { track: nothing, event: nothing, pageView: nothing };
 
@@ -225,7 +244,7 @@ function __actionctlPlatform(ctx) {
     expose: expose, fetchLike: fetchLike,
     ctx: { dataState: ctx.dataState, factories: factories }
   };
-  var implementations = { 'App.Settings': Settings, 'App.Analytics': Analytics, 'API': API };
+  var implementations = { 'App.Settings': Settings, 'App.Logs': Logs, 'App.Analytics': Analytics, 'API': API };
   ['Communicate', 'Notifications', 'Media', 'Actions'].forEach(function (name) {
     if (!factories[name]) return;
     var made = factories[name](env);
