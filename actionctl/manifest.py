@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from actionctl import sourcefile, yamldoc
+
+# Fliplet packages and the namespace each one installs on `Fliplet`: from the one description of the surface.
+from actionctl.surface import NAMESPACE_PACKAGES, PACKAGES  # noqa: F401 (re-exported)
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
 
 ENVIRONMENTS = ("server", "client", "any")
@@ -24,18 +27,6 @@ ALLOWED_TRIGGERS = {
 }
 TRIGGER_KEYS = ("trigger", "where")
 
-# Fliplet packages and the namespace each one installs on `Fliplet`.
-PACKAGES = {
-    "fliplet-datasources": "DataSources",
-    "fliplet-media": "Media",
-    "fliplet-communicate": "Communicate",
-    "fliplet-barcode": "Barcode",
-    "fliplet-audio": "Audio",
-    "fliplet-csv": "CSV",
-    "fliplet-encryption": "Encryption",
-    "fliplet-notifications": "Notifications",
-}
-NAMESPACE_PACKAGES = {namespace: package for package, namespace in PACKAGES.items()}
 
 NAME_MAX = 255
 DESCRIPTION_MAX = 1000

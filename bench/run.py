@@ -57,16 +57,16 @@ def median_wall(command: list[str], cwd: Path, runs: int) -> float:
 
 def warm_worker(runs: int) -> tuple[float, float]:
     """Median host-side round trip and the worker's own measure, in ms."""
+    from actionctl.runtime import job as jobs
+    from actionctl.runtime.fixtures import Fixtures
     from actionctl.runtime.host import Worker, execute
 
-    context = {"payload": {"n": 0}, "now": None, "seed": None, "environment": "server", "dependencies": [],
-               "settings": {}, "http": [], "integrationOrigins": [], "datasources": {}}
     worker = Worker(256)
     worker.start()
     round_trips, inside = [], []
     try:
         for i in range(runs + 20):
-            job = {"context": {**context, "payload": {"n": i}}, "code": CODE, "file": "actions/hello.js"}
+            job = jobs.build(CODE, "actions/hello.js", {}, {"n": i}, Fixtures(), [])  # as every run's is built
             start = time.perf_counter()
             outcome = execute(worker, job, 10.0, 6_000_000)
             if i >= 20:  # the first runs warm V8's caches

@@ -26,6 +26,7 @@ from actionctl.remote.client import Client
 from actionctl.remote.pacing import Pacer
 from actionctl.runtime.fixtures import Fixtures
 from actionctl.runtime.job import build as build_job
+from actionctl.runtime.job import platform_files, surface_for
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -148,6 +149,9 @@ def job(code: str, *, file: str = "actions/t.js", **context) -> dict:
     """A worker job for `code` as `file`, built as every run's is, its context then changed by `context`."""
     built = build_job(code, file, {}, {}, Fixtures(), [], now_ms=1767600000000, seed=1)
     built["context"].update(context)
+    # The platform's files follow the dependencies and actions, as the builder chooses them.
+    built["platform"] = platform_files(built["context"]["dependencies"], built["context"]["actions"])
+    built["context"]["surface"] = surface_for(built["context"]["dependencies"], built["context"]["actions"])
     return built
 
 

@@ -181,7 +181,7 @@ def test_run_by_manifest_or_code_path(cli, action):
 
 def test_fliplet_namespaces_exist_only_for_declared_packages(cli, action):
     action("async function execute(context) {\n  return [typeof Fliplet.DataSources, typeof Fliplet.Communicate,"
-           " typeof Fliplet.App.Settings, typeof Fliplet.App.V3.Actions.request];\n}\n",
+           " typeof Fliplet.App.Settings, typeof Fliplet.App.V3.Actions.run];\n}\n",
            manifest="name: a\nactive: true\ntriggers: [{trigger: manual}]\ndependencies: [fliplet-communicate]\n")
     body = run_json(cli, "a", "--no-validate")[1]
     assert body["result"] == ["undefined", "object", "object", "function"]
@@ -228,34 +228,18 @@ def test_communicate_effects_are_captured_not_sent(cli, action):
     assert "email → ann@example.com: 'Hi'" in text and "sms → +440000: 'Hi'" in text
 
 
-REQUESTING = ("name: a\nactive: true\ntriggers: [{trigger: manual}]\n"
-              "integrationOrigins: [https://api.example.com]\n")
-
-
-def test_requests_are_answered_from_fixtures_and_policed(cli, action, project):
+def test_requests_are_answered_from_fixtures(cli, action, project):
     action("async function execute(context) {\n"
-           "  const ok = await Fliplet.App.V3.Actions.request({url: 'https://api.example.com/v1/items?x=1'});\n"
-           "  const codes = [];\n"
-           "  for (const url of ['https://evil.example.com/', 'https://api.example.com/none']) {\n"
-           "    try { await Fliplet.App.V3.Actions.request({url}); } catch (e) { codes.push(e.code); }\n"
-           "  }\n"
-           "  return { status: ok.status, body: ok.body, codes };\n}\n", manifest=REQUESTING)
+           "  const ok = await fetch('https://api.example.com/v1/items?x=1');\n"
+           "  try { await fetch('https://api.example.com/none'); } catch (e) { return [ok.status, await ok.json(),"
+           " e.message]; }\n}\n")
     (project / "fixtures" / "http").mkdir(parents=True)
     (project / "fixtures" / "http" / "api.yaml").write_text(
         "- url: https://api.example.com/v1/items*\n  status: 200\n  body: {items: [1, 2]}\n")
     body = run_json(cli, "a")[1]
-    assert body["result"] == {"status": 200, "body": {"items": [1, 2]}, "codes": ["POLICY", "TRANSPORT"]}
-    assert [r["error"] for r in body["effects"]["requests"]] == [None, "POLICY", "TRANSPORT"]
-
-
-def test_a_slow_recorded_response_times_out(cli, action, project):
-    action("async function execute(context) {\n  try { await Fliplet.App.V3.Actions.request({url:"
-           " 'https://api.example.com/slow', timeoutMs: 50}); } catch (e) { return e.code; }\n}\n",
-           manifest=REQUESTING)
-    (project / "fixtures" / "http").mkdir(parents=True)
-    (project / "fixtures" / "http" / "slow.json").write_text(
-        '[{"url": "https://api.example.com/slow", "delayMs": 5000, "body": "late"}]')
-    assert run_json(cli, "a")[1]["result"] == "TIMEOUT"
+    assert body["result"] == [200, {"items": [1, 2]}, "Failed to fetch: no recorded response for GET "
+                              "https://api.example.com/none — add one under fixtures/http/"]
+    assert [r["error"] for r in body["effects"]["requests"]] == [None, "TRANSPORT"]
 
 
 # --- triggers -----------------------------------------------------------------------------------------
@@ -379,8 +363,8 @@ def test_polluting_prototypes_and_mocks_cannot_break_out(cli, action):
 def test_dates_are_read_in_utc_whatever_the_machines_zone(cli, action, monkeypatch):
     """A date without a zone means the same on every machine: UTC, as on the platform's servers."""
     monkeypatch.setenv("TZ", "America/New_York")
-    action("async function execute(context) { return [new Date(2026, 0, 5).toISOString(), new Date('05.01.2026').getTime(),\n"
-           "  new Date().getTimezoneOffset()]; }")
+    action("async function execute(context) { return [new Date(2026, 0, 5).toISOString(),\n"
+           "  new Date('05.01.2026').getTime(), new Date().getTimezoneOffset()]; }")
     code, body, _ = run_json(cli, "a", "--now", "2026-01-05T08:00:00Z")
     assert code == 0, body
     assert body["result"] == ["2026-01-05T00:00:00.000Z", 1777593600000, 0]

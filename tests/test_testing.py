@@ -120,10 +120,9 @@ def test_broken_test_files_fail_as_cases_not_crashes(cli, tree, greet):
 
 
 def test_fixture_overrides_per_file_and_case(cli, tree):
-    tree({"actions/count.yaml": "name: count\nactive: true\ntriggers: [{trigger: manual}]\n"
-                                "integrationOrigins: [https://api.example.com]\n",
-          "actions/count.js": "async function execute(context) {\n  const r = await Fliplet.App.V3.Actions.request("
-                              "{url: 'https://api.example.com/n'});\n  return [r.body, Fliplet.App.Settings.get('k')];"
+    tree({"actions/count.yaml": "name: count\nactive: true\ntriggers: [{trigger: manual}]\n",
+          "actions/count.js": "async function execute(context) {\n  const r = await Fliplet.API.request("
+                              "{url: 'https://api.example.com/n'});\n  return [r, Fliplet.App.Settings.get('k')];"
                               "\n}\n",
           "tests/count.test.yaml": """action: count
 fixtures:

@@ -719,7 +719,7 @@ case("fliplet-app-settings-and-v3-actions-need-no-package",
                          "}")},
      [], 0)
 
-case("fliplet-app-settings-on-client-warns",
+case("fliplet-app-settings-on-client-is-fine",
      {"actions/a.yaml": y("name: a",
                           "active: true",
                           "environment: client",
@@ -727,7 +727,34 @@ case("fliplet-app-settings-on-client-warns",
       "actions/a.js": js("async function execute(context) {",
                          '  return Fliplet.App.Settings.get("k");',
                          "}")},
-     [("FLIPLET_API_UNAVAILABLE", W, "actions/a.js", 2, 10)], 0)
+     [], 0)
+
+case("fliplet-undocumented-method-warns",
+     {"actions/a.yaml": y("name: a",
+                          "active: true",
+                          "triggers: [{trigger: manual}]",
+                          "dependencies: [fliplet-communicate]"),
+      "actions/a.js": js("async function execute(context) {",
+                         "  await Fliplet.Communicate.sendEmial({});",
+                         "  return Fliplet.App.V3.Actions.request({});",
+                         "}")},
+     [("FLIPLET_API_UNKNOWN", W, "actions/a.js", 2, 9), ("FLIPLET_API_UNKNOWN", W, "actions/a.js", 3, 10)], 0,
+     has=((0, "Fliplet.Communicate.sendEmial is not a method the platform documents for Fliplet.Communicate — "
+               'did you mean "sendEmail"?'),
+          (1, "Fliplet.App.V3.Actions.request is not a method the platform documents for Fliplet.App.V3.Actions")))
+
+case("fliplet-device-only-method-on-server-warns",
+     {"actions/a.yaml": y("name: a",
+                          "active: true",
+                          "triggers: [{trigger: manual}]",
+                          "dependencies: [fliplet-communicate, fliplet-media]"),
+      "actions/a.js": js("async function execute(context) {",
+                         "  await Fliplet.Media.Folders.get();",
+                         "  return Fliplet.Communicate.composeEmail({});",
+                         "}")},
+     [("FLIPLET_API_UNAVAILABLE", W, "actions/a.js", 3, 10)], 0,
+     has=((0, "Fliplet.Communicate.composeEmail is device-only: it opens the device's mail app, which a server "
+               "action cannot do"),))
 
 case("fliplet-unknown-namespace-warns",
      {"actions/a.yaml": y("name: a",

@@ -11,7 +11,9 @@ A test file (`tests/<anything>.test.yaml`) names its action and lists cases:
         expect:
           result: {success: true}                  # exact; or result_contains: {...}
           datasources: {158: {updated: [1]}}       # ids (or a count) inserted / updated / removed
-          emails: 1                                # a count, or a list of subsets in order
+          emails: 1                                # a count, or a list of subsets in order (also sms,
+                                                   # pushes, notifications, requests, media, settings, actions,
+                                                   # appLogs)
           logs: ["confirmed"]                      # substrings (or {level, message}) that must appear
           error: PAYLOAD_TOO_LARGE                 # or {code, message: substring}
 """
@@ -36,9 +38,10 @@ from actionctl.runtime.host import Execution, WorkerPool
 from actionctl.yamldoc import YamlLoadError
 
 CASE_KEYS = ("name", "payload", "trigger", "event", "now", "seed", "timeout", "fixtures", "expect")
-EXPECT_KEYS = ("result", "result_contains", "error", "emails", "sms", "pushes", "notifications", "requests",
-               "datasources", "logs")
-COUNTED_EFFECTS = ("emails", "sms", "pushes", "notifications", "requests")
+# Effects a case may expect, each a count or a list of subsets in order (see the harness's `effects`).
+COUNTED_EFFECTS = ("emails", "sms", "pushes", "notifications", "requests", "media", "settings", "actions",
+                   "appLogs")
+EXPECT_KEYS = ("result", "result_contains", "error", *COUNTED_EFFECTS, "datasources", "logs")
 _MISSING = object()
 
 

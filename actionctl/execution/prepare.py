@@ -24,6 +24,8 @@ from actionctl.runtime import job, payloads
 from actionctl.runtime.errors import PAYLOAD_TOO_LARGE
 from actionctl.runtime.host import Execution, Worker, error, execute
 
+ACTIONS_NAMESPACE = "V3.Actions"  # code that names it may run the project's other actions
+
 
 @dataclass
 class RunOptions:
@@ -126,8 +128,29 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         manifest.code.text, project.relpath(manifest.code.path), data, payload, fixtures,
         deps.cached_scripts(project.root, job.dependencies_of(data)), now_ms=now_ms if options.now else None,
         seed=options.seed, datasources=_datasources(fixtures, options.datasources), http=options.http,
-        settings=options.settings)
+        settings=options.settings, actions=_project_actions(project, manifest, options.profile),
+        app=project.config.get("app"))
     return prepared
+
+
+def _project_actions(project: Project, running: ManifestFile, profile: str | None) -> list[dict]:
+    """The project's actions, for Fliplet.App.V3.Actions; read only when the code names that namespace (so
+    that other runs do not read every manifest). Ids are those of the last push or pull (sync state)."""
+    if running.code is None or ACTIONS_NAMESPACE not in (running.code.text or ""):
+        return []
+    from actionctl.sync.state import known_ids
+
+    ids = known_ids(project.root, profile, project.config.get("app"))
+    values = variables.for_local(project.config, profile)
+    actions = []
+    for path in project.manifests():
+        manifest = load_manifest(path, project.root)
+        if manifest.problem is not None or manifest.code is None or manifest.code.text is None:
+            continue
+        manifest = variables.fill(manifest, values).manifest
+        name = manifest.name or path.stem
+        actions.append(job.project_action(name, ids.get(name), manifest.data, manifest.code.text))
+    return actions
 
 
 def _payload_refused(prepared: Prepared, size: int, limit: float | None) -> bool:

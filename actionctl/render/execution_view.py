@@ -78,7 +78,16 @@ def effect_lines(effects: dict) -> list[str]:
         outcome = request.get("status") if request.get("error") is None else request.get("error")
         lines.append(f"request {request.get('method')} {request.get('url')} → {outcome}")
     for item in effects.get("media", []):
-        lines.append(f"media {item.get('kind')}: {json.dumps(item.get('item'), ensure_ascii=False)}")
+        what = item.get("item") if "item" in item else {"id": item.get("id")}
+        lines.append(f"media {item.get('op')}: {json.dumps(what, ensure_ascii=False)}")
+    for write in effects.get("settings", []):
+        what = write.get("values") if write.get("op") == "set" else write.get("keys")
+        lines.append(f"settings {write.get('op')}: {json.dumps(what, ensure_ascii=False)}")
+    for log in effects.get("appLogs", []):
+        lines.append(f"app log #{log.get('id')}: {json.dumps(log.get('data'), ensure_ascii=False)}")
+    for run in effects.get("actions", []):
+        outcome = f"failed: {run['error']}" if run.get("error") is not None else "ran"
+        lines.append(f"action {run.get('mode')} {run.get('name')} → {outcome}")
     lines.extend(datasource_lines(effects.get("datasources", [])))
     return lines
 

@@ -82,8 +82,10 @@ CODES: dict[str, CodeInfo] = {
                                                          "(integrationOrigins): never sent to the service."),
     "CODE_HANDLEBARS": CodeInfo("warning", False, "Handlebars `{{ }}` in code is not evaluated."),
     "EXECUTE_REDEFINED": CodeInfo("warning", False, "execute is declared more than once; the last one wins."),
-    "FLIPLET_API_UNKNOWN": CodeInfo("warning", False, "A Fliplet namespace V3 actions do not provide."),
-    "FLIPLET_API_UNAVAILABLE": CodeInfo("warning", False, "A Fliplet API the action's environment lacks."),
+    "FLIPLET_API_UNKNOWN": CodeInfo("warning", False, "A Fliplet namespace V3 actions do not provide, or a method "
+                                    "the platform does not document on one."),
+    "FLIPLET_API_UNAVAILABLE": CodeInfo("warning", False, "A Fliplet API the action's environment lacks: a "
+                                        "device-only method in a server action."),
 }
 
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from actionctl import surface
 from actionctl.diagnostics import Diagnostic, Severity
-from actionctl.manifest import NAMESPACE_PACKAGES
 from actionctl.rules.context import ActionCheck
-from actionctl.rules.jsparse import ExecuteDef
+from actionctl.rules.jsparse import ExecuteDef, FlipletUse
 from actionctl.rules.values import kind
 from actionctl.sourcefile import REFUSED
 from actionctl.suggest import did_you_mean
 
 FAILED = "CODE_VALIDATION_FAILED"
-# Core APIs every action has, with no package.
-CORE_NAMESPACES = ("App", "App.V3", "App.Settings", "App.V3.Actions")
 _SHAPES = {
     "function": "async function execute(context) { … }",
     "arrow": "const execute = async (context) => { … }",
@@ -124,15 +122,12 @@ def _fliplet(a: ActionCheck) -> Iterator[Diagnostic]:
     declared = {d for d in declared if isinstance(d, str)} if isinstance(declared, list) else set()
     for use in a.js.fliplet:
         span, namespace = use.span, use.namespace
-        if namespace in CORE_NAMESPACES:
-            if namespace == "App.Settings" and a.environment == "client":
-                yield a.in_code("FLIPLET_API_UNAVAILABLE", "Fliplet.App.Settings is only available to server "
-                                "actions", span.line, span.column, length=7, severity=Severity.WARNING,
-                                subject=namespace)
+        if namespace in surface.CORE_NAMESPACES:
+            yield from _method(a, use)
             continue
-        package = NAMESPACE_PACKAGES.get(namespace)
+        package = surface.NAMESPACE_PACKAGES.get(namespace)
         if package is None:
-            choices = [*NAMESPACE_PACKAGES, "App.Settings", "App.V3.Actions"]
+            choices = [*surface.NAMESPACE_PACKAGES, *(c for c in surface.CORE_NAMESPACES if "." in c)]
             yield a.in_code("FLIPLET_API_UNKNOWN", f"Fliplet.{namespace} is not an API that V3 actions provide"
                             f"{did_you_mean(namespace, choices)}", span.line, span.column, length=7,
                             severity=Severity.WARNING, subject=namespace)
@@ -140,6 +135,26 @@ def _fliplet(a: ActionCheck) -> Iterator[Diagnostic]:
             yield a.in_code(FAILED, f"Fliplet.{namespace} is used on line {span.line} but its package "
                             f'"{package}" is not in dependencies — add `- {package}` to dependencies in '
                             f"{a.file.name}", span.line, span.column, length=7, subject=namespace)
+        else:
+            yield from _method(a, use)
+
+
+def _method(a: ActionCheck, use: FlipletUse) -> Iterator[Diagnostic]:
+    """`Fliplet.X.y` where the platform documents no `y` on X, or where `y` drives a device and the action
+    runs on the server: on the service the first is `… is not a function`, the second cannot work."""
+    found = surface.method_at(use.chain)
+    if found is None:
+        return
+    path, name, method = found
+    span = use.span
+    if method is None:
+        yield a.in_code("FLIPLET_API_UNKNOWN", f"Fliplet.{path}.{name} is not a method the platform documents for "
+                        f"Fliplet.{path}{did_you_mean(name, surface.methods_of(path))}", span.line, span.column,
+                        length=7, severity=Severity.WARNING, subject=f"{path}.{name}")
+    elif method.kind == surface.DEVICE_ONLY and a.environment == "server":
+        yield a.in_code("FLIPLET_API_UNAVAILABLE", f"Fliplet.{path}.{name} is device-only: it {method.answers}, "
+                        "which a server action cannot do", span.line, span.column, length=7,
+                        severity=Severity.WARNING, subject=f"{path}.{name}")
 
 
 def _shown(a: ActionCheck, path) -> str:

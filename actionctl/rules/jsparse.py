@@ -66,6 +66,8 @@ class ExecuteDef:
 class FlipletUse:
     namespace: str  # "DataSources", or "App.Settings" for the App sub-namespaces
     span: Span
+    # The names read from `Fliplet` onwards, as far as they are written out: ("Media", "Folders", "get").
+    chain: tuple[str, ...] = ()
 
 
 @dataclass
@@ -234,7 +236,7 @@ def _fliplet_uses(captures: dict, where: _Positions) -> list[FlipletUse]:
         namespace = prop.text.decode("utf-8", "replace")
         if namespace == "App":
             namespace = _app_namespace(member)
-        uses.append(FlipletUse(namespace, where.span(member.child_by_field_name("object"))))
+        uses.append(FlipletUse(namespace, where.span(member.child_by_field_name("object")), _chain(member)))
     for key in captures.get("fliplet.key", []):
         subscript = key.parent.parent
         uses.append(FlipletUse(key.text.decode("utf-8", "replace"), where.span(subscript)))
@@ -245,6 +247,22 @@ def _fliplet_uses(captures: dict, where: _Positions) -> list[FlipletUse]:
                 uses.append(FlipletUse(key.text.decode("utf-8", "replace"), where.span(key)))
     uses.sort(key=lambda u: (u.span.line, u.span.column))
     return uses
+
+
+def _chain(member, most: int = 6) -> tuple[str, ...]:
+    """The property names of `Fliplet.A.B.c` outwards from the first one: ("A", "B", "c")."""
+    names = []
+    node = member
+    while len(names) < most:
+        prop = node.child_by_field_name("property")
+        if prop is None or prop.type != "property_identifier":
+            break
+        names.append(prop.text.decode("utf-8", "replace"))
+        parent = node.parent
+        if parent is None or parent.type != "member_expression" or parent.child_by_field_name("object") != node:
+            break
+        node = parent
+    return tuple(names)
 
 
 def _app_namespace(member) -> str:

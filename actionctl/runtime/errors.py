@@ -19,3 +19,26 @@ RUN_CODES = {
     PAYLOAD_TOO_LARGE: "The payload of a manual run is longer than `limits.payload`, which actionctl.yaml set; the "
                        "action did not run.",
 }
+
+# The codes a platform call's error carries inside the action (`error.code`, with `error.status` where the
+# platform answers an HTTP-like one): what the action's own `catch` sees. An error the action does not
+# catch still ends the run as EXECUTION_FAILED. Handed to the isolate in the job (`codes`), so the
+# JavaScript writes none of its own; the README's table of platform call codes is checked against it.
+PLATFORM_CODES = {
+    "VALIDATION_FAILED": "A documented required field is missing (Communicate, Notifications, Media).",
+    "RATE_LIMITED": "More calls than the platform allows in its window (status 429).",
+    "NOT_FOUND": "No fixture answers that id: a media folder or file (status 404).",
+    "TRANSPORT": "No response in fixtures/http/ for that method and URL: add one.",
+    "DEVICE_ONLY": "The method drives a device (camera, screen, inbox, downloads): a server action cannot use it.",
+    "NOT_EMULATED": "The platform offers the method, a local run does not (the message says what to do instead).",
+    "ACTION_NOT_FOUND": "No action of the project has that name or id (status 404).",
+    "ACTION_INACTIVE": "The action to run is not active (status 400).",
+    "ACTION_NOT_RUNNABLE": "The action to run has no manual trigger (status 400).",
+    "CLIENT_ACTION_NOT_RUNNABLE": "The action to run is a client action, which the service cannot run (status 400).",
+    "EXECUTION_FAILED": "The action run with run/runWithResult threw; its message is kept (status 500).",
+    "RUN_DEPTH_EXCEEDED": "Actions running actions nested deeper than actionctl allows (a loop, most likely).",
+    "QUERY_INVALID": "A Data Sources query actionctl cannot evaluate as the platform would.",
+    "DATA_INVALID": "Data Sources data of the wrong shape.",
+    "ENTRY_NOT_FOUND": "No entry with that id in the data source.",
+    "DATA_SOURCE_NOT_FOUND": "No fixture data source with that id or name.",
+}

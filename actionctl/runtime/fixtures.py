@@ -4,6 +4,8 @@
                                               errors?: {method: status}}  (e.g. {find: 403}: that call on
                                               this source fails with that status, to test error handling)
     fixtures/http/*.yaml|yml|json             [{method, url, status, headers, body, delayMs?, error?}]
+    fixtures/media.yaml|yml|json              {folders: [{id, name, parentId?}],
+                                               files: [{id, name, mediaFolderId?, url?, contents?, …}]}
     .actionctl/local/settings.yaml            {key: value} for Fliplet.App.Settings.get (never committed;
                                               settings.<profile>.yaml for a profile)
 """
@@ -36,6 +38,7 @@ class Fixtures:
     datasources: dict[str, dict] = field(default_factory=dict)  # id (as text) → {id, name, columns, entries}
     http: list[dict] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    media: dict[str, list] = field(default_factory=lambda: {"folders": [], "files": []})
     files: dict[str, Path] = field(default_factory=dict)  # data source id → the file it came from
 
 
@@ -52,6 +55,11 @@ def load(root: Path, profile: str | None = None) -> Fixtures:
         fixtures.files[key] = path
     for path in _files(root / "fixtures" / "http"):
         fixtures.http.extend(_responses(_read(path, root), path))
+    for suffix in _SUFFIXES:
+        path = root / "fixtures" / f"media{suffix}"
+        if path.is_file():
+            fixtures.media = _media(_read(path, root), path)
+            break
     settings = root / ".actionctl" / "local" / (f"settings.{profile}.yaml" if profile else "settings.yaml")
     if settings.is_file():
         values = _read(settings, root)
@@ -98,6 +106,20 @@ def _responses(content: Any, path: Path) -> list[dict]:
     if not isinstance(responses, list) or not all(isinstance(r, dict) and r.get("url") for r in responses):
         raise FixtureError(f"{path}: an HTTP fixture is a list of responses, each with at least a `url`")
     return responses
+
+
+def _media(content: Any, path: Path) -> dict[str, list]:
+    """Folders and files for Fliplet.Media: each a mapping with at least an `id` and a `name`."""
+    content = {} if content is None else content
+    if not isinstance(content, dict):
+        raise FixtureError(f"{path}: the media fixture is a mapping with `folders` and `files` lists")
+    media = {}
+    for kind in ("folders", "files"):
+        items = content.get(kind) or []
+        if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i and "name" in i for i in items):
+            raise FixtureError(f"{path}: `{kind}` must be a list of mappings, each with an `id` and a `name`")
+        media[kind] = items
+    return media
 
 
 def _files(folder: Path) -> list[Path]:

@@ -28,8 +28,6 @@ from pathlib import Path
 from actionctl.runtime.errors import EXECUTION_FAILED, MEMORY_LIMIT_EXCEEDED
 
 JS_DIR = Path(__file__).parent / "js"
-# Order matters: the harness uses the platform, which uses the data sources, which use the query engine.
-JS_FILES = ("query.js", "aggregate.js", "datasources.js", "platform.js", "harness.js")
 # Room for Python and V8 themselves on top of the JavaScript heap the user is allowed.
 RLIMIT_HEADROOM_MB = 512
 MB = 1024 * 1024
@@ -52,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     # The JavaScript heap cap; V8 stops the isolate (or the process) past it.
     # V8 takes whole megabytes; the hard limit below holds a fractional one to the byte.
     init_mini_racer(flags=("--single-threaded", f"--max-old-space-size={max(1, math.ceil(args.memory))}"))
-    harness = "\n".join((JS_DIR / name).read_text(encoding="utf-8") for name in JS_FILES if (JS_DIR / name).exists())
+    sources = {path.name: path.read_text(encoding="utf-8") for path in JS_DIR.glob("*.js")}
     out = os.fdopen(1, "wb", buffering=0)
     out.write(b'{"ready": true}\n')
     for line in sys.stdin.buffer:
@@ -60,12 +58,18 @@ def main(argv: list[str] | None = None) -> None:
             continue
         started = time.perf_counter()
         try:
-            response = execute(json.loads(line), harness, args.memory)
+            job = json.loads(line)
+            response = execute(job, _harness(sources, job), args.memory)
         except Exception as exc:  # a verdict for this job, and the worker stays for the next one
             response = _failure(EXECUTION_FAILED, f"the run could not be completed ({type(exc).__name__}: {exc})",
                                 started)
         # ASCII: a lone surrogate user code logs or returns travels as its JSON escape, not as bytes UTF-8 refuses.
         out.write(json.dumps(response).encode("ascii") + b"\n")
+
+
+def _harness(sources: dict[str, str], job: dict) -> str:
+    """The platform's JavaScript this job needs, in the order the job lists it (see job.platform_files)."""
+    return "\n".join(sources[name] for name in job["platform"])
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:

@@ -10,20 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # What the local method does: answered from fixtures or captured as an effect; accepted and ignored
-# (the platform does nothing visible either, e.g. analytics); or refused with a coded message because a
-# server action cannot do it on the platform (device-only APIs).
+# (the platform does nothing visible either, e.g. analytics); refused with a coded message because a
+# server action cannot do it on the platform (device-only APIs); or refused because the platform can
+# but a local run does not (it would change the app itself: create an action, read the service's logs).
 EMULATED = "emulated"
 NO_OP = "no-op"
 DEVICE_ONLY = "device-only"
-KINDS = (EMULATED, NO_OP, DEVICE_ONLY)
+NOT_EMULATED = "not emulated"
+KINDS = (EMULATED, NO_OP, DEVICE_ONLY, NOT_EMULATED)
 
 
 @dataclass(frozen=True)
 class Method:
     name: str
     call: str            # as the docs show it, e.g. "find(options)"
-    answers: str         # what the local one answers or does (a README table cell)
+    answers: str         # what the local one answers or does (a README table cell; the refusal's reason)
     kind: str = EMULATED
+    source: str = "documented"  # or "observed": seen in the platform's own programs, not in its docs
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,17 @@ def _locked(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def known_ids(root: Path, profile: str | None, app: Any) -> dict[str, Any]:
+    """Each action's id on the service as last pushed or pulled for `app` under `profile`; {} when unknown.
+
+    What a local run answers for Fliplet.App.V3.Actions ids: a project never synced has none.
+    """
+    try:
+        saved = json.loads((root / STATE_DIR / f"{profile or DEFAULT_PROFILE}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(saved, dict) or str(saved.get("app")) != str(app) or not isinstance(saved.get("actions"), dict):
+        return {}
+    return {name: entry.get("id") for name, entry in saved["actions"].items() if isinstance(entry, dict)}

@@ -31,7 +31,8 @@
 
   var job = null;
   var logs = [];
-  var effects = { emails: [], sms: [], pushes: [], notifications: [], requests: [], media: [], datasources: [] };
+  var effects = { emails: [], sms: [], pushes: [], notifications: [], requests: [], media: [], settings: [], actions: [],
+                  appLogs: [], datasources: [] };
   var dataState = null;
 
   // Defined, not assigned: a setter user code puts on Array.prototype[n] would swallow an assignment.
@@ -139,8 +140,11 @@
     if (job.now !== null) freezeTime(job.now);
     if (job.seed !== null) seedRandom(job.seed);
     dataState = { sources: job.datasources, now: nowIso, changes: [] };
+    // One run's state, shared with the actions it runs through Fliplet.App.V3.Actions.
+    var shared = { settings: parse(stringify(job.settings || {})), sent: 0, runs: 0, notifications: [],
+                   notificationIds: 0, media: null, appLogs: [] };
     globalThis.Fliplet = platform({
-      job: job, effects: effects, add: add, dataState: dataState, show: show
+      job: job, effects: effects, add: add, dataState: dataState, show: show, shared: shared
     });
   }
 

@@ -1,224 +1,271 @@
-// `Fliplet` as an action sees it: core APIs always, each namespace only when its package is declared.
-// Effects (emails, SMS, pushes, notifications, requests, media) are captured, never performed.
+// `Fliplet` as an action sees it, installed from the one description of the surface (actionctl/surface/,
+// handed over as `job.surface`): core namespaces always, the others only when their package is declared,
+// and on each namespace only the declared methods. A declared method is bound to its implementation
+// below, refused with a coded message (device-only, not emulated), or a missing implementation is an
+// internal error; an implementation the description does not declare is never reachable.
+// Effects (emails, SMS, pushes, notifications, requests, media, settings, actions run) are captured,
+// never performed. Error codes come from `job.codes` (actionctl/runtime/errors.py PLATFORM_CODES).
+//
+// The core namespaces live here; the others in a file each (communicate.js, notifications.js, media.js,
+// actions.js, datasources.js), which the worker evaluates only for runs that can use them (`job.py`
+// lists them), so a run pays for no more JavaScript than its dependencies need. Their factories are
+// taken on the first call, before user code runs, and handed on to the platforms of the actions a run
+// runs (user code may replace the global names by then).
+//
+// `ctx.shared` is the state of one whole run, shared with the actions it runs through
+// Fliplet.App.V3.Actions: settings written, rate-limit counters, media, notifications.
 function __actionctlPlatform(ctx) {
   'use strict';
 
   var job = ctx.job;
   var effects = ctx.effects;
   var add = ctx.add;
-  var PACKAGES = {
-    'fliplet-datasources': 'DataSources', 'fliplet-media': 'Media', 'fliplet-communicate': 'Communicate',
-    'fliplet-barcode': 'Barcode', 'fliplet-audio': 'Audio', 'fliplet-csv': 'CSV',
-    'fliplet-encryption': 'Encryption', 'fliplet-notifications': 'Notifications'
-  };
-  var COMMUNICATE_LIMIT = 20;  // per 30 s on the service; a local run is shorter than that
-  var REQUEST_LIMIT = 100;     // per run
-  var REQUEST_CONCURRENCY = 4;
+  var shared = ctx.shared;
+  var API_HOST = 'https://api.fliplet.com/';
 
-  // Taken now, before user code runs: it may replace JSON to make what it sends look different.
+  // Taken now, before user code runs: it may replace JSON or Object to make what it sends look different.
   var parse = JSON.parse;
   var stringify = JSON.stringify;
+  var keysOf = Object.keys;
+  var isArray = Array.isArray;
+  var StringCtor = String;
+  var FunctionCtor = Function;
+  var PromiseCtor = Promise;
+  var resolved = Promise.resolve.bind(Promise);
+
+  var CODES = {};
+  job.codes.forEach(function (name) { CODES[name] = name; });
 
   function copy(value) { return value === undefined ? undefined : parse(stringify(value)); }
+  function isObject(value) { return value !== null && typeof value === 'object' && !isArray(value); }
 
-  function failure(message, code) {
+  function coded(message, name, status) {
+    if (!CODES[name]) throw new Error('actionctl internal error: unknown platform code ' + name);
     var error = new Error(message);
-    if (code) error.code = code;
-    return Promise.reject(error);
+    error.code = CODES[name];
+    if (status) error.status = status;
+    return error;
   }
 
-  // --- core: Fliplet.App.Settings and Fliplet.App.V3.Actions.request ---------------------------
+  function failure(message, name, status) { return PromiseCtor.reject(coded(message, name, status)); }
 
-  var settings = {
-    get: function (key) {
-      if (job.environment === 'client') {
-        throw new Error('Fliplet.App.Settings is only available to server actions');
-      }
-      var value = job.settings[key];
-      return value === undefined ? undefined : copy(value);
+  // --- installing the described surface --------------------------------------------------------
+
+  var described = {};
+  job.surface.forEach(function (namespace) { described[namespace.path] = namespace; });
+
+  function refusal(path, method) {
+    var where = 'Fliplet.' + path + '.' + method.name;
+    if (method.kind === 'device-only') {
+      return function () {
+        return failure(where + ' is device-only: it ' + method.answers + ' — a server action cannot do this on ' +
+                       'the platform', 'DEVICE_ONLY');
+      };
     }
-  };
-
-  var requests = { count: 0, inflight: 0 };
-
-  function originOf(url) {
-    var match = /^(https?):\/\/([^\/?#]+)/i.exec(url);
-    return match ? (match[1] + '://' + match[2]).toLowerCase() : null;
-  }
-
-  function findResponse(method, url) {
-    var exact = null, prefix = null;
-    for (var i = 0; i < job.http.length; i++) {
-      var entry = job.http[i];
-      if ((entry.method || 'GET').toUpperCase() !== method) continue;
-      if (entry.url === url) { exact = entry; break; }
-      var star = entry.url.length - 1;
-      if (!prefix && entry.url.charAt(star) === '*' && url.indexOf(entry.url.slice(0, star)) === 0) prefix = entry;
-    }
-    return exact || prefix;
-  }
-
-  function request(options) {
-    options = options || {};
-    var url = String(options.url || '');
-    var method = String(options.method || 'GET').toUpperCase();
-    var record = { method: method, url: url, status: null, error: null };
-    add(effects.requests, record);
-    function refuse(message, code) { record.error = code; return failure(message, code); }
-    if (job.environment === 'client') {
-      return refuse('Fliplet.App.V3.Actions.request is only available to server actions', 'UNSUPPORTED');
-    }
-    var origin = originOf(url);
-    var allowed = job.integrationOrigins.map(function (o) { return o.toLowerCase(); });
-    if (!origin || allowed.indexOf(origin) < 0) {
-      return refuse(url + ' is not in this action\'s integrationOrigins (' + (allowed.join(', ') || 'none') + ')',
-                    'POLICY');
-    }
-    if (requests.count >= REQUEST_LIMIT) return refuse('more than ' + REQUEST_LIMIT + ' requests in one run', 'LIMIT');
-    if (requests.inflight >= REQUEST_CONCURRENCY) {
-      return refuse('more than ' + REQUEST_CONCURRENCY + ' requests at once', 'LIMIT');
-    }
-    var response = findResponse(method, url);
-    if (!response) {
-      return refuse('no recorded response for ' + method + ' ' + url + ' — add one under fixtures/http/', 'TRANSPORT');
-    }
-    requests.count++;
-    requests.inflight++;
-    var timeoutMs = options.timeoutMs === undefined ? 30000 : Number(options.timeoutMs);
-    return new Promise(function (resolve, reject) {
-      var delay = Number(response.delayMs || 0);
-      setTimeout(function () {
-        requests.inflight--;
-        if (delay > timeoutMs) {
-          record.error = 'TIMEOUT';
-          var late = new Error(method + ' ' + url + ' took longer than ' + timeoutMs + ' ms');
-          late.code = 'TIMEOUT';
-          return reject(late);
-        }
-        if (response.error) {
-          record.error = response.error;
-          var failed = new Error(response.message || (method + ' ' + url + ' failed'));
-          failed.code = response.error;
-          return reject(failed);
-        }
-        record.status = response.status || 200;
-        resolve({ status: record.status, headers: copy(response.headers || {}), body: copy(response.body) });
-      }, Math.min(delay, timeoutMs));
-    });
-  }
-
-  // Browser-style fetch, answered from the same recorded responses (no integrationOrigins policy).
-  function fetchLike(url, init) {
-    init = init || {};
-    var method = String(init.method || 'GET').toUpperCase();
-    var record = { method: method, url: String(url), status: null, error: null };
-    add(effects.requests, record);
-    var response = findResponse(method, String(url));
-    if (!response) {
-      record.error = 'TRANSPORT';
-      return Promise.reject(new TypeError('Failed to fetch: no recorded response for ' + method + ' ' + url +
-                                          ' — add one under fixtures/http/'));
-    }
-    record.status = response.status || 200;
-    var body = typeof response.body === 'string' ? response.body : stringify(response.body);
-    var headers = response.headers || {};
-    return Promise.resolve({
-      ok: record.status >= 200 && record.status < 300, status: record.status,
-      headers: { get: function (name) { return headers[String(name).toLowerCase()] || headers[name] || null; } },
-      text: function () { return Promise.resolve(body === undefined ? '' : body); },
-      json: function () { return Promise.resolve(parse(body)); }
-    });
-  }
-
-  // --- Communicate, Notifications, Media --------------------------------------------------------
-
-  var sent = 0;
-  function communicate(kind, check, capture) {
     return function () {
-      var args = arguments;
-      var problem = check.apply(null, args);
-      if (problem) return failure(problem, 'VALIDATION_FAILED');
-      if (++sent > COMMUNICATE_LIMIT) {
-        return failure('Fliplet.Communicate allows ' + COMMUNICATE_LIMIT + ' messages per 30 seconds', 'RATE_LIMITED');
-      }
-      add(effects[kind], capture.apply(null, args));
-      return Promise.resolve({});
+      return failure(where + ' is not emulated by actionctl: it ' + method.answers, 'NOT_EMULATED');
     };
   }
 
-  var Communicate = {
-    sendEmail: communicate('emails', function (o) {
-      if (!o || !isArrayLike(o.to) || !o.to.length) return 'sendEmail needs `to`: a list of {email, name, type}';
-      for (var i = 0; i < o.to.length; i++) if (!o.to[i] || !o.to[i].email) return 'sendEmail: to[' + i + '] has no email';
-      if (!o.subject) return 'sendEmail needs a subject';
-      if (!o.html && !o.text) return 'sendEmail needs html (or text)';
-      return null;
-    }, function (o) { return copy(o); }),
-    sendSMS: communicate('sms', function (o) {
-      if (!o || !o.data || !o.data.to || !o.data.body) return 'sendSMS needs {data: {to, body}}';
-      return null;
-    }, function (o) { return { to: copy(o.data.to), body: String(o.data.body) }; }),
-    sendPushNotification: communicate('pushes', function (appId, o) {
-      if (!o || (!o.title && !o.body)) return 'sendPushNotification needs (appId, {title, body})';
-      return null;
-    }, function (appId, o) { var push = copy(o); push.appId = appId; return push; })
-  };
-
-  function isArrayLike(value) { return Array.isArray(value); }
-
-  var Notifications = {
-    insert: function (data) {
-      if (!data || typeof data !== 'object') return failure('Notifications.insert needs an object', 'VALIDATION_FAILED');
-      var notification = copy(data);
-      notification.id = effects.notifications.length + 1;
-      add(effects.notifications, notification);
-      return Promise.resolve({ id: notification.id });
-    }
-  };
-
-  var mediaIds = 0;
-  function media(kind, value) {
-    var item = copy(value) || {};
-    item.id = ++mediaIds;
-    add(effects.media, { kind: kind, item: item });
-    return item;
-  }
-  var Media = {
-    Folders: {
-      get: function () { return Promise.resolve({ folders: [], files: [] }); },
-      create: function (o) { return Promise.resolve(media('folder.create', o)); }
-    },
-    Files: {
-      get: function () { return Promise.resolve([]); },
-      getAll: function () { return Promise.resolve([]); },
-      upload: function (o) { return Promise.resolve([media('file.upload', { name: o && o.name || 'file' })]); }
-    }
-  };
-
-  function notEmulated(namespace) {
-    return new Proxy({}, {
-      get: function (target, property) {
-        if (typeof property === 'symbol' || property === 'then') return undefined;
-        return function () {
-          return failure('Fliplet.' + namespace + '.' + String(property) + ' is not emulated by actionctl', 'NOT_EMULATED');
-        };
+  // An object holding exactly the declared methods of `path`, taken from `impl`.
+  function expose(path, impl, into) {
+    var namespace = described[path];
+    var out = into || {};
+    if (!namespace) throw new Error('actionctl internal error: ' + path + ' is not described');
+    namespace.methods.forEach(function (method) {
+      if (method.kind === 'device-only' || method.kind === 'not emulated') {
+        out[method.name] = refusal(path, method);
+        return;
       }
+      if (!impl || typeof impl[method.name] !== 'function') {
+        throw new Error('actionctl internal error: Fliplet.' + path + '.' + method.name + ' is declared but not ' +
+                        'implemented');
+      }
+      out[method.name] = impl[method.name];
+    });
+    return out;
+  }
+
+  function install(Fliplet, path, impl) {
+    var parts = path.split('.');
+    var holder = Fliplet;
+    for (var i = 0; i < parts.length - 1; i++) {
+      if (!isObject(holder[parts[i]])) holder[parts[i]] = {};
+      holder = holder[parts[i]];
+    }
+    var leaf = parts[parts.length - 1];
+    holder[leaf] = expose(path, impl, isObject(holder[leaf]) ? holder[leaf] : {});
+  }
+
+  // --- App.Settings: read from the local settings file, writes captured and seen by later reads --
+
+  var Settings = {
+    get: function (key) { return copy(shared.settings[key]); },
+    getAll: function () { return copy(shared.settings); },
+    set: function (values) {
+      if (!isObject(values)) return failure('Fliplet.App.Settings.set takes an object of settings', 'VALIDATION_FAILED');
+      var written = copy(values);
+      keysOf(written).forEach(function (key) { shared.settings[key] = written[key]; });
+      add(effects.settings, { op: 'set', values: copy(written) });
+      return resolved(undefined);
+    },
+    unset: function (keys) {
+      if (!isArray(keys)) return failure('Fliplet.App.Settings.unset takes a list of keys', 'VALIDATION_FAILED');
+      var names = keys.map(StringCtor);
+      names.forEach(function (key) { delete shared.settings[key]; });
+      add(effects.settings, { op: 'unset', keys: names });
+      return resolved(undefined);
+    }
+  };
+
+  // App.Logs: a run's own logs (the service's others are not there locally), captured as `appLogs`.
+  function logMatches(log, where) {
+    return keysOf(where || {}).every(function (key) { return stringify(log[key]) === stringify(where[key]); });
+  }
+
+  var Logs = {
+    create: function (data) {
+      if (!isObject(data)) return failure('Fliplet.App.Logs.create takes an object', 'VALIDATION_FAILED');
+      var log = { id: shared.appLogs.length + 1, data: copy(data), createdAt: new Date().toISOString() };
+      shared.appLogs.push(log);
+      add(effects.appLogs, copy(log));
+      return resolved(copy(log));
+    },
+    get: function (options) {
+      var where = options && isObject(options.where) ? options.where : {};
+      return resolved(copy(shared.appLogs.filter(function (log) { return logMatches(log, where); })));
+    }
+  };
+
+  function nothing() { return resolved(undefined); }
+  var Analytics = { track: nothing, event: nothing, pageView: nothing };
+
+  // --- HTTP: Fliplet.API.request and the browser's fetch, both answered from fixtures/http/ ------
+
+  function findResponse(method, urls) {
+    var prefix = null;
+    for (var i = 0; i < job.http.length; i++) {
+      var entry = job.http[i];
+      if ((entry.method || 'GET').toUpperCase() !== method) continue;
+      for (var u = 0; u < urls.length; u++) {
+        if (entry.url === urls[u]) return entry;
+        var star = entry.url.length - 1;
+        if (!prefix && entry.url.charAt(star) === '*' && urls[u].indexOf(entry.url.slice(0, star)) === 0) {
+          prefix = entry;
+        }
+      }
+    }
+    return prefix;
+  }
+
+  function after(response, answer) {
+    var delay = Number(response.delayMs || 0);
+    if (!(delay >= 1)) return new PromiseCtor(function (resolve) { resolve(undefined); }).then(answer);
+    return new PromiseCtor(function (resolve) { setTimeout(resolve, delay); }).then(answer);
+  }
+
+  // `url` as the docs show it: a path of the API host ("v1/user"), or a whole URL; fixtures may list either.
+  function apiRequest(options) {
+    options = typeof options === 'string' ? { url: options } : (options || {});
+    var url = StringCtor(options.url || '');
+    var method = StringCtor(options.method || 'GET').toUpperCase();
+    var host = StringCtor(options.apiUrl || API_HOST);
+    var full = /^https?:\/\//i.test(url) ? url : host + url.replace(/^\//, '');
+    var record = { method: method, url: full, status: null, error: null };
+    add(effects.requests, record);
+    var response = findResponse(method, [url, full]);
+    if (!response) {
+      record.error = CODES.TRANSPORT;
+      return failure('no recorded response for ' + method + ' ' + full + ' — add one under fixtures/http/',
+                     'TRANSPORT');
+    }
+    return after(response, function () {
+      record.status = response.status || 200;
+      if (response.error || record.status >= 400) {
+        record.error = response.error || null;
+        var error = new Error(response.message || (method + ' ' + full + ' answered ' + record.status));
+        error.status = record.status;
+        error.responseJSON = copy(response.body);
+        throw error;
+      }
+      return copy(response.body);
     });
   }
 
-  // --- Fliplet ----------------------------------------------------------------------------------
+  function mock(data, options) {
+    options = options || {};
+    var delay = Number(options.delay || 0);
+    return new PromiseCtor(function (resolve, reject) {
+      setTimeout(function () { (options.reject ? reject : resolve)(data); }, delay >= 1 ? delay : 1);
+    });
+  }
 
-  var Fliplet = { App: { Settings: settings, V3: { Actions: { request: request } } } };
-  var namespaces = {
-    DataSources: function () { return __actionctlDataSources(ctx.dataState); },
-    Communicate: function () { return Communicate; },
-    Notifications: function () { return Notifications; },
-    Media: function () { return Media; }
+  var API = { request: apiRequest, clearCache: nothing, processQueue: nothing, mock: mock };
+
+  // Browser-style fetch on server actions (they run in a headless browser page), from the same fixtures.
+  function fetchLike(url, init) {
+    init = init || {};
+    var method = StringCtor(init.method || 'GET').toUpperCase();
+    var record = { method: method, url: StringCtor(url), status: null, error: null };
+    add(effects.requests, record);
+    var response = findResponse(method, [StringCtor(url)]);
+    if (!response) {
+      record.error = CODES.TRANSPORT;
+      return PromiseCtor.reject(new TypeError('Failed to fetch: no recorded response for ' + method + ' ' + url +
+                                              ' — add one under fixtures/http/'));
+    }
+    return after(response, function () {
+      record.status = response.status || 200;
+      var body = typeof response.body === 'string' ? response.body : stringify(response.body);
+      var headers = response.headers || {};
+      return {
+        ok: record.status >= 200 && record.status < 300, status: record.status,
+        headers: { get: function (name) { return headers[StringCtor(name).toLowerCase()] || headers[name] || null; } },
+        text: function () { return resolved(body === undefined ? '' : body); },
+        json: function () { return resolved(parse(body)); }
+      };
+    });
+  }
+
+  // --- Fliplet ------------------------------------------------------------------------------------
+
+  var factories = ctx.factories || {
+    platform: __actionctlPlatform,
+    DataSources: typeof __actionctlDataSources === 'function' ? __actionctlDataSources : null,
+    Communicate: typeof __actionctlCommunicate === 'function' ? __actionctlCommunicate : null,
+    Notifications: typeof __actionctlNotifications === 'function' ? __actionctlNotifications : null,
+    Media: typeof __actionctlMedia === 'function' ? __actionctlMedia : null,
+    Actions: typeof __actionctlActions === 'function' ? __actionctlActions : null
   };
-  job.dependencies.forEach(function (dependency) {
-    var namespace = PACKAGES[dependency];
-    if (namespace) Fliplet[namespace] = namespaces[namespace] ? namespaces[namespace]() : notEmulated(namespace);
+  var env = {
+    job: job, effects: effects, add: add, shared: shared, CODES: CODES, copy: copy, isObject: isObject,
+    coded: coded, failure: failure, resolved: resolved, parse: parse, stringify: stringify, keysOf: keysOf,
+    isArray: isArray, StringCtor: StringCtor, PromiseCtor: PromiseCtor, FunctionCtor: FunctionCtor,
+    expose: expose, fetchLike: fetchLike,
+    ctx: { dataState: ctx.dataState, factories: factories }
+  };
+  var implementations = { 'App.Settings': Settings, 'App.Logs': Logs, 'App.Analytics': Analytics, 'API': API };
+  ['Communicate', 'Notifications', 'Media', 'Actions'].forEach(function (name) {
+    if (!factories[name]) return;
+    var made = factories[name](env);
+    keysOf(made).forEach(function (path) { implementations[path] = made[path]; });
   });
-  if (job.environment !== 'client') globalThis.fetch = fetchLike;
+  if (factories.DataSources) {
+    implementations.DataSources = function () { return factories.DataSources(ctx.dataState); };
+  }
+
+  var Fliplet = {};
+  job.surface.forEach(function (namespace) {
+    if (namespace.returned) return;
+    if (namespace.package && job.dependencies.indexOf(namespace.package) < 0) return;
+    var impl = implementations[namespace.path];
+    var offered = namespace.methods.some(function (m) { return m.kind === 'emulated' || m.kind === 'no-op'; });
+    if (impl === undefined && offered) {
+      throw new Error('actionctl internal error: no implementation of Fliplet.' + namespace.path + ' was loaded');
+    }
+    install(Fliplet, namespace.path, typeof impl === 'function' ? impl() : impl);
+  });
+  ctx.dataState.expose = expose;  // for the objects the data sources answer (a connection)
+  if (job.depth === 0 && job.environment !== 'client') globalThis.fetch = fetchLike;
   return Fliplet;
 }
