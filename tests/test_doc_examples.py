@@ -28,10 +28,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def _param(example: corpus.Example):
-    # A gap issue 12 fills in parallel on other branches: expected to fail here until they are merged.
-    marks = [pytest.mark.xfail(reason=f"gap filled by issue 12 ({example.spec['gap']})", strict=False)
-             ] if "gap" in example.spec else []
-    return pytest.param(example, id=example.id, marks=marks)
+    return pytest.param(example, id=example.id)
 
 
 @pytest.mark.parametrize("example", [_param(e) for e in EXAMPLES if e.outcome == corpus.RUNS])
@@ -47,7 +44,7 @@ def test_recorded_gap_is_still_a_gap(report, example):
 
 
 KEYS = {"id", "page", "fence", "section", "title", "outcome", "reason", "code", "edit", "wrap", "given", "returns",
-        "answer", "error", "gap", "fixtures", "dependencies", "payload", "environment"}
+        "answer", "error", "fixtures", "dependencies", "payload", "environment"}
 
 
 def test_every_example_is_placed_and_decided():
