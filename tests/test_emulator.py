@@ -413,6 +413,19 @@ def test_a_long_payload_runs_as_on_the_service_unless_a_limit_is_set(api, start)
     assert limited.logs()["count"] == 0
 
 
+def test_a_run_sees_the_apps_other_actions_through_fliplet_app_v3_actions(api):
+    """On the service an action may run another of its app's actions; the emulator's runs see the app's actions."""
+    api.create(name="double", code="async function execute(context) { return context.payload.n * 2; }")
+    caller = api.create(name="caller", code=(
+        "async function execute(context) {\n"
+        "  const listed = await Fliplet.App.V3.Actions.get();\n"
+        "  const doubled = await Fliplet.App.V3.Actions.runWithResult('double', { n: 21 });\n"
+        "  return { names: listed.actions.map(a => a.name).sort(), doubled };\n}\n"))
+    response = api.run(caller["id"])
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == {"names": ["caller", "double"], "doubled": 42}
+
+
 def test_a_run_without_wait_is_queued_and_logs_later(api):
     action = api.create()
     response = api.run(action["id"], {"n": 2}, wait=False)

@@ -121,6 +121,8 @@ class RunTask:
     fields: dict[str, Any]
     payload: Any
     started_at: str
+    # The app's actions on the same side (masters, or production copies), for Fliplet.App.V3.Actions in the run.
+    actions: tuple[dict, ...] = ()
 
 
 class Runner:
@@ -162,7 +164,8 @@ class Runner:
         else:
             fixtures = fixture_files.load(project)
             scripts = deps.cached_scripts(project, dependencies)
-        return job.build(task.fields["code"], f"{task.name}.js", task.fields, task.payload, fixtures, scripts)
+        return job.build(task.fields["code"], f"{task.name}.js", task.fields, task.payload, fixtures, scripts,
+                         actions=list(task.actions), app=task.app_id)
 
     def close(self) -> None:
         """Drop queued runs, stop the one running, and end the worker."""
@@ -350,6 +353,7 @@ class Service:
         payload = payloads.build("manual", body.get("payload"))
         with self.store.transaction():
             action = self._action(app, action_id)
+            siblings, _ = self.store.actions(app, production=action.is_production, limit=-1, offset=0)
         fields = action.fields
         if fields.get("active") is not True:
             raise ApiError(api.ACTION_INACTIVE, f'"{fields.get("name")}" is inactive: set active to true '
@@ -361,7 +365,9 @@ class Service:
         if self.options.payload_limit is not None and size > self.options.payload_limit:
             raise ApiError(api.PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; the service "
                                f"allows {self.options.payload_limit}")
-        return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso())
+        return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso(),
+                       tuple(job.project_action(str(a.fields.get("name")), a.id, a.fields, str(a.fields.get("code", "")))
+                             for a in siblings))
 
     def _run(self, task: RunTask) -> Execution:
         """On the runner's thread: run, then leave the log and mark when the action last ran."""
