@@ -365,9 +365,9 @@ class Service:
         if self.options.payload_limit is not None and size > self.options.payload_limit:
             raise ApiError(api.PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; the service "
                                f"allows {self.options.payload_limit}")
-        return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso(),
-                       tuple(job.project_action(str(a.fields.get("name")), a.id, a.fields, str(a.fields.get("code", "")))
-                             for a in siblings))
+        actions = tuple(job.project_action(str(a.fields.get("name")), a.id, a.fields, str(a.fields.get("code", "")))
+                        for a in siblings)
+        return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso(), actions)
 
     def _run(self, task: RunTask) -> Execution:
         """On the runner's thread: run, then leave the log and mark when the action last ran."""
