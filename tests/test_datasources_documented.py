@@ -185,6 +185,18 @@ def test_aggregate_match_project_unwind_count(run):
     assert out["bad"] == [400, "aggregate: the stage $lookup is not emulated locally"]
 
 
+def test_an_aggregate_stage_cannot_write_through_the_prototype(run):
+    """A pipeline may come from a payload: a field path through __proto__ must not change every object."""
+    out = result(run, "const c = await Fliplet.DataSources.connect(789);\n"
+                      "const seen = [];\n"
+                      "for (const field of ['__proto__.polluted', 'constructor.prototype.polluted', 'x.__proto__.y']) {\n"
+                      "  await c.find({aggregate: [{$addFields: {[field]: 'yes'}}]})\n"
+                      "    .then(() => seen.push('accepted'), e => seen.push(e.status));\n"
+                      "}\n"
+                      "return {seen, polluted: ({}).polluted === undefined ? 'no' : 'yes'};")
+    assert out == {"seen": [400, 400, 400], "polluted": "no"}
+
+
 def test_include_pagination_answers_the_documented_envelope(run):
     page = result(run, "const c = await Fliplet.DataSources.connect(789);\n"
                        "return c.find({limit: 2, offset: 0, includePagination: true});")

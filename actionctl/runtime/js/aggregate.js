@@ -185,10 +185,17 @@ var __actionctlAggregate = (function () {
   // Stages that write into a document write into a copy: the input documents may share objects.
   function clone(document) { return parse(stringify(document)); }
 
+  // A field named by the pipeline (which may come from a payload) is written as the document's own: a
+  // path through `__proto__` would otherwise change every object of the run.
+  function unsafe(field) { return field === '__proto__' || field === 'constructor' || field === 'prototype'; }
+
   function place(target, dotted, value) {
     var parts = dotted.split('.');
+    for (var p = 0; p < parts.length; p++) {
+      if (unsafe(parts[p])) throw invalid('cannot write the field ' + stringify(dotted));
+    }
     for (var i = 0; i < parts.length - 1; i++) {
-      if (!isObject(target[parts[i]])) target[parts[i]] = {};
+      if (!own(target, parts[i]) || !isObject(target[parts[i]])) target[parts[i]] = {};
       target = target[parts[i]];
     }
     target[parts[parts.length - 1]] = value;
