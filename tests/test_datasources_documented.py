@@ -421,6 +421,21 @@ def test_a_fixture_forces_403_and_500(cli, tree):
     assert (root / "fixtures/datasources/158.yaml").read_text() == FIXTURE   # nothing an entry write changed
 
 
+def test_an_error_forced_on_find_fails_its_aliases_too(worker):
+    """reading-data.md: `query` is find's alias; findOne and a cursor's page are finds as well."""
+    forced = {**STAFF, "errors": {"find": 403}}
+    code = ("async function execute(context) {\n  const c = await Fliplet.DataSources.connect(789);\n"
+            "  const calls = [() => c.find(), () => c.query({}), () => c.findOne({}),\n"
+            "                 () => c.findWithCursor({limit: 2}), () => c.findById(1)];\n"
+            "  const seen = [];\n"
+            "  for (const call of calls) await call().then(() => seen.push('ok'), e => seen.push(e.status));\n"
+            "  return seen;\n}\n")
+    outcome = execute(worker, job(code, now=NOW, dependencies=["fliplet-datasources"], datasources={"789": forced}),
+                      HANG_LIMIT, 6 * 1024 * 1024)
+    assert outcome.ok, outcome.error
+    assert outcome.result == [403, 403, 403, 403, "ok"]
+
+
 def test_a_bad_forced_status_is_a_fixture_error(cli, tree):
     tree({"actions/guarded.yaml": ACTION, "actions/guarded.js": GUARDED,
           "fixtures/datasources/158.yaml": "name: People\nerrors: {find: 418}\nentries: []\n"})

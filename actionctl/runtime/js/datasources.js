@@ -210,8 +210,14 @@ var __actionctlDataSources = (function () {
       });
     }
 
+    // The reads that are `find` on the service (reading-data.md: `query` is its alias; `findOne` and a cursor
+    // page are finds): an error forced on `find` fails them too.
+    var FIND_ALIASES = { query: true, findOne: true, findWithCursor: true };
+
     function forced(source, method) {
-      var status = source && isObject(source.errors) ? source.errors[method] : undefined;
+      var errors = source && isObject(source.errors) ? source.errors : null;
+      var status = errors ? errors[method] : undefined;
+      if (status === undefined && errors && own(FIND_ALIASES, method)) status = errors.find;
       if (status === undefined) return;
       var known = FORCED[status] || FORCED[500];
       var error = failure(known[1] + ' (forced by the fixture of data source ' + source.id + ' for ' + method + ')',
