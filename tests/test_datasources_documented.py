@@ -436,6 +436,23 @@ def test_an_error_forced_on_find_fails_its_aliases_too(worker):
     assert outcome.result == [403, 403, 403, 403, "ok"]
 
 
+def test_order_sorts_numeric_looking_text_as_numbers_and_refuses_a_flat_pair(worker):
+    """reading-data.md: "Data-column numeric-looking values are sorted numerically, while other values use text
+    ordering"; the top level takes [column, direction] pairs, only a join's order one flat pair."""
+    ages = {"id": 5, "name": "Ages", "columns": ["Age"], "entries": [
+        entry(5, i + 1, {"Age": age}) for i, age in enumerate([25, "30", 40, "9", "abc", " 100 ", "-2.5"])]}
+    code = ("async function execute(context) {\n  const c = await Fliplet.DataSources.connect(5);\n"
+            "  const up = (await c.find({order: [['data.Age', 'ASC']]})).map(e => e.data.Age);\n"
+            "  const down = (await c.find({order: [['data.Age', 'DESC']]})).map(e => e.data.Age);\n"
+            "  const flat = await c.find({order: ['data.Age', 'DESC']}).then(() => 'accepted', e => e.status);\n"
+            "  return {up, down, flat};\n}\n")
+    outcome = execute(worker, job(code, now=NOW, dependencies=["fliplet-datasources"], datasources={"5": ages}),
+                      HANG_LIMIT, 6 * 1024 * 1024)
+    assert outcome.ok, outcome.error
+    assert outcome.result == {"up": ["-2.5", "9", 25, "30", 40, " 100 ", "abc"],
+                              "down": ["abc", " 100 ", 40, "30", 25, "9", "-2.5"], "flat": 400}
+
+
 def test_a_bad_forced_status_is_a_fixture_error(cli, tree):
     tree({"actions/guarded.yaml": ACTION, "actions/guarded.js": GUARDED,
           "fixtures/datasources/158.yaml": "name: People\nerrors: {find: 418}\nentries: []\n"})

@@ -30,6 +30,7 @@ var __actionctlDataSources = (function () {
   var splitText = String.prototype.split;
   var trimText = String.prototype.trim;
   var StringCtor = String;
+  var regexExec = RegExp.prototype.exec;
   var NumberCtor = Number;
   var ErrorCtor = Error;
   var SetCtor = Set;
@@ -120,8 +121,31 @@ var __actionctlDataSources = (function () {
     if (order === undefined || order === null) return records;
     if (!isArray(order)) throw failure('`order` is a list of [column, "ASC"|"DESC"] pairs', 'QUERY_INVALID');
     var keys = [];
-    for (var i = 0; i < order.length; i++) push(keys, orderKey(isArray(order[i]) ? order[i] : [order[i], 'ASC']));
+    for (var i = 0; i < order.length; i++) {
+      // reading-data.md: the top level takes [column, direction] pairs; only a join's order is one flat pair.
+      if (!isArray(order[i])) {
+        throw failure('`order` is a list of [column, direction] pairs, e.g. [["data.Score", "DESC"]]; a flat pair ' +
+                      'is only for a join\'s order (got ' + stringify(order) + ')', 'QUERY_INVALID');
+      }
+      push(keys, orderKey(order[i]));
+    }
     return sortBy(records, keys);
+  }
+
+  // reading-data.md: "Data-column numeric-looking values are sorted numerically, while other values use text
+  // ordering": numbers and numeric text by value, before any other text.
+  var NUMERIC_TEXT = /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+  function numericLooking(value) {
+    if (typeof value === 'number') return value === value;
+    return typeof value === 'string' && apply(regexExec, NUMERIC_TEXT, [value]) !== null;
+  }
+
+  function orderCompare(a, b) {
+    var na = numericLooking(a), nb = numericLooking(b);
+    if (na && nb) return NumberCtor(a) - NumberCtor(b);
+    if (na !== nb) return na ? -1 : 1;
+    return compare(a, b);
   }
 
   function orderKey(pair) {
@@ -138,7 +162,7 @@ var __actionctlDataSources = (function () {
       for (var k = 0; k < keys.length; k++) {
         var va = valueAt(a, keys[k].path), vb = valueAt(b, keys[k].path);
         var na = va === undefined || va === null, nb = vb === undefined || vb === null;
-        var result = na || nb ? (na === nb ? 0 : na ? 1 : -1) : compare(va, vb);
+        var result = na || nb ? (na === nb ? 0 : na ? 1 : -1) : orderCompare(va, vb);
         if (result) return result * keys[k].sign;
       }
       return 0;
