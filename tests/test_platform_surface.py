@@ -86,19 +86,31 @@ def test_send_email_fills_templates_from_data_and_alters_the_options(cli, action
     assert body["result"] == sent and body["effects"]["emails"] == [sent]
 
 
+def test_templates_read_only_the_datas_own_fields(cli, action):
+    """Handlebars reads own fields: `{{constructor}}` is empty, not the source of the Object function."""
+    action("async function execute(context) {\n"
+           "  const options = {to: [{email: 'a@example.com'}],\n"
+           "                   subject: '[{{ constructor }}][{{toString}}][{{a.b}}]'};\n"
+           "  String.prototype.replace = () => 'replaced by the action';\n"
+           "  await Fliplet.Communicate.sendEmail(options, {a: {b: 'own'}});\n  return options.subject;\n}\n",
+           manifest=manifest(dependencies="fliplet-communicate"))
+    assert run(cli)["result"] == "[][][own]"
+
+
 def test_communicate_requires_the_documented_fields_no_more(cli, action):
     action("async function execute(context) {\n  const C = Fliplet.Communicate, out = [];\n"
            "  await C.sendEmail({to: [{email: 'a@example.com'}]});\n"
            "  for (const f of [() => C.sendEmail({to: []}), () => C.sendPushNotification(1, {title: 'T'}),\n"
-           "                   () => C.sendSMS({data: {to: '+1'}})]) {\n"
+           "                   () => C.sendSMS({data: {to: '+1'}}),\n"
+           "                   () => C.sendPushNotification(undefined, {title: 'T', body: 'B'})]) {\n"
            "    try { await f(); } catch (e) { out.push(e.message); }\n  }\n"
            "  await C.batchSendEmail([{options: {to: [{email: '{{e}}'}], subject: 's'},\n"
            "                           data: {e: 'b@example.com'}}]);\n"
            "  return out;\n}\n", manifest=manifest(dependencies="fliplet-communicate"))
     body = run(cli)
-    assert body["result"] == ["sendEmail needs `to`: a list of {email, name, type}",
-                              "sendPushNotification needs (appId, {title, body}): both are required",
-                              "sendSMS needs {data: {to, body}}"]
+    push = "sendPushNotification needs (appId, {title, body}): the app id and both fields are required"
+    assert body["result"] == ["sendEmail needs `to`: a list of {email, name, type}", push,
+                              "sendSMS needs {data: {to, body}}", push]
     assert [e["to"][0]["email"] for e in body["effects"]["emails"]] == ["a@example.com", "b@example.com"]
 
 

@@ -7,6 +7,8 @@ function __actionctlCommunicate(env) {
   var copy = env.copy, isObject = env.isObject, coded = env.coded, failure = env.failure, resolved = env.resolved;
   var parse = env.parse, stringify = env.stringify, keysOf = env.keysOf, isArray = env.isArray;
   var StringCtor = env.StringCtor, PromiseCtor = env.PromiseCtor;
+  // Taken while the platform is installed, before user code runs, like the rest of the platform's built-ins.
+  var apply = Reflect.apply, hasOwn = Object.prototype.hasOwnProperty, replaceText = String.prototype.replace;
   var COMMUNICATE_LIMIT = 20;   // messages per 30 s on the service; a local run is shorter than that
 
   // Communicate -------------------------------------------------------------------------------
@@ -17,7 +19,8 @@ function __actionctlCommunicate(env) {
     var value = data;
     var parts = path.split('.');
     for (var i = 0; i < parts.length; i++) {
-      if (value === null || value === undefined) return undefined;
+      // Own fields only, as Handlebars reads data: `{{constructor}}` is not the Object function.
+      if (value === null || value === undefined || !apply(hasOwn, value, [parts[i]])) return undefined;
       value = value[parts[i]];
     }
     return value;
@@ -26,11 +29,11 @@ function __actionctlCommunicate(env) {
   // Handlebars-style substitution, as sendEmail compiles its options: `{{ name }}` escaped for HTML,
   // `{{{ name }}}` as is, a dotted path reaching into `data`, a missing value as empty text.
   function fill(text, data) {
-    return text.replace(/\{\{(\{)?\s*([\w$.\-]+)\s*\}?\}\}/g, function (whole, raw, path) {
+    return apply(replaceText, text, [/\{\{(\{)?\s*([\w$.\-]+)\s*\}?\}\}/g, function (whole, raw, path) {
       var value = lookup(data, path);
       var shown = value === null || value === undefined ? '' : StringCtor(value);
-      return raw ? shown : shown.replace(/[&<>"'`=]/g, function (c) { return ESCAPES[c]; });
-    });
+      return raw ? shown : apply(replaceText, shown, [/[&<>"'`=]/g, function (c) { return ESCAPES[c]; }]);
+    }]);
   }
 
   // The docs say the options are altered in place by the compilation: code that reuses them sees that.
@@ -97,8 +100,10 @@ function __actionctlCommunicate(env) {
   }
 
   function sendPushNotification(appId, options) {
-    if (!isObject(options) || !options.title || !options.body) {
-      return failure('sendPushNotification needs (appId, {title, body}): both are required', 'VALIDATION_FAILED');
+    if (appId === undefined || appId === null || appId === '' || !isObject(options) || !options.title ||
+        !options.body) {
+      return failure('sendPushNotification needs (appId, {title, body}): the app id and both fields are required',
+                     'VALIDATION_FAILED');
     }
     var limited = charge();
     if (limited) return PromiseCtor.reject(limited);
