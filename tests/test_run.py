@@ -242,6 +242,27 @@ def test_requests_are_answered_from_fixtures(cli, action, project):
     assert [r["error"] for r in body["effects"]["requests"]] == [None, "TRANSPORT"]
 
 
+def test_fetch_behaves_as_a_browsers_on_both_sides(cli, action, project):
+    """A recorded network failure rejects with a TypeError; header names are case-insensitive; a client action
+    (the user's browser) has fetch as a server action (a headless page) does."""
+    code = ("async function execute(context) {\n"
+            "  const ok = await fetch('https://api.example.com/a');\n"
+            "  const failed = await fetch('https://api.example.com/down').then(() => 'resolved', e => e.name);\n"
+            "  const h = ok.headers;\n"
+            "  return [h.get('content-type'), h.get('X-Count'), h.get('nope'), failed];\n}\n")
+    action(code, name="server-side")
+    action(code, name="client-side", manifest="name: client-side\nactive: true\nenvironment: client\n"
+                                             "triggers: [{trigger: manual}]\n")
+    (project / "fixtures" / "http").mkdir(parents=True)
+    (project / "fixtures" / "http" / "api.yaml").write_text(
+        "- url: https://api.example.com/a\n  headers: {Content-Type: application/json, x-count: 3}\n  body: {}\n"
+        "- url: https://api.example.com/down\n  error: ECONNRESET\n")
+    for name in ("server-side", "client-side"):
+        body = run_json(cli, name)[1]
+        assert body["result"] == ["application/json", "3", None, "TypeError"], (name, body)
+        assert [r["error"] for r in body["effects"]["requests"]] == [None, "ECONNRESET"]
+
+
 # --- triggers -----------------------------------------------------------------------------------------
 
 def test_payload_per_trigger(cli, action):

@@ -29,6 +29,8 @@ function __actionctlPlatform(ctx) {
   var keysOf = Object.keys;
   var isArray = Array.isArray;
   var StringCtor = String;
+  var lowerText = String.prototype.toLowerCase;
+  var applyFn = Reflect.apply;
   var FunctionCtor = Function;
   var PromiseCtor = Promise;
   var resolved = Promise.resolve.bind(Promise);
@@ -203,6 +205,14 @@ function __actionctlPlatform(ctx) {
   var API = { request: apiRequest, clearCache: nothing, processQueue: nothing, mock: mock };
 
   // Browser-style fetch on server actions (they run in a headless browser page), from the same fixtures.
+  function toLower(text) { return applyFn(lowerText, text, []); }
+
+  function lowerKeys(headers) {
+    var out = {};
+    keysOf(headers).forEach(function (name) { out[toLower(StringCtor(name))] = StringCtor(headers[name]); });
+    return out;
+  }
+
   function fetchLike(url, init) {
     init = init || {};
     var method = StringCtor(init.method || 'GET').toUpperCase();
@@ -215,12 +225,20 @@ function __actionctlPlatform(ctx) {
                                               ' — add one under fixtures/http/'));
     }
     return after(response, function () {
+      // A recorded network failure (`error:`) is what a browser's fetch does with one: a TypeError, no response.
+      if (response.error) {
+        record.error = StringCtor(response.error);
+        throw new TypeError('Failed to fetch: ' + method + ' ' + url + ' (' + record.error + ', recorded in fixtures/http/)');
+      }
       record.status = response.status || 200;
       var body = typeof response.body === 'string' ? response.body : stringify(response.body);
-      var headers = response.headers || {};
+      var headers = lowerKeys(response.headers || {});
       return {
         ok: record.status >= 200 && record.status < 300, status: record.status,
-        headers: { get: function (name) { return headers[StringCtor(name).toLowerCase()] || headers[name] || null; } },
+        // Header names are case-insensitive, as a browser's Headers are.
+        headers: {
+          get: function (name) { var v = headers[toLower(StringCtor(name))]; return v === undefined ? null : v; }
+        },
         text: function () { return resolved(body === undefined ? '' : body); },
         json: function () { return resolved(parse(body)); }
       };
@@ -266,6 +284,7 @@ function __actionctlPlatform(ctx) {
     install(Fliplet, namespace.path, typeof impl === 'function' ? impl() : impl);
   });
   ctx.dataState.expose = expose;  // for the objects the data sources answer (a connection)
-  if (job.depth === 0 && job.environment !== 'client') globalThis.fetch = fetchLike;
+  // Both sides are browsers: server actions a headless page, client actions the user's (app-actions-v3.md).
+  if (job.depth === 0) globalThis.fetch = fetchLike;
   return Fliplet;
 }
