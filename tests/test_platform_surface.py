@@ -285,6 +285,29 @@ def test_running_an_action_refuses_as_the_service_does(cli, action):
     assert len(loop) == 8 and "nested more than 8 deep" in loop[-1]["error"]
 
 
+def test_a_result_another_action_answers_travels_as_json_within_the_limit(cli, action):
+    """runWithResult's result crosses the service as the run's own does: JSON, at most 6 MB; a payload that cannot
+    be JSON rejects the call instead of throwing at it."""
+    action("async function execute(context) { return 'x'.repeat(6000001); }", name="big", manifest=manifest("big"))
+    action("async function execute(context) { return () => 1; }", name="fn", manifest=manifest("fn"))
+    action("async function execute(context) { return 'é'.repeat(2999999); }", name="fits", manifest=manifest("fits"))
+    action("async function execute(context) {\n  const A = Fliplet.App.V3.Actions, out = [];\n"
+           "  for (const name of ['big', 'fn']) {\n"
+           "    await A.runWithResult(name).then(() => out.push('resolved'), e => out.push([e.status, e.message]));\n"
+           "  }\n"
+           "  out.push((await A.runWithResult('fits')).length);\n"
+           "  let call;\n"
+           "  try { call = A.run('fits', {toJSON() { throw new Error('no JSON'); }}); } catch (e) { return 'threw'; }\n"
+           "  out.push(await call.then(() => 'resolved', e => e.message));\n"
+           "  return out;\n}\n")
+    body = run(cli)
+    (big_status, big), (fn_status, fn) = body["result"][:2]
+    assert big_status == fn_status == 500
+    assert big.startswith("big failed: its result is 6000003 bytes of JSON; the limit is 6000000")
+    assert fn.startswith("fn failed: its result cannot be sent as JSON")
+    assert body["result"][2:] == [2999999, "no JSON"]
+
+
 def test_run_resolves_once_accepted_however_the_action_then_ends(cli, action):
     """On the service `run` resolves when the run is queued: the action's own failure is not the caller's."""
     action("async function execute(context) { throw new Error('boom'); }", name="bad", manifest=manifest("bad"))

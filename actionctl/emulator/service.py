@@ -165,7 +165,7 @@ class Runner:
             fixtures = fixture_files.load(project)
             scripts = deps.cached_scripts(project, dependencies)
         return job.build(task.fields["code"], f"{task.name}.js", task.fields, task.payload, fixtures, scripts,
-                         actions=list(task.actions), app=task.app_id)
+                         actions=list(task.actions), app=task.app_id, result_limit=self.options.result_limit)
 
     def close(self) -> None:
         """Drop queued runs, stop the one running, and end the worker."""

@@ -129,7 +129,7 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         deps.cached_scripts(project.root, job.dependencies_of(data)), now_ms=now_ms if options.now else None,
         seed=options.seed, datasources=_datasources(fixtures, options.datasources), http=options.http,
         settings=options.settings, actions=_project_actions(project, manifest, options.profile),
-        app=project.config.get("app"))
+        app=project.config.get("app"), result_limit=prepared.result_limit)
     return prepared
 
 

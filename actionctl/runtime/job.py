@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from actionctl.execution.limits import RESULT_BYTES
 from actionctl.manifest import DEFAULT_ENVIRONMENT
 from actionctl.runtime.errors import PLATFORM_CODES
 from actionctl.runtime.fixtures import Fixtures
@@ -39,12 +40,13 @@ def dependencies_of(fields: dict[str, Any]) -> list[str]:
 def build(code: str, file: str, fields: dict[str, Any], payload: Any, fixtures: Fixtures, scripts: list, *,
           now_ms: int | None = None, seed: int | None = None, datasources: dict | None = None,
           http: list[dict] | None = None, settings: dict[str, Any] | None = None,
-          actions: list[dict] | None = None, app: Any = None) -> dict:
+          actions: list[dict] | None = None, app: Any = None, result_limit: int = RESULT_BYTES) -> dict:
     """The job for one run of `code` (shown as `file` in stacks) with the action's `fields` and `payload`.
 
     `fixtures` answer the platform's calls; `datasources`, `http` and `settings` replace theirs for
     this run only (a test case's own fixtures). `now_ms` and `seed` make the run repeatable. `actions`
-    are the project's actions Fliplet.App.V3.Actions answers and runs (see `project_action`).
+    are the project's actions Fliplet.App.V3.Actions answers and runs (see `project_action`), whose results
+    are held to `result_limit` bytes of JSON as the run's own is.
     """
     return {
         "code": code,
@@ -64,6 +66,7 @@ def build(code: str, file: str, fields: dict[str, Any], payload: Any, fixtures: 
             "actions": actions or [],
             "app": app,
             "depth": 0,
+            "resultLimit": result_limit,
             "surface": surface_for(dependencies_of(fields), actions or []),
             "codes": list(PLATFORM_CODES),
         },

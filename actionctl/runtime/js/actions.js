@@ -10,6 +10,7 @@ function __actionctlActions(env) {
   var RUN_LIMIT = 30;           // run/runWithResult per 60 s on the service
   var RUN_DEPTH_MAX = 8;        // actionctl's own guard: an action running itself is a loop, not a plan
   var FunctionCtor = env.FunctionCtor, fetchLike = env.fetchLike, ctx = env.ctx;
+  var applyFn = Reflect.apply, charCodeAt = String.prototype.charCodeAt;  // taken before user code runs
 
   // App.V3.Actions: the project's own actions, run here ---------------------------------------
 
@@ -85,10 +86,37 @@ function __actionctlActions(env) {
       return PromiseCtor.reject(ranInto(record, new Error(action.name + ' defines no execute function')));
     }
     return new PromiseCtor(function (resolve) { resolve(execute({ payload: payload })); }).then(function (value) {
-      var result = value === undefined ? undefined : parse(stringify(value));  // the transport's JSON
-      record.result = copy(result);
-      return result;
+      return transported(record, value);
     }, function (error) { throw ranInto(record, error); });
+  }
+
+  // The result as the service sends it back: JSON, at most the result limit (app-actions-v3.md: 6 MB), as the
+  // run's own result is held to; what cannot travel fails the run like a throw.
+  function transported(record, value) {
+    if (value === undefined) return undefined;
+    var text;
+    try { text = stringify(value); } catch (error) { throw ranInto(record, error); }
+    if (text === undefined) throw ranInto(record, new TypeError('its result cannot be sent as JSON'));
+    var bytes = utf8Length(text);
+    if (bytes > job.resultLimit) {
+      throw ranInto(record, new RangeError('its result is ' + bytes + ' bytes of JSON; the limit is ' +
+                                           job.resultLimit));
+    }
+    var result = parse(text);
+    record.result = parse(text);
+    return result;
+  }
+
+  function utf8Length(text) {
+    var bytes = 0;
+    for (var i = 0; i < text.length; i++) {
+      var unit = applyFn(charCodeAt, text, [i]);
+      if (unit < 0x80) bytes += 1;
+      else if (unit < 0x800) bytes += 2;
+      else if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < text.length) { bytes += 4; i++; }
+      else bytes += 3;
+    }
+    return bytes;
   }
 
   function ranInto(record, error) {
@@ -97,7 +125,14 @@ function __actionctlActions(env) {
     return coded(record.name + ' failed: ' + message, 'EXECUTION_FAILED', 500);
   }
 
+  // The payload as the transport carries it; one that cannot be JSON rejects, never throws at the call.
   function payloadOf(payload) { return payload === undefined || payload === null ? {} : copy(payload); }
+
+  function started(nameOrId, payload, mode) {
+    var carried;
+    try { carried = payloadOf(payload); } catch (error) { return PromiseCtor.reject(error); }
+    return runLocally(nameOrId, carried, mode);
+  }
 
   var Actions = {
     get: function (options) {
@@ -116,13 +151,13 @@ function __actionctlActions(env) {
     // Resolves once the run is accepted, as the service's does once it is queued: how the run then ends is the
     // `actions` effect's to say, not the caller's (a refusal before it starts still rejects).
     run: function (nameOrId, payload) {
-      return runLocally(nameOrId, payloadOf(payload), 'run').then(function () { return undefined; }, function (e) {
+      return started(nameOrId, payload, 'run').then(function () { return undefined; }, function (e) {
         if (e.code === CODES.EXECUTION_FAILED) return undefined;
         throw e;
       });
     },
     runWithResult: function (nameOrId, payload) {
-      return runLocally(nameOrId, payloadOf(payload), 'runWithResult');
+      return started(nameOrId, payload, 'runWithResult');
     }
   };
 
