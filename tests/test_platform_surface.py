@@ -61,15 +61,15 @@ def test_device_only_and_not_emulated_methods_refuse_with_a_coded_message(cli, a
     action("async function execute(context) {\n  const out = [];\n"
            "  for (const f of [() => Fliplet.Communicate.composeEmail({}), () => Fliplet.Barcode.scan(),\n"
            "                   () => Fliplet.App.V3.Actions.create({name: 'x'})]) {\n"
-           "    try { await f(); } catch (e) { out.push([e.code, e.message]); }\n  }\n  return out;\n}\n",
+           "    try { await f(); } catch (e) { out.push([e.status, e.message]); }\n  }\n  return out;\n}\n",
            manifest=manifest(dependencies="fliplet-communicate, fliplet-barcode"))
     assert run(cli)["result"] == [
-        ["DEVICE_ONLY", "Fliplet.Communicate.composeEmail is device-only: it opens the device's mail app — a server "
-                        "action cannot do this on the platform"],
-        ["DEVICE_ONLY", "Fliplet.Barcode.scan is device-only: it scans with the device's camera (native apps only) "
-                        "— a server action cannot do this on the platform"],
-        ["NOT_EMULATED", "Fliplet.App.V3.Actions.create is not emulated by actionctl: it changes the app's actions "
-                         "on the service; locally, edit the manifests and `actionctl push`"]]
+        [None, "Fliplet.Communicate.composeEmail is device-only: it opens the device's mail app — a server "
+               "action cannot do this on the platform [DEVICE_ONLY]"],
+        [None, "Fliplet.Barcode.scan is device-only: it scans with the device's camera (native apps only) "
+               "— a server action cannot do this on the platform [DEVICE_ONLY]"],
+        [None, "Fliplet.App.V3.Actions.create is not emulated by actionctl: it changes the app's actions "
+               "on the service; locally, edit the manifests and `actionctl push` [NOT_EMULATED]"]]
 
 
 # --- Communicate ------------------------------------------------------------------------------------
@@ -108,9 +108,10 @@ def test_communicate_requires_the_documented_fields_no_more(cli, action):
            "                           data: {e: 'b@example.com'}}]);\n"
            "  return out;\n}\n", manifest=manifest(dependencies="fliplet-communicate"))
     body = run(cli)
-    push = "sendPushNotification needs (appId, {title, body}): the app id and both fields are required"
-    assert body["result"] == ["sendEmail needs `to`: a list of {email, name, type}", push,
-                              "sendSMS needs {data: {to, body}}", push]
+    push = ("sendPushNotification needs (appId, {title, body}): the app id and both fields are required "
+            "[VALIDATION_FAILED]")
+    assert body["result"] == ["sendEmail needs `to`: a list of {email, name, type} [VALIDATION_FAILED]", push,
+                              "sendSMS needs {data: {to, body}} [VALIDATION_FAILED]", push]
     assert [e["to"][0]["email"] for e in body["effects"]["emails"]] == ["a@example.com", "b@example.com"]
 
 
@@ -118,10 +119,10 @@ def test_communicate_allows_20_messages_then_answers_429(cli, action):
     action("async function execute(context) {\n"
            "  for (let i = 0; i < 20; i++) await Fliplet.Communicate.sendSMS({data: {to: '+1', body: 'n' + i}});\n"
            "  try { await Fliplet.Communicate.sendSMS({data: {to: '+1', body: 'x'}}); }\n"
-           "  catch (e) { return [e.code, e.status, e.message]; }\n}\n",
+           "  catch (e) { return ['code' in e, e.status, e.message]; }\n}\n",
            manifest=manifest(dependencies="fliplet-communicate"))
     body = run(cli)
-    assert body["result"] == ["RATE_LIMITED", 429, "Fliplet.Communicate allows 20 messages per 30 seconds"]
+    assert body["result"] == [False, 429, "Fliplet.Communicate allows 20 messages per 30 seconds [RATE_LIMITED]"]
     assert len(body["effects"]["sms"]) == 20
 
 
@@ -162,7 +163,7 @@ def test_media_is_answered_from_the_fixture_and_writes_are_captured(cli, action,
            "  const contents = await M.Files.getContents(10);\n"
            "  const made = await M.Folders.create({name: 'New', parentId: 1});\n  await M.Files.delete(11);\n"
            "  let missing;\n"
-           "  try { await M.Files.delete(99); } catch (e) { missing = [e.code, e.status, e.message]; }\n"
+           "  try { await M.Files.delete(99); } catch (e) { missing = ['code' in e, e.status, e.message]; }\n"
            "  return {top: [top.folders.map(f => f.name), top.files.map(f => f.name)],\n"
            "          inside: [inside.folders.map(f => f.name), inside.files.map(f => f.name)],\n"
            "          found: found.map(f => [f.type, f.name]), contents, made: made.id, missing,\n"
@@ -175,7 +176,7 @@ def test_media_is_answered_from_the_fixture_and_writes_are_captured(cli, action,
     assert body["result"] == {
         "top": [["Reports"], ["logo.png"]], "inside": [["Old"], ["summary.csv"]], "found": [["file", "summary.csv"]],
         "contents": "a,b", "made": 12,
-        "missing": ["NOT_FOUND", 404, "Media file 99 not found — add it to fixtures/media.yaml"],
+        "missing": [False, 404, "Media file 99 not found — add it to fixtures/media.yaml [NOT_FOUND]"],
         "after": ["Old", "New"], "url": "https://x/1.jpg"}
     assert [m["op"] for m in body["effects"]["media"]] == ["folder.create", "file.delete"]
 
@@ -275,12 +276,13 @@ def test_running_an_action_refuses_as_the_service_does(cli, action):
            name="loop", manifest=manifest("loop"))
     action("async function execute(context) {\n  const out = [];\n"
            "  for (const name of ['nope', 'off', 'cron', 'web', 'bad', 'loop']) {\n"
-           "    try { await Fliplet.App.V3.Actions.runWithResult(name); } catch (e) { out.push([e.code, e.status]); }\n"
+           "    try { await Fliplet.App.V3.Actions.runWithResult(name); }\n"
+           "    catch (e) { out.push([e.status, e.message.slice(e.message.lastIndexOf(' [') + 1)]); }\n"
            "  }\n  return out;\n}\n")
     body = run(cli)
-    assert body["result"] == [["ACTION_NOT_FOUND", 404], ["ACTION_INACTIVE", 400], ["ACTION_NOT_RUNNABLE", 400],
-                              ["CLIENT_ACTION_NOT_RUNNABLE", 400], ["EXECUTION_FAILED", 500],
-                              ["EXECUTION_FAILED", 500]]
+    assert body["result"] == [[404, "[ACTION_NOT_FOUND]"], [400, "[ACTION_INACTIVE]"], [400, "[ACTION_NOT_RUNNABLE]"],
+                              [400, "[CLIENT_ACTION_NOT_RUNNABLE]"], [500, "[EXECUTION_FAILED]"],
+                              [500, "[EXECUTION_FAILED]"]]
     loop = [r for r in body["effects"]["actions"] if r["name"] == "loop"]
     assert len(loop) == 8 and "nested more than 8 deep" in loop[-1]["error"]
 
@@ -312,9 +314,10 @@ def test_run_resolves_once_accepted_however_the_action_then_ends(cli, action):
     """On the service `run` resolves when the run is queued: the action's own failure is not the caller's."""
     action("async function execute(context) { throw new Error('boom'); }", name="bad", manifest=manifest("bad"))
     action("async function execute(context) {\n  const queued = await Fliplet.App.V3.Actions.run('bad');\n"
-           "  try { await Fliplet.App.V3.Actions.run('nope'); } catch (e) { return [queued, e.code]; }\n}\n")
+           "  try { await Fliplet.App.V3.Actions.run('nope'); }\n"
+           "  catch (e) { return [queued, e.status, e.message]; }\n}\n")
     body = run(cli)
-    assert body["result"] == [None, "ACTION_NOT_FOUND"]
+    assert body["result"][:2] == [None, 404] and body["result"][2].endswith(" [ACTION_NOT_FOUND]")
     assert body["effects"]["actions"] == [{"name": "bad", "id": None, "mode": "run", "payload": {},
                                            "error": "boom"}]
 

@@ -52,7 +52,7 @@ def run_code(worker, body: str, payload=None):
 def find_ids(worker, where) -> list | str:
     outcome = run_code(worker, "const c = await Fliplet.DataSources.connect(7);\n"
                                f"try {{ return (await c.find({{where: {json.dumps(where)}}})).map(r => r.id); }}\n"
-                               "catch (e) { return e.code + ': ' + e.message; }")
+                               "catch (e) { return e.status + ': ' + e.message; }")
     assert outcome.ok, outcome.error
     return outcome.result
 
@@ -148,18 +148,18 @@ REFUSED = [
 @pytest.mark.parametrize("where, message", REFUSED, ids=[json.dumps(w) for w, _ in REFUSED])
 def test_what_the_engine_refuses_rejects_with_where_invalid(worker, where, message):
     answer = find_ids(worker, where)
-    assert answer.startswith("WHERE_INVALID: ") and message in answer
+    assert answer.startswith("400: ") and answer.endswith(" [WHERE_INVALID]") and message in answer
     assert model_ids(where) == "refused"
 
 
 def test_a_bad_where_fails_even_on_an_empty_data_source(worker):
     # The engine parses the query before it reads an entry, so the mistake shows with no data too.
     code = ("async function execute(context) {\nconst c = await Fliplet.DataSources.connect(8);\n"
-            "try { await c.find({where: {Qty: {$bad: 1}}}); } catch (e) { return e.code; }\n}\n")
+            "try { await c.find({where: {Qty: {$bad: 1}}}); } catch (e) { return [e.status, e.message]; }\n}\n")
     empty = {"8": {"id": 8, "name": "Empty", "columns": [], "entries": []}}
     outcome = execute(worker, job(code, dependencies=["fliplet-datasources"], datasources=empty),
                       HANG_LIMIT, 6 * 1024 * 1024)
-    assert outcome.result == "WHERE_INVALID"
+    assert outcome.result[0] == 400 and outcome.result[1].endswith(" [WHERE_INVALID]")
 
 
 def test_regexp_objects_and_dates_from_code(worker):
@@ -272,7 +272,7 @@ return wheres.map(where => {
   try {
     const selected = __actionctlQuery.compile(where);
     return entries.filter(e => selected(e)).map(e => e.id);
-  } catch (e) { return e.code === 'WHERE_INVALID' ? 'refused' : 'crashed: ' + e.message; }
+  } catch (e) { return __actionctlQuery.codeOf(e) === 'WHERE_INVALID' ? 'refused' : 'crashed: ' + e.message; }
 });
 """
 
@@ -327,7 +327,7 @@ EVENTS = {
 def filter_ids(worker, *filters) -> list | str:
     code = ("async function execute(context) {\nconst c = await Fliplet.DataSources.connect(9);\n"
             f"try {{ return (await c.find({{where: {{$filters: {json.dumps(list(filters))}}}}})).map(r => r.id); }}\n"
-            "catch (e) { return e.code + ': ' + e.message; }\n}\n")
+            "catch (e) { return e.status + ': ' + e.message; }\n}\n")
     outcome = execute(worker, job(code, dependencies=["fliplet-datasources"], datasources={"9": EVENTS}),
                       HANG_LIMIT, 6 * 1024 * 1024)
     assert outcome.ok, outcome.error
@@ -373,7 +373,7 @@ def test_filters_conditions_as_documented(worker, condition, expected):
 ])
 def test_undocumented_filters_forms_are_refused(worker, condition, message):
     answer = filter_ids(worker, condition)
-    assert answer.startswith("WHERE_INVALID: ") and message in answer
+    assert answer.startswith("400: ") and answer.endswith(" [WHERE_INVALID]") and message in answer
 
 
 def test_filters_combine_with_each_other_and_with_operators(worker):

@@ -215,10 +215,10 @@ def test_communicate_effects_are_captured_not_sent(cli, action):
            " subject: 'Hi', html: '<p>Hi</p>'});\n"
            "  await Fliplet.Communicate.sendSMS({data: {to: '+440000', body: 'Hi'}});\n"
            "  await Fliplet.Communicate.sendPushNotification(12, {title: 'T', body: 'B'});\n"
-           "  try { await Fliplet.Communicate.sendEmail({to: []}); } catch (e) { return e.code; }\n}\n",
+           "  try { await Fliplet.Communicate.sendEmail({to: []}); } catch (e) { return e.message; }\n}\n",
            manifest="name: a\nactive: true\ntriggers: [{trigger: manual}]\ndependencies: [fliplet-communicate]\n")
     code, body, _ = run_json(cli, "a")
-    assert code == 0 and body["result"] == "VALIDATION_FAILED"
+    assert code == 0 and body["result"] == "sendEmail needs `to`: a list of {email, name, type} [VALIDATION_FAILED]"
     effects = body["effects"]
     assert effects["emails"] == [{"to": [{"email": "ann@example.com", "name": "Ann", "type": "to"}], "subject": "Hi",
                                   "html": "<p>Hi</p>"}]

@@ -20,10 +20,13 @@ RUN_CODES = {
                        "action did not run.",
 }
 
-# The codes a platform call's error carries inside the action (`error.code`, with `error.status` where the
-# platform answers an HTTP-like one): what the action's own `catch` sees. An error the action does not
-# catch still ends the run as EXECUTION_FAILED. Handed to the isolate in the job (`codes`), so the
-# JavaScript writes none of its own; the README's table of platform call codes is checked against it.
+# The codes of a platform call's errors inside the action. The platform documents errors with an HTTP-like
+# `status`, `responseJSON` and a message (docs/API/core/error.md, read through Fliplet.parseError), never a
+# `code` property, so the local platform sets none: the code ends the error's message in brackets
+# ("Entry 9 not found in data source 158 [ENTRY_NOT_FOUND]"), for a person reading a failed run, and
+# `error.status` is there where the platform answers one. An error the action does not catch still ends
+# the run as EXECUTION_FAILED. Handed to the isolate in the job (`codes`), so the JavaScript writes none
+# of its own; the README's table of platform call codes is checked against it.
 PLATFORM_CODES = {
     "VALIDATION_FAILED": "A documented required field is missing (Communicate, Notifications, Media).",
     "RATE_LIMITED": "More calls than the platform allows in its window (status 429).",
@@ -37,8 +40,11 @@ PLATFORM_CODES = {
     "CLIENT_ACTION_NOT_RUNNABLE": "The action to run is a client action, which the service cannot run (status 400).",
     "EXECUTION_FAILED": "The action run with run/runWithResult threw; its message is kept (status 500).",
     "RUN_DEPTH_EXCEEDED": "Actions running actions nested deeper than actionctl allows (a loop, most likely).",
-    "QUERY_INVALID": "A Data Sources query actionctl cannot evaluate as the platform would.",
-    "DATA_INVALID": "Data Sources data of the wrong shape.",
-    "ENTRY_NOT_FOUND": "No entry with that id in the data source.",
-    "DATA_SOURCE_NOT_FOUND": "No fixture data source with that id or name.",
+    "QUERY_INVALID": "A Data Sources query actionctl cannot evaluate as the platform would (status 400).",
+    "WHERE_INVALID": "A Data Sources `where` the platform's query engine refuses (status 400).",
+    "DATA_INVALID": "Data Sources data of the wrong shape (status 400).",
+    "ACCESS_DENIED": "A data source fixture forces a 403 for that method (`errors:`).",
+    "ENTRY_NOT_FOUND": "No entry with that id in the data source (status 404).",
+    "DATA_SOURCE_NOT_FOUND": "No fixture data source with that id or name (status 404).",
+    "SERVER_ERROR": "A data source fixture forces a 500 for that method (`errors:`).",
 }

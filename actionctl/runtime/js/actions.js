@@ -4,7 +4,7 @@ function __actionctlActions(env) {
   'use strict';
 
   var job = env.job, effects = env.effects, add = env.add, shared = env.shared, CODES = env.CODES;
-  var copy = env.copy, isObject = env.isObject, coded = env.coded, failure = env.failure, resolved = env.resolved;
+  var copy = env.copy, isObject = env.isObject, coded = env.coded, codeOf = env.codeOf, failure = env.failure, resolved = env.resolved;
   var parse = env.parse, stringify = env.stringify, keysOf = env.keysOf, isArray = env.isArray;
   var StringCtor = env.StringCtor, PromiseCtor = env.PromiseCtor;
   var RUN_LIMIT = 30;           // run/runWithResult per 60 s on the service
@@ -152,7 +152,7 @@ function __actionctlActions(env) {
     // `actions` effect's to say, not the caller's (a refusal before it starts still rejects).
     run: function (nameOrId, payload) {
       return started(nameOrId, payload, 'run').then(function () { return undefined; }, function (e) {
-        if (e.code === CODES.EXECUTION_FAILED) return undefined;
+        if (codeOf(e) === CODES.EXECUTION_FAILED) return undefined;
         throw e;
       });
     },

@@ -19,11 +19,9 @@ var __actionctlAggregate = (function () {
   function push(list, item) { list[list.length] = item; }
   function isObject(value) { return value !== null && typeof value === 'object' && !isArray(value); }
 
-  function invalid(message) {
-    var error = new Error('aggregate: ' + message);
-    error.code = 'QUERY_INVALID';
-    return error;
-  }
+  // Tagged with its catalogue code where user code cannot see it (query.js); datasources.js adds the status.
+  var coded = __actionctlQuery.coded;
+  function invalid(message) { return coded('aggregate: ' + message, 'QUERY_INVALID'); }
 
   // --- expressions: "$path", literals, objects of expressions -------------------------------------
 

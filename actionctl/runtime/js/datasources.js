@@ -73,21 +73,35 @@ var __actionctlDataSources = (function () {
   // JSON round trip: what the transport would make of a value (dates become ISO text, functions vanish).
   function copy(value) { return value === undefined ? undefined : parse(stringify(value)); }
 
-  // A rejection as the SDK makes it: a message, the HTTP-like `status`, the body as `responseJSON`,
-  // and actionctl's `code` for code that wants to tell causes apart without parsing text.
+  // The platform's codes (job.codes: actionctl/runtime/errors.py PLATFORM_CODES), handed over by `build`.
+  var catalogue = null;
+  function checked(code) {
+    if (catalogue !== null && !listed(catalogue, code)) {
+      throw new ErrorCtor('actionctl internal error: unknown platform code ' + code);
+    }
+    return code;
+  }
+
+  // A rejection as the SDK makes it: a message, the HTTP-like `status`, the body as `responseJSON`. The
+  // platform documents no `code` property, so there is none (code switching on one would pass here and fail
+  // there); the catalogue code ends the message in brackets, for a person reading a failed run.
   function failure(message, code) {
-    var error = new ErrorCtor(message);
-    error.code = code;
-    error.status = STATUS[code] || 500;
-    error.responseJSON = { message: message };
+    var text = message + ' [' + checked(code) + ']';
+    var error = new ErrorCtor(text);
+    error.status = own(STATUS, code) ? STATUS[code] : 500;
+    error.responseJSON = { message: text };
     return error;
   }
 
-  // Errors the `where` engine and the aggregation throw carry a code but no status: add it.
+  // Errors the `where` engine and the aggregation throw carry their code out of sight (query.js), and no
+  // status: add it, and the code at the end of the message.
   function withStatus(error) {
-    if (error !== null && typeof error === 'object' && error.status === undefined && own(STATUS, error.code)) {
-      error.status = STATUS[error.code];
-      error.responseJSON = { message: error.message };
+    var code = query.codeOf(error);
+    if (code !== undefined && error.status === undefined) {
+      var text = error.message + ' [' + checked(code) + ']';
+      error.message = text;
+      error.status = own(STATUS, code) ? STATUS[code] : 500;
+      error.responseJSON = { message: text };
     }
     return error;
   }
@@ -211,6 +225,7 @@ var __actionctlDataSources = (function () {
 
   function build(state) {
     var sources = state.sources || {};
+    if (isArray(state.codes)) catalogue = state.codes;
     var calls = [];
     var hooks = {};
 

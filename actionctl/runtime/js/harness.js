@@ -139,7 +139,7 @@
     installTimers();
     if (job.now !== null) freezeTime(job.now);
     if (job.seed !== null) seedRandom(job.seed);
-    dataState = { sources: job.datasources, now: nowIso, changes: [] };
+    dataState = { sources: job.datasources, now: nowIso, changes: [], codes: job.codes };
     // One run's state, shared with the actions it runs through Fliplet.App.V3.Actions.
     var shared = { settings: parse(stringify(job.settings || {})), sent: 0, runs: 0, notifications: [],
                    notificationIds: 0, media: null, appLogs: [] };

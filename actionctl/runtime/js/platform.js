@@ -1,7 +1,7 @@
 // `Fliplet` as an action sees it, installed from the one description of the surface (actionctl/surface/,
 // handed over as `job.surface`): core namespaces always, the others only when their package is declared,
 // and on each namespace only the declared methods. A declared method is bound to its implementation
-// below, refused with a coded message (device-only, not emulated), or a missing implementation is an
+// below, refused with a message ending in its code (device-only, not emulated), or a missing implementation is an
 // internal error; an implementation the description does not declare is never reachable.
 // Effects (emails, SMS, pushes, notifications, requests, media, settings, actions run) are captured,
 // never performed. Error codes come from `job.codes` (actionctl/runtime/errors.py PLATFORM_CODES).
@@ -41,13 +41,35 @@ function __actionctlPlatform(ctx) {
   function copy(value) { return value === undefined ? undefined : parse(stringify(value)); }
   function isObject(value) { return value !== null && typeof value === 'object' && !isArray(value); }
 
+  // An error a platform call rejects with: its message, ended by the catalogue code in brackets for a
+  // person reading a failed run, and the HTTP-like `status` where the platform answers one. No `code`
+  // property: the platform documents none (docs/API/core/error.md: `status`, `responseJSON`, read through
+  // Fliplet.parseError), so code switching on one would pass here and fail there. The code is kept out of
+  // user code's sight for the local platform's own use (`codeOf`).
+  // One registry for the whole run, made on the first call (before user code runs, which may replace
+  // WeakMap or Reflect by the time an action it runs gets a platform) and handed on with the factories.
+  var hidden = (ctx.factories && ctx.factories.hidden) || hiddenCodes();
+
+  function hiddenCodes() {
+    var map = new WeakMap(), get = WeakMap.prototype.get, set = WeakMap.prototype.set, apply = Reflect.apply;
+    return {
+      set: function (error, code) { apply(set, map, [error, code]); },
+      get: function (error) {
+        if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return undefined;
+        return apply(get, map, [error]);
+      }
+    };
+  }
+
   function coded(message, name, status) {
     if (!CODES[name]) throw new Error('actionctl internal error: unknown platform code ' + name);
-    var error = new Error(message);
-    error.code = CODES[name];
+    var error = new Error(message + ' [' + CODES[name] + ']');
     if (status) error.status = status;
+    hidden.set(error, CODES[name]);
     return error;
   }
+
+  function codeOf(error) { return hidden.get(error); }
 
   function failure(message, name, status) { return PromiseCtor.reject(coded(message, name, status)); }
 
@@ -249,6 +271,7 @@ function __actionctlPlatform(ctx) {
 
   var factories = ctx.factories || {
     platform: __actionctlPlatform,
+    hidden: hidden,
     DataSources: typeof __actionctlDataSources === 'function' ? __actionctlDataSources : null,
     Communicate: typeof __actionctlCommunicate === 'function' ? __actionctlCommunicate : null,
     Notifications: typeof __actionctlNotifications === 'function' ? __actionctlNotifications : null,
@@ -257,7 +280,7 @@ function __actionctlPlatform(ctx) {
   };
   var env = {
     job: job, effects: effects, add: add, shared: shared, CODES: CODES, copy: copy, isObject: isObject,
-    coded: coded, failure: failure, resolved: resolved, parse: parse, stringify: stringify, keysOf: keysOf,
+    coded: coded, codeOf: codeOf, failure: failure, resolved: resolved, parse: parse, stringify: stringify, keysOf: keysOf,
     isArray: isArray, StringCtor: StringCtor, PromiseCtor: PromiseCtor, FunctionCtor: FunctionCtor,
     expose: expose, fetchLike: fetchLike,
     ctx: { dataState: ctx.dataState, factories: factories }

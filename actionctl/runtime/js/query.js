@@ -40,6 +40,11 @@ var __actionctlQuery = (function () {
   var dateParse = Date.parse;
   var parseFloatOf = parseFloat;
   var isFiniteNumber = isFinite;
+  var weakGet = WeakMap.prototype.get;
+  var weakSet = WeakMap.prototype.set;
+  // error → catalogue code, out of user code's sight: the platform's errors carry no `code` property, so
+  // datasources.js reads the code here to give the error its status and end its message with `[CODE]`.
+  var hiddenCodes = new WeakMap();
 
   // Fields an entry has outside `data`: the docs query `createdAt` and `id` in `where`.
   var RECORD_FIELDS = { id: true, createdAt: true, updatedAt: true, dataSourceId: true };
@@ -73,8 +78,14 @@ var __actionctlQuery = (function () {
 
   function coded(message, code) {
     var error = new Error(message);
-    error.code = code;
+    apply(weakSet, hiddenCodes, [error, code]);
     return error;
+  }
+
+  // The catalogue code `coded` gave `error` (the where engine's and the aggregation's), or undefined.
+  function codeOf(error) {
+    if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return undefined;
+    return apply(weakGet, hiddenCodes, [error]);
   }
 
   function invalid(message) { return coded(message, 'WHERE_INVALID'); }
@@ -663,5 +674,6 @@ var __actionctlQuery = (function () {
     };
   }
 
-  return { compile: compileWhere, matches: matches, valueAt: valueAt, compare: compare };
+  return { compile: compileWhere, matches: matches, valueAt: valueAt, compare: compare, coded: coded,
+           codeOf: codeOf };
 })();
