@@ -14,6 +14,7 @@ from support import EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, service_client, start
 from typer.testing import CliRunner
 
 from actionctl.cli import app
+from actionctl.runtime.host import Worker
 
 os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")  # for the CLI processes tests start, too
 
@@ -133,3 +134,11 @@ def _has_stderr(result) -> bool:
     except ValueError:
         return False
     return True
+
+
+@pytest.fixture(scope="module")
+def worker():
+    """One warm worker for a test module's direct runs of the runtime (no CLI in between)."""
+    warm = Worker(256)
+    yield warm
+    warm.close()

@@ -13,7 +13,7 @@ import json
 import pytest
 from support import HANG_LIMIT, job
 
-from actionctl.runtime.host import Worker, execute
+from actionctl.runtime.host import execute
 
 STAMP = "2026-01-01T00:00:00.000Z"
 
@@ -43,13 +43,6 @@ STAFF = {"id": 789, "name": "Staff", "columns": ["Name", "Department", "Score", 
 ]}
 NOW = 1767600000000
 NOW_ISO = "2026-01-05T08:00:00.000Z"
-
-
-@pytest.fixture(scope="module")
-def worker():
-    warm = Worker(256)
-    yield warm
-    warm.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from support import HANG_LIMIT, job
 
-from actionctl.runtime.host import Worker, execute
+from actionctl.runtime.host import execute
 
 PEOPLE = {
     "id": 158, "name": "People", "columns": ["Name", "Age", "Status", "Tags", "City", "Joined", "Scores"],
@@ -42,13 +42,6 @@ NOW = 1767600000000  # 2026-01-05T08:00:00Z
 # platform documents no `code` property, so there is none; tests/test_platform_errors.py).
 CODED = "const coded = e => [e.status, (/ \\[([A-Z_]+)\\]$/.exec(e.message) || [])[1]];\n"
 NOW_ISO = "2026-01-05T08:00:00.000Z"
-
-
-@pytest.fixture(scope="module")
-def worker():
-    warm = Worker(256)
-    yield warm
-    warm.close()
 
 
 @pytest.fixture

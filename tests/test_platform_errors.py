@@ -12,7 +12,7 @@ import pytest
 from support import HANG_LIMIT, job
 
 from actionctl.runtime.errors import PLATFORM_CODES
-from actionctl.runtime.host import Worker, execute
+from actionctl.runtime.host import execute
 from actionctl.runtime.job import project_action
 
 PEOPLE = {"id": 158, "name": "People", "columns": ["Name"],
@@ -25,13 +25,6 @@ ALL = ["fliplet-datasources", "fliplet-communicate", "fliplet-barcode", "fliplet
 # What the action reports of an error: no `code` of its own, and what the platform documents.
 SEEN = ("const seen = e => ({hasCode: 'code' in e, code: e.code, status: e.status, message: e.message,\n"
         "                    responseJSON: e.responseJSON === undefined ? null : e.responseJSON});\n")
-
-
-@pytest.fixture(scope="module")
-def worker():
-    warm = Worker(256)
-    yield warm
-    warm.close()
 
 
 def failing(worker, call: str) -> dict:

@@ -17,7 +17,7 @@ import pytest
 import query_reference as ref
 from support import HANG_LIMIT, job
 
-from actionctl.runtime.host import Worker, execute
+from actionctl.runtime.host import execute
 
 STOCK = {
     "id": 7, "name": "Stock", "columns": ["Name", "Price", "Qty", "When", "Tags", "Box", "Note"],
@@ -33,13 +33,6 @@ STOCK = {
         {"id": 5, "data": {"Name": "Eve", "Price": 30, "Qty": "", "Tags": [25], "Box": {}}},
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def worker():
-    warm = Worker(256)
-    yield warm
-    warm.close()
 
 
 def run_code(worker, body: str, payload=None):
