@@ -47,11 +47,12 @@ NOW_ISO = "2026-01-05T08:00:00.000Z"
 
 @pytest.fixture
 def run(worker):
-    """Run `body` as the inside of execute(context) over the three sources above; answer the Execution."""
+    """Run `body` as the inside of execute(context) over the three sources above (or `sources`); answer the
+    Execution."""
 
-    def go(body: str):
+    def go(body: str, sources: dict | None = None):
         code = "async function execute(context) {\n" + body + "\n}\n"
-        sources = {"456": ARTICLES, "123": COMMENTS, "789": STAFF}
+        sources = sources or {"456": ARTICLES, "123": COMMENTS, "789": STAFF}
         arranged = job(code, now=NOW, dependencies=["fliplet-datasources"], datasources=sources)
         outcome = execute(worker, arranged, HANG_LIMIT, 6 * 1024 * 1024)
         assert outcome.ok, outcome.error
@@ -60,8 +61,8 @@ def run(worker):
     return go
 
 
-def result(run, body: str):
-    return run(body).result
+def result(run, body: str, sources: dict | None = None):
+    return run(body, sources).result
 
 
 # --- the declared surface is the implemented one -------------------------------------------------------
@@ -419,36 +420,30 @@ def test_a_fixture_forces_403_and_500(cli, tree):
     assert (root / "fixtures/datasources/158.yaml").read_text() == FIXTURE   # nothing an entry write changed
 
 
-def test_an_error_forced_on_find_fails_its_aliases_too(worker):
+def test_an_error_forced_on_find_fails_its_aliases_too(run):
     """reading-data.md: `query` is find's alias; findOne and a cursor's page are finds as well."""
-    forced = {**STAFF, "errors": {"find": 403}}
-    code = ("async function execute(context) {\n  const c = await Fliplet.DataSources.connect(789);\n"
-            "  const calls = [() => c.find(), () => c.query({}), () => c.findOne({}),\n"
-            "                 () => c.findWithCursor({limit: 2}), () => c.findById(1)];\n"
-            "  const seen = [];\n"
-            "  for (const call of calls) await call().then(() => seen.push('ok'), e => seen.push(e.status));\n"
-            "  return seen;\n}\n")
-    outcome = execute(worker, job(code, now=NOW, dependencies=["fliplet-datasources"], datasources={"789": forced}),
-                      HANG_LIMIT, 6 * 1024 * 1024)
-    assert outcome.ok, outcome.error
-    assert outcome.result == [403, 403, 403, 403, "ok"]
+    seen = result(run, "const c = await Fliplet.DataSources.connect(789);\n"
+                       "const calls = [() => c.find(), () => c.query({}), () => c.findOne({}),\n"
+                       "               () => c.findWithCursor({limit: 2}), () => c.findById(1)];\n"
+                       "const seen = [];\n"
+                       "for (const call of calls) await call().then(() => seen.push('ok'), e => seen.push(e.status));\n"
+                       "return seen;", {"789": {**STAFF, "errors": {"find": 403}}})
+    assert seen == [403, 403, 403, 403, "ok"]
 
 
-def test_order_sorts_numeric_looking_text_as_numbers_and_refuses_a_flat_pair(worker):
+def test_order_sorts_numeric_looking_text_as_numbers_and_refuses_a_flat_pair(run):
     """reading-data.md: "Data-column numeric-looking values are sorted numerically, while other values use text
     ordering"; the top level takes [column, direction] pairs, only a join's order one flat pair."""
     ages = {"id": 5, "name": "Ages", "columns": ["Age"], "entries": [
         entry(5, i + 1, {"Age": age}) for i, age in enumerate([25, "30", 40, "9", "abc", " 100 ", "-2.5"])]}
-    code = ("async function execute(context) {\n  const c = await Fliplet.DataSources.connect(5);\n"
-            "  const up = (await c.find({order: [['data.Age', 'ASC']]})).map(e => e.data.Age);\n"
-            "  const down = (await c.find({order: [['data.Age', 'DESC']]})).map(e => e.data.Age);\n"
-            "  const flat = await c.find({order: ['data.Age', 'DESC']}).then(() => 'accepted', e => e.status);\n"
-            "  return {up, down, flat};\n}\n")
-    outcome = execute(worker, job(code, now=NOW, dependencies=["fliplet-datasources"], datasources={"5": ages}),
-                      HANG_LIMIT, 6 * 1024 * 1024)
-    assert outcome.ok, outcome.error
-    assert outcome.result == {"up": ["-2.5", "9", 25, "30", 40, " 100 ", "abc"],
-                              "down": ["abc", " 100 ", 40, "30", 25, "9", "-2.5"], "flat": 400}
+    out = result(run, "const c = await Fliplet.DataSources.connect(5);\n"
+                      "const up = (await c.find({order: [['data.Age', 'ASC']]})).map(e => e.data.Age);\n"
+                      "const down = (await c.find({order: [['data.Age', 'DESC']]})).map(e => e.data.Age);\n"
+                      "const flat = await c.find({order: ['data.Age', 'DESC']})\n"
+                      "  .then(() => 'accepted', e => e.status);\n"
+                      "return {up, down, flat};", {"5": ages})
+    assert out == {"up": ["-2.5", "9", 25, "30", 40, " 100 ", "abc"],
+                   "down": ["abc", " 100 ", 40, "30", 25, "9", "-2.5"], "flat": 400}
 
 
 def test_a_bad_forced_status_is_a_fixture_error(cli, tree):
