@@ -77,11 +77,13 @@ def test_a_run_of_an_any_action_says_in_text_which_side_it_ran_as(cli, action):
     result = cli("run", "a")
     assert result.exit_code == 0
     assert result.stderr == "a runs as a client action, 30 s (the platform's client limit)\n"
+    assert result.stdout.startswith("✓ a") and result.stdout.endswith("result\n1\n")  # the run view, as for any run
 
 
 def test_a_run_of_a_server_action_says_nothing_more(cli, action):
     action(RETURN_ONE, manifest=manifest("server"))
-    assert cli("run", "a").stderr == ""
+    result = cli("run", "a")
+    assert result.stderr == "" and result.stdout.startswith("✓ a")
 
 
 def test_test_reports_the_deadline_of_each_case(cli, action, tree):

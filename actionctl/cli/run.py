@@ -69,9 +69,9 @@ def run(
         console.note(f"warning: {warning}")
     if fmt is OutputFormat.json:
         json_writer.emit({**outcome.as_json(), "deadline": prepared.deadline.as_json()})
-    elif prepared.manifest.data.get("environment") == "any":  # the one case where the side is a choice: say it
-        console.note(f"{prepared.name} runs {prepared.deadline.describe()}")
     else:
+        if prepared.manifest.data.get("environment") == "any":  # the one case where the side is a choice: say it
+            console.note(f"{prepared.name} runs {prepared.deadline.describe()}")
         execution_view.render(prepared.name, outcome, project.root)
     if write_fixtures and outcome.ok:
         for path in fixtures.write_back(prepared.fixtures, outcome.effects.get("datasources", [])):
