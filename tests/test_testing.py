@@ -258,3 +258,26 @@ def test_deps_fetch_fills_the_cache_for_runs(cli, tree, script_server):
     assert cli("run", "a", "--format", "json").json["result"] == "hi Ann"
     again = cli("deps", "fetch", "--format", "json").json["dependencies"][0]
     assert again["cached"] is True
+
+
+@pytest.mark.parametrize("fixtures, reason", [
+    ("{datasources: {158: [1]}}", "fixtures.datasources maps a data-source id to {name?, columns?, entries}"),
+    ("{datasources: [1]}", "fixtures.datasources maps a data-source id to {name?, columns?, entries}"),
+    ("{http: abc}", "fixtures.http: an HTTP fixture is a list of responses, each with at least a `url`"),
+    ("{http: [{url: 5}]}", "fixtures.http: response 1 (5): `url` must be text"),
+    ("{http: [{url: 'https://x.test/', status: '200'}]}",
+     "fixtures.http: response 1 ('https://x.test/'): `status` must be a whole number from 100 to 599, not '200'"),
+    ("{http: [{url: 'https://x.test/', body: .nan}]}",
+     "fixtures.http: response 1 ('https://x.test/'): `body` cannot hold NaN or infinity: JSON has neither"),
+    ("{medias: {}}", "unknown fixture kind(s) medias; a case may give datasources, http, settings"),
+    ("[1]", "`fixtures` must be a mapping (datasources, http, settings)"),
+])
+def test_a_case_with_wrong_fixtures_fails_alone_with_the_reason(cli, action, tree, fixtures, reason):
+    action("async function execute(context) { return 1; }")
+    tree({"tests/a.test.yaml": f"action: a\ncases:\n  - {{name: bad, fixtures: {fixtures}, expect: {{result: 1}}}}\n"
+                               "  - {name: good, expect: {result: 1}}\n"})
+    result = cli("test", "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    cases = {case["name"]: case for case in result.json["cases"]}
+    assert cases["good"]["ok"] is True
+    assert cases["bad"]["ok"] is False and cases["bad"]["failures"] == [reason]

@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from actionctl import sourcefile, yamldoc
-from actionctl.errors import ActionctlError, TestsNotFoundError
+from actionctl.errors import ActionctlError, FixtureError, TestsNotFoundError
 from actionctl.execution import prepare
 from actionctl.project import MAX_SECONDS, Project, number_problem
 from actionctl.runtime import fixtures as fixture_files
 from actionctl.runtime.host import Execution, WorkerPool
 from actionctl.yamldoc import YamlLoadError
 
+CASE_FIXTURES = ("datasources", "http", "settings")
 CASE_KEYS = ("name", "payload", "trigger", "event", "now", "seed", "timeout", "fixtures", "expect")
 # Effects a case may expect, each a count or a list of subsets in order (see the harness's `effects`).
 COUNTED_EFFECTS = ("emails", "sms", "pushes", "notifications", "requests", "media", "settings", "actions",
@@ -152,9 +153,36 @@ def _cases_of(path: Path, root: Path | None) -> list[Case]:
     for index, spec in enumerate(cases):
         name = spec.get("name") if isinstance(spec, dict) and spec.get("name") else f"case {index + 1}"
         found.append(Case(path, action, str(name), spec if isinstance(spec, dict) else {}, _problem(spec, shared)))
-        if isinstance(spec, dict) and shared:
+        if isinstance(spec, dict) and shared and isinstance(spec.get("fixtures") or {}, dict):
             found[-1].spec = {**spec, "fixtures": _merge_fixtures(shared, spec.get("fixtures") or {})}
+        if found[-1].problem is None:
+            found[-1].problem = _fixtures_problem(found[-1].spec.get("fixtures"))
     return found
+
+
+def _fixtures_problem(fixtures: Any) -> str | None:
+    """A case's fixtures (the file's, with its own laid over them), checked as the fixture files are: a case
+    written wrongly fails as that case, with the reason, never as a crash of the whole run."""
+    if fixtures is None:
+        return None
+    if not isinstance(fixtures, dict):
+        return "`fixtures` must be a mapping (datasources, http, settings)"
+    unknown = [str(k) for k in fixtures if k not in CASE_FIXTURES]
+    if unknown:
+        return f"unknown fixture kind(s) {', '.join(unknown)}; a case may give {', '.join(CASE_FIXTURES)}"
+    sources, settings = fixtures.get("datasources"), fixtures.get("settings")
+    if sources is not None and not (isinstance(sources, dict) and all(isinstance(v, dict) for v in sources.values())):
+        return "fixtures.datasources maps a data-source id to {name?, columns?, entries}"
+    if settings is not None and not isinstance(settings, dict):
+        return "fixtures.settings must be a mapping of keys to values"
+    try:
+        if fixtures.get("http") is not None:
+            fixture_files.responses(fixtures["http"], "fixtures.http")
+        for key, content in (sources or {}).items():
+            fixture_files.datasource({"id": key, **content}, f"fixtures.datasources.{key}")
+    except FixtureError as exc:
+        return exc.message
+    return None
 
 
 def _problem(spec: Any, shared: Any) -> str | None:

@@ -54,7 +54,7 @@ def load(root: Path, profile: str | None = None) -> Fixtures:
         fixtures.datasources[key] = source
         fixtures.files[key] = path
     for path in _files(root / "fixtures" / "http"):
-        fixtures.http.extend(_responses(_read(path, root), path))
+        fixtures.http.extend(responses(_read(path, root), path))
     for suffix in _SUFFIXES:
         path = root / "fixtures" / f"media{suffix}"
         if path.is_file():
@@ -101,11 +101,38 @@ def _forced_errors(errors: Any, path: Path | str) -> dict:
     return errors
 
 
-def _responses(content: Any, path: Path) -> list[dict]:
-    responses = content.get("responses") if isinstance(content, dict) else content
-    if not isinstance(responses, list) or not all(isinstance(r, dict) and r.get("url") for r in responses):
+def responses(content: Any, path: Path | str) -> list[dict]:
+    """Recorded HTTP answers, each checked field by field: a wrong type here would surface as a TypeError
+    inside the user's action, where it means nothing."""
+    answers = content.get("responses") if isinstance(content, dict) else content
+    if not isinstance(answers, list) or not all(isinstance(r, dict) and r.get("url") for r in answers):
         raise FixtureError(f"{path}: an HTTP fixture is a list of responses, each with at least a `url`")
-    return responses
+    for index, answer in enumerate(answers):
+        problem = _response_problem(answer)
+        if problem:
+            raise FixtureError(f"{path}: response {index + 1} ({answer.get('url')!r}): {problem}")
+    return answers
+
+
+def _response_problem(answer: dict) -> str | None:
+    status, delay = answer.get("status"), answer.get("delayMs")
+    if not isinstance(answer["url"], str):
+        return "`url` must be text"
+    if "method" in answer and not isinstance(answer["method"], str):
+        return "`method` must be text (GET, POST, …)"
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599):
+        return f"`status` must be a whole number from 100 to 599, not {status!r}"
+    if "headers" in answer and not isinstance(answer["headers"], dict):
+        return "`headers` must be a mapping of names to values"
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay < 1e9):
+        return f"`delayMs` must be a number of milliseconds ≥ 0, not {delay!r}"
+    if "error" in answer and not isinstance(answer["error"], str):
+        return "`error` must be text naming the network failure (e.g. ECONNRESET)"
+    try:
+        json.dumps(answer.get("body"), allow_nan=False, default=str)  # dates travel as text
+    except ValueError:
+        return "`body` cannot hold NaN or infinity: JSON has neither"
+    return None
 
 
 def _media(content: Any, path: Path) -> dict[str, list]:
