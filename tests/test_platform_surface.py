@@ -206,16 +206,22 @@ def test_app_settings_work_in_every_environment_and_writes_are_seen(cli, action,
 
 def test_api_request_is_answered_from_http_fixtures_with_status_on_errors(cli, action, project):
     action("async function execute(context) {\n  const user = await Fliplet.API.request('v1/user');\n"
+           "  const down = await Fliplet.API.request('v1/down').catch(e => [e.status, e.responseJSON, e.message]);\n"
            "  try { await Fliplet.API.request({url: 'v1/apps/1', method: 'PUT', data: {}}); }\n"
-           "  catch (e) { return [user, e.status, e.responseJSON]; }\n}\n")
+           "  catch (e) { return [user, down, e.status, e.responseJSON]; }\n}\n")
     (project / "fixtures" / "http").mkdir(parents=True)
     (project / "fixtures" / "http" / "api.yaml").write_text(
         "- {url: v1/user, body: {user: {email: a@example.com}}}\n"
+        "- {url: v1/down, error: ECONNRESET, body: {ignored: true}}\n"
         "- {method: PUT, url: 'https://api.fliplet.com/v1/apps/*', status: 403, body: {message: denied}}\n")
     body = run(cli)
-    assert body["result"] == [{"user": {"email": "a@example.com"}}, 403, {"message": "denied"}]
-    assert [(r["method"], r["url"], r["status"]) for r in body["effects"]["requests"]] == [
-        ("GET", "https://api.fliplet.com/v1/user", 200), ("PUT", "https://api.fliplet.com/v1/apps/1", 403)]
+    assert body["result"] == [{"user": {"email": "a@example.com"}},
+                              [0, None, "GET https://api.fliplet.com/v1/down failed: ECONNRESET"],
+                              403, {"message": "denied"}]
+    assert [(r["method"], r["url"], r["status"], r["error"]) for r in body["effects"]["requests"]] == [
+        ("GET", "https://api.fliplet.com/v1/user", 200, None), ("GET", "https://api.fliplet.com/v1/down", None,
+                                                                "ECONNRESET"),
+        ("PUT", "https://api.fliplet.com/v1/apps/1", 403, None)]
 
 
 def test_app_logs_are_the_runs_own_and_captured(cli, action):

@@ -204,9 +204,15 @@ function __actionctlPlatform(ctx) {
                      'TRANSPORT');
     }
     return after(response, function () {
+      if (response.error) {
+        // A network failure has no HTTP answer: status 0 and no body, as a browser request reports one.
+        record.error = StringCtor(response.error);
+        var failed = new Error(response.message || (method + ' ' + full + ' failed: ' + record.error));
+        failed.status = 0;
+        throw failed;
+      }
       record.status = response.status || 200;
-      if (response.error || record.status >= 400) {
-        record.error = response.error || null;
+      if (record.status >= 400) {
         var error = new Error(response.message || (method + ' ' + full + ' answered ' + record.status));
         error.status = record.status;
         error.responseJSON = copy(response.body);
