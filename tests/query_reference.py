@@ -198,7 +198,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _local_ms(*fields) -> float:
-    return datetime(*fields).timestamp() * 1000  # V8 reads text without a zone in local time
+    # V8 reads text without a zone in local time, and the worker's zone is UTC (runtime/host.py WORKER_TZ).
+    return datetime(*fields, tzinfo=timezone.utc).timestamp() * 1000
 
 
 def v8_date(text: str) -> float:

@@ -68,7 +68,7 @@ def test_device_only_and_not_emulated_methods_refuse_with_a_coded_message(cli, a
                "action cannot do this on the platform [DEVICE_ONLY]"],
         [None, "Fliplet.Barcode.scan is device-only: it scans with the device's camera (native apps only) "
                "— a server action cannot do this on the platform [DEVICE_ONLY]"],
-        [None, "Fliplet.App.V3.Actions.create is not emulated by actionctl: it changes the app's actions "
+        [None, "Fliplet.App.V3.Actions.create is not emulated by actionctl: changes the app's actions "
                "on the service; locally, edit the manifests and `actionctl push` [NOT_EMULATED]"]]
 
 

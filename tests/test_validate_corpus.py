@@ -753,8 +753,8 @@ case("fliplet-device-only-method-on-server-warns",
                          "  return Fliplet.Communicate.composeEmail({});",
                          "}")},
      [("FLIPLET_API_UNAVAILABLE", W, "actions/a.js", 3, 10)], 0,
-     has=((0, "Fliplet.Communicate.composeEmail is device-only: it opens the device's mail app, which a server "
-               "action cannot do"),))
+     has=((0, "Fliplet.Communicate.composeEmail is device-only — it opens the device's mail app; a server "
+               "action cannot use it"),))
 
 case("fliplet-unknown-namespace-warns",
      {"actions/a.yaml": y("name: a",

@@ -152,8 +152,8 @@ def _method(a: ActionCheck, use: FlipletUse) -> Iterator[Diagnostic]:
                         f"Fliplet.{path}{did_you_mean(name, surface.methods_of(path))}", span.line, span.column,
                         length=7, severity=Severity.WARNING, subject=f"{path}.{name}")
     elif method.kind == surface.DEVICE_ONLY and a.environment == "server":
-        yield a.in_code("FLIPLET_API_UNAVAILABLE", f"Fliplet.{path}.{name} is device-only: it {method.answers}, "
-                        "which a server action cannot do", span.line, span.column, length=7,
+        yield a.in_code("FLIPLET_API_UNAVAILABLE", f"Fliplet.{path}.{name} is device-only — it {method.answers}; a "
+                        "server action cannot use it", span.line, span.column, length=7,
                         severity=Severity.WARNING, subject=f"{path}.{name}")
 
 

@@ -1,6 +1,6 @@
 /**
  * Runs when the app calls Fliplet.App.V3.Actions.runWithResult('__NAME__', payload).
- * The payload is at most 2048 characters of JSON; the result at most 6 MB.
+ * Keep the payload small (an id, not the record): it may travel in a URL. The result is at most 6 MB.
  */
 async function execute(context) {
   const payload = context.payload || {};

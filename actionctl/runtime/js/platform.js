@@ -87,7 +87,7 @@ function __actionctlPlatform(ctx) {
       };
     }
     return function () {
-      return failure(where + ' is not emulated by actionctl: it ' + method.answers, 'NOT_EMULATED');
+      return failure(where + ' is not emulated by actionctl: ' + method.answers, 'NOT_EMULATED');
     };
   }
 
