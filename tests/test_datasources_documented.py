@@ -454,6 +454,16 @@ def test_a_bad_forced_status_is_a_fixture_error(cli, tree):
     assert "`errors` maps a method name to a status (400, 403, 404, 429, 500), e.g. {find: 403}" in result.stderr
 
 
+def test_a_forced_error_on_a_misspelt_method_is_a_fixture_error(cli, tree):
+    """`errors: {fnd: 403}` would force nothing, and the test of the error handling would prove nothing."""
+    tree({"actions/guarded.yaml": ACTION, "actions/guarded.js": GUARDED,
+          "fixtures/datasources/158.yaml": "name: People\nerrors: {fnd: 403}\nentries: []\n"})
+    result = cli("run", "guarded")
+    assert result.exit_code not in (0, 70)
+    assert ("`errors` names fnd, not a data-source method a failure can be forced on — did you mean \"find\"?"
+            in result.stderr)
+
+
 def test_replaced_promise_methods_do_not_change_the_answers(run):
     out = result(run, "const c = await Fliplet.DataSources.connect(789);\n"
                       "Promise.prototype.catch = () => { throw new Error('user catch'); };\n"

@@ -22,6 +22,7 @@ import yaml
 
 from actionctl import sourcefile, yamldoc
 from actionctl.errors import FixtureError
+from actionctl.suggest import did_you_mean
 
 DEFAULT_TIMESTAMP = "2026-01-01T00:00:00.000Z"  # fixtures without timestamps stay deterministic
 _SUFFIXES = (".yaml", ".yml", ".json")
@@ -98,7 +99,18 @@ def _forced_errors(errors: Any, path: Path | str) -> dict:
             isinstance(method, str) and status in FORCEABLE_STATUSES for method, status in errors.items()):
         allowed = ", ".join(map(str, FORCEABLE_STATUSES))
         raise FixtureError(f"{path}: `errors` maps a method name to a status ({allowed}), e.g. {{find: 403}}")
+    methods = _forceable_methods()
+    unknown = [name for name in errors if name not in methods]
+    if unknown:  # a misspelt name would force nothing, and the test of the error handling would prove nothing
+        raise FixtureError(f"{path}: `errors` names {', '.join(unknown)}, not a data-source method a failure can be "
+                           f"forced on{did_you_mean(unknown[0], methods)}")
     return errors
+
+
+def _forceable_methods() -> tuple[str, ...]:
+    from actionctl.surface import methods_of
+
+    return ("connect", *methods_of("DataSources.connection"))
 
 
 def responses(content: Any, path: Path | str) -> list[dict]:
