@@ -64,11 +64,8 @@ class State:
     @classmethod
     def _read(cls, path: Path, app: Any, api_url: str) -> State:
         state = cls(path, app, api_url)
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return state
-        if not isinstance(saved, dict) or str(saved.get("app")) != str(app) or saved.get("apiUrl") != api_url:
+        saved = _saved(path, app)
+        if saved is None or saved.get("apiUrl") != api_url:
             return state  # the profile now points at another app: what we knew is about something else
         for name, entry in (saved.get("actions") or {}).items():
             if isinstance(entry, dict) and isinstance(entry.get("hash"), str):
@@ -157,10 +154,16 @@ def known_ids(root: Path, profile: str | None, app: Any) -> dict[str, Any]:
 
     What a local run answers for Fliplet.App.V3.Actions ids: a project never synced has none.
     """
-    try:
-        saved = json.loads((root / STATE_DIR / f"{profile or DEFAULT_PROFILE}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(saved, dict) or str(saved.get("app")) != str(app) or not isinstance(saved.get("actions"), dict):
+    saved = _saved(root / STATE_DIR / f"{profile or DEFAULT_PROFILE}.json", app)
+    if saved is None or not isinstance(saved.get("actions"), dict):
         return {}
     return {name: entry.get("id") for name, entry in saved["actions"].items() if isinstance(entry, dict)}
+
+
+def _saved(path: Path, app: Any) -> dict | None:
+    """The state file's content when it is readable and about `app`; None otherwise."""
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return saved if isinstance(saved, dict) and str(saved.get("app")) == str(app) else None
