@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import fnmatch
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -221,6 +222,7 @@ def run_cases(project: Project, cases: list[Case], workers: int | None = None,
     actions = prepare.find_actions(project, [c.action for c in cases if not c.problem])
     refused = _refused_by_validation(project, actions, profile)
     fixtures = fixture_files.load(project.root, profile)
+    actions_of_project = functools.cache(lambda: prepare.project_actions(project, profile))  # read once, if at all
     for result in results:
         case = result.case
         if case.problem:
@@ -235,7 +237,8 @@ def run_cases(project: Project, cases: list[Case], workers: int | None = None,
                                    "`actionctl validate` shows them")
             continue
         try:
-            prepared = prepare.prepare(project, manifest, _options(case, False, profile), fixtures)
+            prepared = prepare.prepare(project, manifest, _options(case, False, profile), fixtures,
+                                       actions_of_project)
         except ActionctlError as exc:
             result.failures.append(exc.message)
             continue

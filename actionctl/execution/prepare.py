@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,8 +99,13 @@ def _by_path(project: Project, path: Path) -> ManifestFile:
 
 
 def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
-            fixtures: fixture_files.Fixtures | None = None) -> Prepared:
-    """Everything a worker needs for one run, checked first the way the service checks it."""
+            fixtures: fixture_files.Fixtures | None = None,
+            actions: Callable[[], list[dict]] | None = None) -> Prepared:
+    """Everything a worker needs for one run, checked first the way the service checks it.
+
+    `actions` answers the project's actions for Fliplet.App.V3.Actions (read only when the code names that
+    namespace); `test` hands one that reads them once for all its cases.
+    """
     if options.validate:
         from actionctl.validation import validate_manifests
 
@@ -128,16 +134,23 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         manifest.code.text, project.relpath(manifest.code.path), data, payload, fixtures,
         deps.cached_scripts(project.root, job.dependencies_of(data)), now_ms=now_ms if options.now else None,
         seed=options.seed, datasources=_datasources(fixtures, options.datasources), http=options.http,
-        settings=options.settings, actions=_project_actions(project, manifest, options.profile),
+        settings=options.settings,
+        actions=_actions_for(manifest, actions or (lambda: project_actions(project, options.profile))),
         app=project.config.get("app"), result_limit=prepared.result_limit)
     return prepared
 
 
-def _project_actions(project: Project, running: ManifestFile, profile: str | None) -> list[dict]:
-    """The project's actions, for Fliplet.App.V3.Actions; read only when the code names that namespace (so
-    that other runs do not read every manifest). Ids are those of the last push or pull (sync state)."""
+def _actions_for(running: ManifestFile, actions: Callable[[], list[dict]]) -> list[dict]:
+    """The project's actions, for Fliplet.App.V3.Actions: asked for only when the code names that namespace,
+    so that other runs do not read every manifest."""
     if running.code is None or ACTIONS_NAMESPACE not in (running.code.text or ""):
         return []
+    return actions()
+
+
+def project_actions(project: Project, profile: str | None) -> list[dict]:
+    """Every action of the project as Fliplet.App.V3.Actions sees it, variables filled as for a run; ids are
+    those of the last push or pull (sync state)."""
     from actionctl.sync.state import known_ids
 
     ids = known_ids(project.root, profile, project.config.get("app"))
