@@ -48,26 +48,27 @@ def build(code: str, file: str, fields: dict[str, Any], payload: Any, fixtures: 
     are the project's actions Fliplet.App.V3.Actions answers and runs (see `project_action`), whose results
     are held to `result_limit` bytes of JSON as the run's own is.
     """
+    dependencies, actions = dependencies_of(fields), actions or []
     return {
         "code": code,
         "file": file,
         "scripts": scripts,
-        "platform": platform_files(dependencies_of(fields), actions or []),
+        "platform": platform_files(dependencies, actions),
         "context": {
             "payload": payload,
             "now": now_ms,
             "seed": seed,
             "environment": fields.get("environment") or DEFAULT_ENVIRONMENT,
-            "dependencies": dependencies_of(fields),
+            "dependencies": dependencies,
             "settings": settings if settings is not None else fixtures.settings,
             "http": http if http is not None else fixtures.http,
             "datasources": datasources if datasources is not None else fixtures.datasources,
             "media": fixtures.media,
-            "actions": actions or [],
+            "actions": actions,
             "app": app,
             "depth": 0,
             "resultLimit": result_limit,
-            "surface": surface_for(dependencies_of(fields), actions or []),
+            "surface": surface_for(dependencies, actions),
             "codes": list(PLATFORM_CODES),
         },
     }
