@@ -12,15 +12,15 @@ from actionctl import sourcefile, yamldoc
 from actionctl.diagnostics import Diagnostic, Severity
 from actionctl.errors import PathNotFoundError, SettingInvalidError, UnknownProfileError
 from actionctl.execution.limits import RESULT_BYTES
-from actionctl.remote.paths import url_problem
+from actionctl.remote.paths import override_problems, url_problem
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import Mark, YamlDoc, YamlLoadError
 
 CONFIG_FILE = "actionctl.yaml"
 DEFAULT_ACTIONS_DIR = "actions"
 REGIONS = ("eu", "us", "ca")
-CONFIG_KEYS = ("app", "region", "api_url", "actions", "limits", "rate_limits", "vars", "profiles")
-PROFILE_KEYS = ("app", "region", "api_url", "limits", "rate_limits", "vars")
+CONFIG_KEYS = ("app", "region", "api_url", "api", "actions", "limits", "rate_limits", "vars", "profiles")
+PROFILE_KEYS = ("app", "region", "api_url", "api", "limits", "rate_limits", "vars")
 # Limits of a run (bytes of JSON, megabytes) when actionctl.yaml sets none. `timeout` (seconds) and `payload`
 # (characters of JSON) have no default here: unset, the platform's rules apply (execution/limits.py) — a
 # deadline by environment, and a warning rather than a refusal for a long payload.
@@ -80,7 +80,10 @@ class Project:
             known = ", ".join(map(str, profiles)) or "none"
             raise UnknownProfileError(f'no profile "{profile}" in actionctl.yaml'
                                       f"{did_you_mean(profile, list(map(str, profiles)))} (profiles: {known})")
-        return {**{k: v for k, v in self.config.items() if k != "profiles"}, **chosen}
+        merged = {**{k: v for k, v in self.config.items() if k != "profiles"}, **chosen}
+        if isinstance(self.config.get("api"), dict) and isinstance(chosen.get("api"), dict):
+            merged["api"] = {**self.config["api"], **chosen["api"]}  # a profile corrects routes one by one
+        return merged
 
     def relpath(self, path: Path) -> str:
         try:
@@ -239,6 +242,8 @@ def _check_settings(doc: YamlDoc, path: Path, at: tuple, settings: dict, allowed
     api_url = settings.get("api_url")
     if api_url is not None and (not isinstance(api_url, str) or url_problem(api_url)):
         problems.append(_config_problem(doc, path, (*at, "api_url"), "api_url must be an http(s) URL"))
+    problems += [_config_problem(doc, path, (*at, "api", *where), message)
+                 for where, message in override_problems(settings.get("api"))]
     problems += _check_limits(doc, path, at, settings.get("limits"))
     problems += _check_rate_limits(doc, path, at, settings.get("rate_limits"))
     variables = settings.get("vars")

@@ -63,8 +63,15 @@ class Api:
         params = {"wait": "true"} if wait else {}
         return self.call(paths.run_action(self.app, action_id), {"payload": payload}, **params)
 
-    def logs(self, action_id: int | None = None, **params) -> dict:
+    def logs(self, action_id: int | None = None, *, type: str | None = None, task: int | None = None,
+             **params) -> dict:
+        """Logs filtered as the JS API documents: `where: {type, data: {taskId}}` (sent as JSON in ?where=)."""
         route = paths.app_logs(self.app) if action_id is None else paths.action_logs(self.app, action_id)
+        where = {"type": type} if type else {}
+        if task is not None:
+            where["data"] = {"taskId": task}
+        if where:
+            params["where"] = json.dumps(where)
         response = self.call(route, **params)
         assert response.status_code == 200, response.text
         return response.json()
@@ -371,14 +378,17 @@ def test_a_run_with_wait_answers_the_value_and_logs_it(api):
     assert response.status_code == 200
     body = response.json()
     assert (body["success"], body["data"]) == (True, {"echo": {"n": 1}})
-    assert re.fullmatch(r"[0-9a-f-]{36}", body["taskId"]) and isinstance(body["duration"], int)
+    assert body["taskId"] == action["id"] and isinstance(body["duration"], int)
     logs = api.logs(action["id"])
     assert logs["count"] == 1
     log = logs["logs"][0]
-    assert (log["type"], log["actionId"]) == ("app.task.completed", action["id"]) and ISO.match(log["createdAt"])
-    assert log["data"] == {"mode": "on-demand", "runOn": "server", "taskId": body["taskId"],
-                           "duration": log["data"]["duration"], "actionVersion": "v3", "executionSuccess": True,
-                           "returnedSuccess": True, "result": {"echo": {"n": 1}}}
+    # The documented log entry (app-actions-v3.md, "Log entry object structure"): no top-level action id,
+    # data.taskId is the action's id, result wraps what execute() returned.
+    assert set(log) == {"id", "type", "createdAt", "data"} and ISO.match(log["createdAt"])
+    assert log["type"] == "app.task.completed"
+    assert log["data"] == {"mode": "on-demand", "runOn": "server", "taskId": action["id"], "payload": {"n": 1},
+                           "duration": log["data"]["duration"], "actionVersion": "v3",
+                           "result": {"data": {"echo": {"n": 1}}, "success": True}}
     assert ISO.match(api.get(action["id"]).json()["action"]["lastRunAt"])
 
 
@@ -388,9 +398,10 @@ def test_a_run_that_throws_is_execution_failed(api):
     assert body["error"] == "EXECUTION_FAILED: TypeError: boom"
     assert body["details"]["name"] == "TypeError" and "hello.js:2" in body["details"]["stack"]
     log = api.logs(action["id"])["logs"][0]
-    assert log["type"] == "app.task.failed" and log["data"]["taskId"] == body["taskId"]
-    assert log["data"]["executionSuccess"] is False
-    assert log["data"]["error"]["message"] == "TypeError: boom" and log["data"]["error"]["code"] == "EXECUTION_FAILED"
+    assert log["type"] == "app.task.failed" and log["data"]["taskId"] == action["id"]
+    error = log["data"]["error"]
+    assert (error["name"], error["message"]) == ("TypeError", "boom") and "hello.js:2" in error["stack"]
+    assert log["data"]["result"] == {"error": error, "success": False, "errorObject": {}}
 
 
 def test_runs_the_service_refuses_before_starting(api):
@@ -432,8 +443,8 @@ def test_a_run_without_wait_is_queued_and_logs_later(api):
     assert response.status_code == 202
     task = response.json()
     assert task["status"] == "QUEUED"
-    logs = wait_for_logs(api, 1, taskId=task["taskId"])
-    assert logs["count"] == 1 and logs["logs"][0]["data"]["result"] == {"echo": {"n": 2}}
+    logs = wait_for_logs(api, 1, task=action["id"])
+    assert logs["count"] == 1 and logs["logs"][0]["data"]["result"] == {"data": {"echo": {"n": 2}}, "success": True}
 
 
 def test_the_production_copy_runs_the_published_code(api):
@@ -447,24 +458,28 @@ def test_the_production_copy_runs_the_published_code(api):
 def test_logs_filter_and_page(api):
     good = api.create(name="good")
     bad = api.create(name="bad", code="async function execute(context) { throw new Error('no'); }")
-    tasks = [api.run(good["id"]).json()["taskId"] for _ in range(3)]
+    for _ in range(3):
+        api.run(good["id"])
     api.run(bad["id"])
     everything = api.logs()
     ids = [log["id"] for log in everything["logs"]]
     assert everything["count"] == 4 and ids == sorted(ids, reverse=True)
-    assert api.logs(type="app.task.failed")["logs"][0]["actionId"] == bad["id"]
+    assert api.logs(type="app.task.failed")["logs"][0]["data"]["taskId"] == bad["id"]
     assert api.logs(good["id"])["count"] == 3 and api.logs(bad["id"])["count"] == 1
-    assert [log["data"]["taskId"] for log in api.logs(taskId=tasks[1])["logs"]] == [tasks[1]]
+    assert api.logs(task=good["id"])["count"] == 3  # the documented filter: where.data.taskId
+    assert api.logs(good["id"], task=bad["id"])["count"] == 0
     page = api.logs(limit=2, offset=1)
-    assert page["count"] == 4 and [log["id"] for log in page["logs"]] == ids[1:3]
+    assert page["count"] == 2 and [log["id"] for log in page["logs"]] == ids[1:3]  # count: this page's
+    for where in ("[1]", '{"type": 5}', '{"data": 3}', '{"data": {"taskId": "x"}}', "{nope"):
+        refused(api.call(paths.app_logs(api.app), where=where), 400, "BAD_REQUEST")
 
 
 def test_a_run_that_never_ends_is_stopped_and_logged_as_failed(start):
     api = start(timeout=1)
     action = api.create(code="async function execute(context) {\n  while (true) {}\n}\n")
-    task = api.run(action["id"], wait=False).json()["taskId"]
-    log = wait_for_logs(api, 1, taskId=task)["logs"][0]
-    assert log["type"] == "app.task.failed" and log["data"]["error"]["code"] == "EXECUTION_TIMEOUT"
+    api.run(action["id"], wait=False)
+    log = wait_for_logs(api, 1, task=action["id"])["logs"][0]
+    assert log["type"] == "app.task.failed" and "ran longer than 1 s" in log["data"]["error"]["message"]
     quick = api.create(name="quick")
     assert api.run(quick["id"]).json()["success"] is True  # the worker came back
 

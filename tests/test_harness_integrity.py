@@ -97,7 +97,9 @@ def test_the_emulator_gives_the_real_verdict(cli, api, code, expected):
     assert result.exit_code == 3, result.stdout
     assert f"{expected[2]} [{expected[1]}]" in result.stderr
     logged = api.logs(type="app.task.failed")["logs"]
-    assert [entry["data"]["error"]["code"] for entry in logged] == [expected[1]]
+    # The documented log error is {name, message, stack}: the verdict is in its message.
+    error = logged[0]["data"]["error"]
+    assert len(logged) == 1 and expected[2] in f"{error['name']}: {error['message']}"
     assert json.dumps(logged).count("forged") == 0
 
 

@@ -106,7 +106,7 @@ def test_region_hosts_are_the_documented_ones():
 def test_crud_paths_live_under_the_documented_prefix():
     # The notes infer CRUD at v3/apps/{appId}/actions and v3/apps/{appId}/actions/{id}.
     assert paths.list_actions(5).path == "v3/apps/5/actions"
-    assert paths.create_action(5) == paths.Route("POST", "v3/apps/5/actions", "crud", False)
+    assert paths.create_action(5) == paths.Route("POST", "v3/apps/5/actions", "crud", False, "create_action")
     assert (paths.get_action(5, 9).method, paths.get_action(5, 9).path) == ("GET", "v3/apps/5/actions/9")
     assert paths.update_action(5, 9).method == "PUT" and paths.delete_action(5, 9).method == "DELETE"
     for route in (paths.publish_action(5, 9), paths.unpublish_action(5, 9), paths.run_action(5, 9),

@@ -109,12 +109,14 @@ def logs(
 
 
 def _newest(client, action_id, kind, limit: int) -> list[dict]:
-    """The newest `limit` logs, oldest first (the order to read them in)."""
+    """The newest `limit` logs, oldest first (the order to read them in). The service's `count` is the size
+    of its page, not a total: a page shorter than asked for is the last."""
     found: list[dict] = []
     while len(found) < limit:
-        page = client.logs(action_id, type=kind, limit=min(100, limit - len(found)), offset=len(found))
-        found += page["logs"]
-        if not page["logs"] or len(found) >= page["count"]:
+        asked = min(100, limit - len(found))
+        page = client.logs(action_id, type=kind, limit=asked, offset=len(found))["logs"]
+        found += page[:asked]
+        if len(page) < asked:
             break
     return list(reversed(found))
 
@@ -144,9 +146,10 @@ def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
         outcome = "ok" if ok else f"failed: {error.get('message') or error.get('code') or 'see the log'}"
         duration = data.get("duration")
         took = f"{duration:.0f} ms" if isinstance(duration, (int, float)) else "?"
-        name = names.get(entry.get("actionId"), entry.get("actionId"))
+        action = data.get("taskId")  # the id of the action that ran (app-actions-v3.md calls actions tasks)
+        name = names.get(action, f"action {action}")
         console.plain(console.printable(f"{entry.get('createdAt')}  {'✓' if ok else '✗'} {name}  "
-                                        f"{data.get('mode', '')}  {took}  task {data.get('taskId')}  {outcome}"))
+                                        f"{data.get('mode', '')}  {took}  {outcome}"))
 
 
 @app.command()

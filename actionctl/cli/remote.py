@@ -128,12 +128,12 @@ def run_remote(
     from actionctl.render import console
 
     if run_async:
-        console.note(f"queued {action.get('name')} (task {outcome.task_id}) — `actionctl logs {action.get('name')}` "
+        console.note(f"queued {action.get('name')} — `actionctl logs {action.get('name')}` "
                      "shows how it went")
         return
     console.plain(_text(outcome.result))
     took = f" in {outcome.duration_ms:.0f} ms" if isinstance(outcome.duration_ms, (int, float)) else ""
-    console.note(f"ran {action.get('name')}{took} (task {outcome.task_id})")
+    console.note(f"ran {action.get('name')}{took}")
 
 
 @remote_app.command("delete")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import inspect
 import json
 import math
 import os
@@ -182,7 +181,30 @@ class Call:
         return {"limit": min(limit, paths.MAX_PAGE_LIMIT), "offset": self._integer("offset", 0, minimum=0)}
 
     def log_filters(self) -> dict[str, Any]:
-        return {"type_": self.query.get("type"), "task_id": self.query.get("taskId"), **self.page()}
+        """The JS API's filter, `where: {type, data: {taskId}}`, sent as JSON in `?where=` (the inferred
+        placement of paths.TABLE), and the page."""
+        where = self._json_query("where")
+        if not isinstance(where, dict):
+            raise ApiError(api.BAD_REQUEST, 'where must be a JSON object like {"type": "app.task.failed", '
+                                            '"data": {"taskId": 12}}')
+        type_, data = where.get("type"), where.get("data", {})
+        if type_ is not None and not isinstance(type_, str):
+            raise ApiError(api.BAD_REQUEST, "where.type must be a log type such as app.task.failed")
+        if not isinstance(data, dict):
+            raise ApiError(api.BAD_REQUEST, "where.data must be an object like {\"taskId\": 12}")
+        task = data.get("taskId")
+        if task is not None and (isinstance(task, bool) or not isinstance(task, int)):
+            raise ApiError(api.BAD_REQUEST, "where.data.taskId must be the number of an action")
+        return {"type_": type_, "task": task, **self.page()}
+
+    def _json_query(self, name: str) -> Any:
+        text = self.query.get(name)
+        if text is None:
+            return {}
+        try:
+            return decode(text.encode("utf-8"))
+        except ApiError as exc:
+            raise ApiError(api.BAD_REQUEST, f"{name}: {exc.message}") from None
 
     def _integer(self, name: str, default: int, *, minimum: int) -> int:
         text = self.query.get(name)
@@ -206,14 +228,16 @@ class Endpoint:
     handle: Handle
 
 
-def endpoint(route_of: Callable[..., paths.Route], handle: Handle) -> Endpoint:
-    """Match what `route_of` builds: its path with each parameter (app, action_id, …) as a numeric group."""
-    names = list(inspect.signature(route_of).parameters)
-    route = route_of(*(f"__{name}__" for name in names))
-    pattern = re.escape(route.path)
-    for name in names:
-        pattern = pattern.replace(re.escape(f"__{name}__"), f"(?P<{name}>{_ID})")
-    return Endpoint(route.method, re.compile(f"/{pattern}"), route.bucket, handle)
+_GROUPS = {"app": "app", "id": "action_id", "version": "version_id"}
+
+
+def endpoint(name: str, handle: Handle) -> Endpoint:
+    """Match the route `name` of the default table, each placeholder ({app}, {id}, {version}) a numeric group."""
+    spec = paths.TABLE[name]
+    pattern = re.escape(spec.path)
+    for placeholder in paths.placeholders(spec.path):
+        pattern = pattern.replace(re.escape("{" + placeholder + "}"), f"(?P<{_GROUPS[placeholder]}>{_ID})")
+    return Endpoint(spec.method, re.compile(f"/{pattern}"), spec.bucket, handle)
 
 
 def _run(service: Service, call: Call) -> tuple[int, dict]:
@@ -223,22 +247,22 @@ def _run(service: Service, call: Call) -> tuple[int, dict]:
 
 
 ENDPOINTS = (
-    endpoint(paths.list_actions,
+    endpoint("list_actions",
              lambda s, c: (200, s.list_actions(c.app, production=c.flag("production"), **c.page()))),
-    endpoint(paths.create_action, lambda s, c: (201, s.create_action(c.app, c.body))),
-    endpoint(paths.get_action, lambda s, c: (200, s.get_action(c.app, c.id))),
-    endpoint(paths.update_action, lambda s, c: (200, s.update_action(c.app, c.id, c.body))),
-    endpoint(paths.delete_action, lambda s, c: (204, s.delete_action(c.app, c.id))),
-    endpoint(paths.publish_action, lambda s, c: (200, s.publish_action(c.app, c.id))),
-    endpoint(paths.unpublish_action, lambda s, c: (204, s.unpublish_action(c.app, c.id))),
-    endpoint(paths.run_action, _run),
-    endpoint(paths.app_logs, lambda s, c: (200, s.logs(c.app, None, **c.log_filters()))),
-    endpoint(paths.action_logs, lambda s, c: (200, s.logs(c.app, c.id, **c.log_filters()))),
-    endpoint(paths.list_versions, lambda s, c: (200, s.list_versions(c.app, c.id, **c.page()))),
-    endpoint(paths.get_version, lambda s, c: (200, s.get_version(c.app, c.id, c.version))),
-    endpoint(paths.restore_version, lambda s, c: (200, s.restore_version(c.app, c.id, c.version))),
-    endpoint(paths.publish_app, lambda s, c: (200, s.publish_app(c.app))),
-    endpoint(paths.current_user, lambda s, c: (200, s.current_user())),
+    endpoint("create_action", lambda s, c: (201, s.create_action(c.app, c.body))),
+    endpoint("get_action", lambda s, c: (200, s.get_action(c.app, c.id))),
+    endpoint("update_action", lambda s, c: (200, s.update_action(c.app, c.id, c.body))),
+    endpoint("delete_action", lambda s, c: (204, s.delete_action(c.app, c.id))),
+    endpoint("publish_action", lambda s, c: (200, s.publish_action(c.app, c.id))),
+    endpoint("unpublish_action", lambda s, c: (204, s.unpublish_action(c.app, c.id))),
+    endpoint("run_action", _run),
+    endpoint("app_logs", lambda s, c: (200, s.logs(c.app, None, **c.log_filters()))),
+    endpoint("action_logs", lambda s, c: (200, s.logs(c.app, c.id, **c.log_filters()))),
+    endpoint("list_versions", lambda s, c: (200, s.list_versions(c.app, c.id, **c.page()))),
+    endpoint("get_version", lambda s, c: (200, s.get_version(c.app, c.id, c.version))),
+    endpoint("restore_version", lambda s, c: (200, s.restore_version(c.app, c.id, c.version))),
+    endpoint("publish_app", lambda s, c: (200, s.publish_app(c.app))),
+    endpoint("current_user", lambda s, c: (200, s.current_user())),
 )
 
 

@@ -176,22 +176,18 @@ class Runner:
 
 
 def run_log(task: RunTask, execution: Execution) -> tuple[str, dict]:
-    """The log type and data a finished run leaves."""
-    data: dict[str, Any] = {
-        "mode": "on-demand", "runOn": "server", "taskId": task.task_id, "duration": round(execution.duration_ms),
-        "actionVersion": "v3", "executionSuccess": execution.ok, "returnedSuccess": _returned_success(execution),
-    }
+    """The log type and data a finished on-demand run leaves, as app-actions-v3.md ("Log entry object
+    structure") shows them: `taskId` is the action's id, and `result` wraps what execute() returned."""
+    data: dict[str, Any] = {"mode": "on-demand", "runOn": "server", "taskId": task.action_id, "payload": task.payload,
+                            "duration": round(execution.duration_ms), "actionVersion": "v3"}
     if execution.ok:
-        return "app.task.completed", {**data, "result": execution.result}
-    failure = execution.error
-    data["error"] = {key: failure.get(key) for key in ("name", "message", "stack", "code")}
-    return "app.task.failed", data
-
-
-def _returned_success(execution: Execution) -> bool:
-    """The run ended with a value that does not itself say `success: false`."""
-    result = execution.result
-    return execution.ok and not (isinstance(result, dict) and result.get("success") is False)
+        return "app.task.completed", {**data, "result": {"data": execution.result, "success": True}}
+    error = execution.error
+    name, message = error.get("name") or "Error", str(error.get("message") or "")
+    # The documented entry has the name and the message apart ("ReferenceError", "x is not defined").
+    failure = {"name": name, "message": message.removeprefix(f"{name}: "), "stack": error.get("stack")}
+    return "app.task.failed", {**data, "error": failure, "result": {"error": failure, "success": False,
+                                                                    "errorObject": {}}}
 
 
 # --- the service ---------------------------------------------------------------------------------
@@ -322,29 +318,33 @@ class Service:
         task = self._task(app, action_id, body)
         execution = self.runner.submit(self._run, task).result()
         if execution.ok:
-            return {"success": True, "data": execution.result, "taskId": task.task_id,
+            return {"success": True, "data": execution.result, "taskId": task.action_id,
                     "duration": round(execution.duration_ms)}
         failure = execution.error
         raise ApiError(api.EXECUTION_FAILED, f"{failure['code']}: {failure['message']}", {
-            "taskId": task.task_id,
+            "taskId": task.action_id,
             "details": {"code": failure["code"], "name": failure.get("name"), "stack": failure.get("stack")}})
 
     def queue_run(self, app: int, action_id: int, body: Any) -> dict:
         """Start the run in the background and answer at once; its log tells how it went."""
         task = self._task(app, action_id, body)
         self.runner.submit(self._run, task)
-        return {"taskId": task.task_id, "status": "QUEUED"}
+        return {"taskId": task.action_id, "status": "QUEUED"}
 
-    def logs(self, app: int, action_id: int | None, *, type_: str | None, task_id: str | None, limit: int,
+    def logs(self, app: int, action_id: int | None, *, type_: str | None, task: int | None, limit: int,
              offset: int) -> dict:
+        """One page of logs, newest first. `task` is the filter's `data.taskId` (an action's id); `count` is
+        the number of logs on the page, as the JS API documents it, not a total."""
+        if action_id is not None and task is not None and task != action_id:
+            return {"count": 0, "logs": []}
+        wanted = action_id if action_id is not None else task
         with self.store.transaction():
             self._app(app)
             if action_id is not None:
                 self._action(app, action_id)
-            entries, total = self.store.logs(app, action_id=action_id, type_=type_, task_id=task_id, limit=limit,
-                                             offset=offset)
-        return {"count": total, "logs": [{"id": e.id, "actionId": e.action_id, "type": e.type,
-                                          "createdAt": e.created_at, "data": e.data} for e in entries]}
+            entries, _ = self.store.logs(app, action_id=wanted, type_=type_, limit=limit, offset=offset)
+        return {"count": len(entries), "logs": [{"id": e.id, "type": e.type, "createdAt": e.created_at,
+                                                 "data": e.data} for e in entries]}
 
     def _task(self, app: int, action_id: int, body: Any) -> RunTask:
         """The run the request asks for, refused as the service refuses it before starting."""

@@ -269,11 +269,11 @@ class Store:
                                         (app_id, action_id, type_, task_id, now, json.dumps(data)))
         return cursor.lastrowid
 
-    def logs(self, app_id: int, *, action_id: int | None, type_: str | None, task_id: str | None, limit: int,
+    def logs(self, app_id: int, *, action_id: int | None, type_: str | None, limit: int,
              offset: int) -> tuple[list[LogEntry], int]:
         """One page of the matching logs, newest first, and how many match."""
         where, args = ["app_id = ?"], [app_id]
-        for column, value in (("action_id", action_id), ("type", type_), ("task_id", task_id)):
+        for column, value in (("action_id", action_id), ("type", type_)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)

@@ -78,12 +78,13 @@ class Client:
     def __init__(self, api_url: str, token: str, app: int | str | None = None, *, pacer: Pacer | None = None,
                  timeout: float = 30.0, log: Callable[[str], None] | None = None,
                  transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
-                 page_size: int = paths.PAGE_LIMIT) -> None:
+                 page_size: int = paths.PAGE_LIMIT, routes: paths.Routes | None = None) -> None:
         from actionctl.remote.credentials import usable_token
 
         self.api_url = paths.base_url(api_url, "the service's URL")
         token = usable_token(token, "the caller")  # a header httpx cannot send fails here, not at each attempt
         self.app = app
+        self.routes = routes or paths.DEFAULT
         self.pacer = pacer or Pacer()
         self.stats = Stats()
         self.page_size = page_size
@@ -109,17 +110,17 @@ class Client:
     def list_actions(self, *, production: bool = False) -> list[dict]:
         """Every action of the app (masters, or production copies), following pagination to the end."""
         extra = {"production": "true"} if production else {}
-        return list(self._pages(paths.list_actions(self._app()), "actions", extra))
+        return list(self._pages(self._route("list_actions"), "actions", extra))
 
     def get_action(self, action_id: int | str) -> dict:
-        return _action(self._call(paths.get_action(self._app(), action_id)))
+        return _action(self._call(self._route("get_action", action_id)))
 
     def find_action(self, name: str) -> dict | None:
         return next((a for a in self.list_actions() if isinstance(a, dict) and a.get("name") == name), None)
 
     def create_action(self, fields: dict) -> dict:
         """Create an action; if the answer is lost, look for it by name before trying again."""
-        route = paths.create_action(self._app())
+        route = self._route("create_action")
         for attempt in range(RETRIES):
             if attempt:
                 landed = self.find_action(str(fields.get("name")))
@@ -134,22 +135,26 @@ class Client:
         raise NetworkError(f"could not create {fields.get('name')}: {cause}")
 
     def update_action(self, action_id: int | str, fields: dict) -> dict:
-        return _action(self._call(paths.update_action(self._app(), action_id), body=fields))
+        return _action(self._call(self._route("update_action", action_id), body=fields))
 
     def delete_action(self, action_id: int | str) -> None:
-        self._call(paths.delete_action(self._app(), action_id), done_on_retry=_DONE_ON_RETRY["DELETE"])
+        self._call(self._route("delete_action", action_id), done_on_retry=_DONE_ON_RETRY["DELETE"])
 
     def publish_action(self, action_id: int | str) -> dict:
-        return _action(self._call(paths.publish_action(self._app(), action_id)))
+        return _action(self._call(self._route("publish_action", action_id)))
 
     def unpublish_action(self, action_id: int | str) -> None:
-        self._call(paths.unpublish_action(self._app(), action_id), done_on_retry=_DONE_ON_RETRY["unpublish"])
+        self._call(self._route("unpublish_action", action_id), done_on_retry=_DONE_ON_RETRY["unpublish"])
 
     def run_action(self, action_id: int | str, payload: Any, *, wait: bool = True) -> RunResult:
         """Run it; with `wait`, its result. A run is never sent twice once it may have started."""
-        route = paths.run_action(self._app(), action_id)
+        route = self._route("run_action", action_id)
+        params = {"wait": "true"} if wait else {}
+        if route.payload == "query":  # URL-encoded JSON, as the platform's docs say it may travel
+            params["payload"] = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
         try:
-            body = self._call(route, body={"payload": payload}, params={"wait": "true"} if wait else None)
+            body = self._call(route, body={"payload": payload} if route.payload == "body" else None,
+                              params=params or None)
         except _Unanswered as exc:
             raise NetworkError(f"no answer to the run ({exc}); it may or may not have started — "
                                "`actionctl logs` shows what ran") from None
@@ -161,44 +166,57 @@ class Client:
 
     # --- logs and versions ----------------------------------------------------------------------
 
-    def logs(self, action_id: int | str | None = None, *, type: str | None = None, task_id: str | None = None,
-             limit: int = paths.PAGE_LIMIT, offset: int = 0) -> dict:
-        """`{count, logs}`, newest first, for one action or the whole app."""
-        route = paths.action_logs(self._app(), action_id) if action_id is not None else paths.app_logs(self._app())
-        params = {"limit": limit, "offset": offset, "type": type, "taskId": task_id}
-        body = _object(self._call(route, params={k: v for k, v in params.items() if v is not None}), route)
+    def logs(self, action_id: int | str | None = None, *, type: str | None = None, limit: int = paths.PAGE_LIMIT,
+             offset: int = 0) -> dict:
+        """`{count, logs}` of one page, newest first, for one action or the whole app.
+
+        The filter is the JS API's `where: {type, data: {taskId}}`, where `taskId` is the action's id
+        (app-actions-v3.md, "Get the logs"); `count` is the number of logs on this page, not a total.
+        """
+        route = self._route("action_logs", action_id) if action_id is not None else self._route("app_logs")
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        if route.filter == "params":
+            params.update({key: value for key, value in (("type", type), ("taskId", action_id)) if value is not None})
+        else:
+            where: dict[str, Any] = {"type": type} if type else {}
+            if action_id is not None:
+                where["data"] = {"taskId": action_id}
+            if where:
+                params["where"] = json.dumps(where, separators=(",", ":"))
+        body = _object(self._call(route, params=params), route)
         logs = body.get("logs") if body.get("logs") is not None else []
         if not isinstance(logs, list) or not all(isinstance(entry, dict) for entry in logs):
             raise ServiceAnswerError(f"{route.method} {route.path}: the service's logs are not a list of objects")
-        count = body.get("count")
-        return {"count": count if isinstance(count, int) and not isinstance(count, bool) else len(logs),
-                "logs": logs}
+        return {"count": len(logs), "logs": logs}
 
     def list_versions(self, action_id: int | str) -> list[dict]:
-        route = paths.list_versions(self._app(), action_id)
+        route = self._route("list_versions", action_id)
         versions = list(self._pages(route, "versions", {}))
         if not all(isinstance(version, dict) for version in versions):
             raise ServiceAnswerError(f"{route.method} {route.path}: the service's versions are not a list of objects")
         return versions
 
     def get_version(self, action_id: int | str, version_id: int | str) -> dict:
-        route = paths.get_version(self._app(), action_id, version_id)
+        route = self._route("get_version", action_id, version_id)
         return _object(_object(self._call(route), route).get("version", {}), route)
 
     def restore_version(self, action_id: int | str, version_id: int | str) -> dict:
-        route = paths.restore_version(self._app(), action_id, version_id)
+        route = self._route("restore_version", action_id, version_id)
         return _object(self._call(route), route)
 
     def publish_app(self) -> dict:
-        route = paths.publish_app(self._app())
+        route = self._route("publish_app")
         return _object(self._call(route), route)
 
     def whoami(self) -> dict:
-        body = self._call(paths.current_user())
+        body = self._call(self.routes.build("current_user"))
         user = body.get("user", body) if isinstance(body, dict) else {}
         return user if isinstance(user, dict) else {}  # who it is only names the login: no reason to fail it
 
     # --- the request loop ----------------------------------------------------------------------
+
+    def _route(self, name: str, action_id: int | str | None = None, version_id: int | str | None = None) -> paths.Route:
+        return self.routes.build(name, app=self._app(), id=action_id, version=version_id)
 
     def _app(self) -> int | str:
         if self.app is None:

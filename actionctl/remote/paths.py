@@ -70,14 +70,6 @@ MAX_PAGE_LIMIT = 100
 Bucket = Literal["crud", "run", "publish", "none"]
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
-    method: str
-    path: str
-    bucket: Bucket
-    idempotent: bool  # safe to send again after an answer we did not receive
-
-
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be the service's base URL (it must be http or https, with a host), or None when it can."""
     if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
@@ -111,69 +103,244 @@ def _seg(value: object) -> str:
     return quote(str(value), safe="")
 
 
+# --- the table of routes ---------------------------------------------------------------------------
+
+Source = Literal["documented", "observed", "inferred"]
+PLACEHOLDERS = ("app", "id", "version")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# Where a run's payload travels: a JSON body {"payload": …}, or URL-encoded JSON in `?payload=` (the newest
+# app-actions-v3.md says the platform may send it that way).
+PAYLOAD_PLACES = ("body", "query")
+# How a logs request carries its filter: the JS API's `where` object as JSON in `?where=`, or flat `?type=`
+# and `?taskId=` parameters.
+FILTER_STYLES = ("where", "params")
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One entry of the table: a route before its placeholders are filled."""
+
+    method: str
+    path: str  # relative to the host, with {app}, {id}, {version}
+    bucket: Bucket
+    idempotent: bool
+    source: Source
+    summary: str
+    payload: str = "body"   # run_action only: PAYLOAD_PLACES
+    filter: str = "where"   # app_logs and action_logs only: FILTER_STYLES
+    required: tuple[str, ...] = ()  # placeholders an override must keep (default: every one of the path's)
+
+    def needs(self) -> tuple[str, ...]:
+        return self.required or placeholders(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    path: str
+    bucket: Bucket
+    idempotent: bool  # safe to send again after an answer we did not receive
+    name: str = ""
+    payload: str = "body"
+    filter: str = "where"
+
+
+_V3 = "v3/apps/{app}/actions"
+# Every route actionctl calls. `source` says how we know it: documented (the platform's docs), observed (a
+# first-party program of the platform sends it) or inferred (nobody has published it). Each entry can be
+# overridden in actionctl.yaml under `api:` (see `Routes`), so a live service that answers elsewhere is
+# fixed in a project, not in a release.
+TABLE: dict[str, Spec] = {
+    "list_actions": Spec("GET", _V3, "crud", True, "inferred", "list the app's actions (a page)"),
+    "create_action": Spec("POST", _V3, "crud", False, "inferred", "create an action"),
+    "get_action": Spec("GET", _V3 + "/{id}", "crud", True, "inferred", "read one action"),
+    "update_action": Spec("PUT", _V3 + "/{id}", "crud", True, "inferred", "change fields of an action"),
+    "delete_action": Spec("DELETE", _V3 + "/{id}", "crud", True, "inferred", "delete an action"),
+    "publish_action": Spec("POST", _V3 + "/{id}/publish", "publish", True, "inferred",
+                           "copy an action to production"),
+    "unpublish_action": Spec("POST", _V3 + "/{id}/unpublish", "publish", True, "inferred",
+                             "remove an action's production copy"),
+    "run_action": Spec("POST", _V3 + "/{id}/run", "run", False, "inferred", "run an action"),
+    "app_logs": Spec("GET", _V3 + "/logs", "crud", True, "inferred", "the app's run logs"),
+    "action_logs": Spec("GET", _V3 + "/{id}/logs", "crud", True, "inferred", "one action's run logs",
+                        required=("app",)),  # the filter names the action too (where.data.taskId)
+    "list_versions": Spec("GET", _V3 + "/{id}/versions", "crud", True, "documented", "an action's versions"),
+    "get_version": Spec("GET", _V3 + "/{id}/versions/{version}", "crud", True, "documented", "one version"),
+    "restore_version": Spec("POST", _V3 + "/{id}/versions/{version}/restore", "publish", True, "documented",
+                            "restore a version"),
+    "publish_app": Spec("POST", "v1/apps/{app}/publish", "none", True, "documented", "publish the app"),
+    "current_user": Spec("GET", "v1/user", "none", True, "observed", "who the token belongs to"),
+    "login": Spec("POST", "v1/auth/login", "none", False, "observed", "sign in with email and password"),
+    "third_party": Spec("GET", "v1/auth/third-party", "none", True, "observed",
+                        "sign in through the browser (the page the browser opens)"),
+}
+OVERRIDE_KEYS = ("method", "path", "payload", "filter")
+
+
+def placeholders(path: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\{([a-z]+)\}", path))
+
+
+def override_problems(overrides: object) -> list[tuple[tuple, str]]:
+    """What is wrong with an `api:` section, as (path within the section, message); empty when it can be used."""
+    from actionctl.suggest import did_you_mean
+
+    if overrides is None:
+        return []
+    if not isinstance(overrides, dict):
+        return [((), "api must be a mapping of route names to {method, path, payload, filter} — "
+                     "`actionctl doctor` lists the routes")]
+    problems = []
+    for name, entry in overrides.items():
+        spec = TABLE.get(name) if isinstance(name, str) else None
+        if spec is None:
+            hint = did_you_mean(str(name), TABLE) or f"; the routes are {', '.join(TABLE)}"
+            problems.append(((name,), f'unknown route "{name}"{hint}'))
+        elif not isinstance(entry, dict):
+            problems.append(((name,), f"api.{name} must be a mapping with any of {', '.join(OVERRIDE_KEYS)}"))
+        else:
+            problems += [((name, *where), f"api.{name}{'.' if where else ''}{'.'.join(where)} {message}")
+                         for where, message in _entry_problems(name, spec, entry)]
+    return problems
+
+
+def _entry_problems(name: str, spec: Spec, entry: dict) -> list[tuple[tuple, str]]:
+    from actionctl.suggest import did_you_mean
+
+    problems: list[tuple[tuple, str]] = []
+    for key in entry:
+        if key not in OVERRIDE_KEYS:
+            problems.append(((key,), f"is not a setting of a route{did_you_mean(str(key), OVERRIDE_KEYS)}; use "
+                                     f"{', '.join(OVERRIDE_KEYS)}"))
+    method = entry.get("method")
+    if method is not None and (not isinstance(method, str) or method.upper() not in METHODS):
+        problems.append((("method",), f"must be one of {', '.join(METHODS)}"))
+    path = entry.get("path")
+    if path is not None:
+        problems += [(("path",), message) for message in _path_problems(spec, path)]
+    if "payload" in entry and (name != "run_action" or entry["payload"] not in PAYLOAD_PLACES):
+        problems.append((("payload",), "is set on run_action only, to body or query" if name != "run_action"
+                         else f"must be {' or '.join(PAYLOAD_PLACES)}"))
+    if "filter" in entry and (name not in ("app_logs", "action_logs") or entry["filter"] not in FILTER_STYLES):
+        problems.append((("filter",), "is set on app_logs and action_logs only, to where or params"
+                         if name not in ("app_logs", "action_logs") else f"must be {' or '.join(FILTER_STYLES)}"))
+    return problems
+
+
+def _path_problems(spec: Spec, path: object) -> list[str]:
+    if not isinstance(path, str) or not path.strip("/"):
+        return ["must be a path relative to the host, e.g. " + spec.path]
+    if "://" in path or path.startswith("/") or "?" in path or "#" in path or any(c.isspace() for c in path):
+        return [f"must be a path relative to the host, without a scheme, a leading slash, a query or spaces — "
+                f"e.g. {spec.path}"]
+    given = placeholders(path)
+    unknown = [p for p in given if p not in placeholders(spec.path)]
+    if unknown or re.search(r"[{}]", re.sub(r"\{[a-z]+\}", "", path)):
+        return [f"may hold only {', '.join('{' + p + '}' for p in placeholders(spec.path)) or 'no placeholders'}"]
+    missing = [p for p in spec.needs() if p not in given]
+    if missing:
+        return [f"must keep {', '.join('{' + p + '}' for p in missing)}"]
+    return []
+
+
+class Routes:
+    """The table, with a project's `api:` overrides laid over it (checked first: see override_problems)."""
+
+    def __init__(self, overrides: dict | None = None) -> None:
+        self.overrides = {name: dict(entry) for name, entry in (overrides or {}).items()}
+        self.specs = {name: _overridden(spec, self.overrides.get(name, {})) for name, spec in TABLE.items()}
+
+    def build(self, name: str, **values: object) -> Route:
+        spec = self.specs[name]
+        path = spec.path
+        for placeholder in placeholders(path):
+            path = path.replace("{" + placeholder + "}", _seg(values[placeholder]))
+        return Route(spec.method, path, spec.bucket, spec.idempotent, name, spec.payload, spec.filter)
+
+    def rows(self) -> list[dict]:
+        """The table as data: what each route is, where it goes, how we know, and whether the project changed it."""
+        return [{"route": name, "method": spec.method, "path": spec.path, "source": TABLE[name].source,
+                 "overridden": name in self.overrides, "summary": spec.summary,
+                 **({"payload": spec.payload} if name == "run_action" else {}),
+                 **({"filter": spec.filter} if name in ("app_logs", "action_logs") else {})}
+                for name, spec in self.specs.items()]
+
+
+def _overridden(spec: Spec, entry: dict) -> Spec:
+    from dataclasses import replace
+
+    changes = {key: value for key, value in entry.items() if key in OVERRIDE_KEYS}
+    if "method" in changes:
+        changes["method"] = str(changes["method"]).upper()
+    return replace(spec, **changes)
+
+
+DEFAULT = Routes()
+
+
 def actions(app: object) -> str:
-    return f"v3/apps/{_seg(app)}/actions"
+    return list_actions(app).path
 
 
 def action(app: object, action_id: object) -> str:
-    return f"{actions(app)}/{_seg(action_id)}"
+    return get_action(app, action_id).path
 
 
 def list_actions(app: object) -> Route:
-    return Route("GET", actions(app), "crud", True)
+    return DEFAULT.build("list_actions", app=app)
 
 
 def create_action(app: object) -> Route:
-    return Route("POST", actions(app), "crud", False)
+    return DEFAULT.build("create_action", app=app)
 
 
 def get_action(app: object, action_id: object) -> Route:
-    return Route("GET", action(app, action_id), "crud", True)
+    return DEFAULT.build("get_action", app=app, id=action_id)
 
 
 def update_action(app: object, action_id: object) -> Route:
-    return Route("PUT", action(app, action_id), "crud", True)
+    return DEFAULT.build("update_action", app=app, id=action_id)
 
 
 def delete_action(app: object, action_id: object) -> Route:
-    return Route("DELETE", action(app, action_id), "crud", True)
+    return DEFAULT.build("delete_action", app=app, id=action_id)
 
 
 def publish_action(app: object, action_id: object) -> Route:
-    return Route("POST", f"{action(app, action_id)}/publish", "publish", True)
+    return DEFAULT.build("publish_action", app=app, id=action_id)
 
 
 def unpublish_action(app: object, action_id: object) -> Route:
-    return Route("POST", f"{action(app, action_id)}/unpublish", "publish", True)
+    return DEFAULT.build("unpublish_action", app=app, id=action_id)
 
 
 def run_action(app: object, action_id: object) -> Route:
-    return Route("POST", f"{action(app, action_id)}/run", "run", False)
+    return DEFAULT.build("run_action", app=app, id=action_id)
 
 
 def app_logs(app: object) -> Route:
-    return Route("GET", f"{actions(app)}/logs", "crud", True)
+    return DEFAULT.build("app_logs", app=app)
 
 
 def action_logs(app: object, action_id: object) -> Route:
-    return Route("GET", f"{action(app, action_id)}/logs", "crud", True)
+    return DEFAULT.build("action_logs", app=app, id=action_id)
 
 
 def list_versions(app: object, action_id: object) -> Route:
-    return Route("GET", f"{action(app, action_id)}/versions", "crud", True)
+    return DEFAULT.build("list_versions", app=app, id=action_id)
 
 
 def get_version(app: object, action_id: object, version_id: object) -> Route:
-    return Route("GET", f"{action(app, action_id)}/versions/{_seg(version_id)}", "crud", True)
+    return DEFAULT.build("get_version", app=app, id=action_id, version=version_id)
 
 
 def restore_version(app: object, action_id: object, version_id: object) -> Route:
-    return Route("POST", f"{action(app, action_id)}/versions/{_seg(version_id)}/restore", "publish", True)
+    return DEFAULT.build("restore_version", app=app, id=action_id, version=version_id)
 
 
 def publish_app(app: object) -> Route:
-    return Route("POST", f"v1/apps/{_seg(app)}/publish", "none", True)
+    return DEFAULT.build("publish_app", app=app)
 
 
 def current_user() -> Route:
-    return Route("GET", "v1/user", "none", True)
+    return DEFAULT.build("current_user")

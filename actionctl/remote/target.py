@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actionctl.envvars import Env
+from actionctl.errors import SettingInvalidError
 from actionctl.project import Project, rate_limits
 from actionctl.remote import credentials, paths
 from actionctl.remote.errors import NotLoggedInError
@@ -26,6 +27,7 @@ class Target:
     profile: str | None = None
     rate_limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     rate_window: float = DEFAULT_WINDOW
+    routes: paths.Routes = field(default_factory=paths.Routes)
 
     def require_token(self) -> str:
         if not self.token:
@@ -69,7 +71,17 @@ def resolve(project: Project | None, *, profile: str | None = None, app: int | N
     return Target(
         api_url=url, app=app if app is not None else chosen.get("app"), token=found, profile=profile,
         rate_limits={**DEFAULT_LIMITS, **{k: int(v) for k, v in limits.items() if k in DEFAULT_LIMITS}},
-        rate_window=float(limits.get("window", DEFAULT_WINDOW)))
+        rate_window=float(limits.get("window", DEFAULT_WINDOW)), routes=routes_for(chosen))
+
+
+def routes_for(chosen: dict[str, Any]) -> paths.Routes:
+    """The route table with the settings' `api:` overrides; CONFIG_INVALID when one cannot be used (for the
+    commands that do not validate the project first, as `validate` would)."""
+    overrides = chosen.get("api")
+    problems = paths.override_problems(overrides)
+    if problems:
+        raise SettingInvalidError(f"{problems[0][1]} (in actionctl.yaml)")
+    return paths.Routes(overrides)
 
 
 def client_for(target: Target, *, log=None):
@@ -78,5 +90,5 @@ def client_for(target: Target, *, log=None):
     from actionctl.remote.pacing import Ledger, Pacer
 
     ledger = Ledger.for_app(credentials.config_dir() / "pacing", target.api_url, target.app)
-    return Client(target.api_url, target.require_token(), target.app, log=log,
+    return Client(target.api_url, target.require_token(), target.app, log=log, routes=target.routes,
                   pacer=Pacer(target.rate_limits, target.rate_window, ledger=ledger))
