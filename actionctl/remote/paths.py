@@ -344,3 +344,17 @@ def publish_app(app: object) -> Route:
 
 def current_user() -> Route:
     return DEFAULT.build("current_user")
+
+
+def markdown_table() -> str:
+    """The table as the README shows it (`python -m actionctl.remote.paths` prints it; a test compares)."""
+    lines = ["| route | method and path | how we know it | what it does |", "|---|---|---|---|"]
+    for name, spec in TABLE.items():
+        extra = {"run_action": " (payload: `body`)", "app_logs": " (filter: `where`)",
+                 "action_logs": " (filter: `where`)"}.get(name, "")
+        lines.append(f"| `{name}` | `{spec.method} {spec.path}`{extra} | {spec.source} | {spec.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")
