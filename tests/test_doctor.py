@@ -334,11 +334,11 @@ def test_without_a_token_live_is_not_attempted(cli, project, tmp_path):
 
 
 def test_a_probe_is_one_get_without_retry_and_refuses_anything_else():
-    with fake(lambda method, path: (503, {"status": "SERVICE_UNAVAILABLE"}), {"Retry-After": "3"}) as (url, seen):
-        with Client(url, TOKEN, 7, pacer=Pacer(UNLIMITED)) as client:
-            answer = client.probe(client.routes.build("list_actions", app=7), {"limit": 1})
-            with pytest.raises(ValueError):
-                client.probe(client.routes.build("delete_action", app=7, id=1))
+    unavailable = fake(lambda method, path: (503, {"status": "SERVICE_UNAVAILABLE"}), {"Retry-After": "3"})
+    with unavailable as (url, seen), Client(url, TOKEN, 7, pacer=Pacer(UNLIMITED)) as client:
+        answer = client.probe(client.routes.build("list_actions", app=7), {"limit": 1})
+        with pytest.raises(ValueError):
+            client.probe(client.routes.build("delete_action", app=7, id=1))
     assert (answer.status, answer.body, answer.headers["retry-after"]) == (503, {"status": "SERVICE_UNAVAILABLE"},
                                                                            "3")
     assert seen == [("GET", "/v3/apps/7/actions?limit=1")]
