@@ -93,7 +93,7 @@ def clock(server_date: str | None, received: dt.datetime | None) -> Check:
     if server is None or server.tzinfo is None:
         return Check("clock", "clock", "warn", f"the service's Date header cannot be read: {server_date[:60]!r}",
                      {**facts, "serverDate": server_date[:60]})
-    skew = round((received - server).total_seconds())
+    skew = int((received - server).total_seconds())  # toward zero: a Date header drops the fraction
     facts.update(serverDate=server_date, skewSeconds=skew)
     if abs(skew) > CLOCK_TOLERANCE:
         side = "ahead of" if skew > 0 else "behind"
