@@ -175,6 +175,10 @@ def test_the_target_says_where_each_setting_came_from(cli, tree, monkeypatch):
         "app": {"value": 9, "from": "app of profile staging"}}
     assert found["routes"]["detail"] == "1 corrected in actionctl.yaml: app_logs → GET v3/apps/{app}/actions/logs"
     assert found["token"]["facts"] == {"source": "ACTIONCTL_TOKEN", "region": "us"}
+    monkeypatch.setenv("ACTIONCTL_PROFILE", "staging")
+    assert checks(cli("doctor", "--format", "json").json)["target"]["facts"]["profile"] == {
+        "value": "staging", "from": "ACTIONCTL_PROFILE"}
+    monkeypatch.delenv("ACTIONCTL_PROFILE")
     found = checks(cli("doctor", "--app", "3", "--region", "eu", "--format", "json").json)
     assert found["target"]["facts"]["app"] == {"value": 3, "from": "--app"}
     assert found["target"]["facts"]["apiUrl"] == {"value": "https://api.fliplet.com/", "from": "--region"}
@@ -320,6 +324,16 @@ def test_a_service_that_does_not_answer_is_a_failed_check(live):
     assert found["live.current_user"]["detail"] == (f"GET v1/user: no answer from http://127.0.0.1:{port}/ "
                                                     "(ConnectError)")
     assert found["clock"]["status"] == "ok"
+
+
+def test_a_web_page_where_the_service_should_be_is_a_failed_check(live):
+    with fake(lambda method, path: (200, "<html>welcome</html>")) as (url, _seen):
+        result = live(url)
+    found = checks(result.json)
+    assert result.exit_code == 1
+    assert found["live.current_user"]["detail"] == ("GET v1/user → 200 but not with a JSON object: is the URL the "
+                                                    "service's base URL (e.g. https://api.fliplet.com/)?")
+    assert found["live.list_actions"]["status"] == "fail"
 
 
 def test_without_a_token_live_is_not_attempted(cli, project, tmp_path):

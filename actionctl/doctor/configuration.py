@@ -93,7 +93,8 @@ class _Origins:
     def profile(self, options: Options) -> str | None:
         if not self.name:
             return None
-        return Env.PROFILE if os.environ.get(Env.PROFILE) == self.name and not options.profile else "--profile"
+        # --profile reads ACTIONCTL_PROFILE when it is not given, so the same name there means it came from there
+        return Env.PROFILE if os.environ.get(Env.PROFILE) == self.name else "--profile"
 
     def setting(self, key: str) -> str | None:
         if key in self.own:

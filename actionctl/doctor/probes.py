@@ -141,7 +141,10 @@ def _user(probe: _Probe, seen: Seen) -> Check:
     failed = _failure(probe, "the host has no v1/user: is the URL the service's base URL?")
     if failed is not None:
         return failed
-    user = probe.body.get("user", probe.body) if isinstance(probe.body, dict) else {}
+    if not isinstance(probe.body, dict):  # a web page, say: the URL is a site's, not the service's
+        return _check(probe, "fail", f"GET {probe.facts['path']} → {probe.status} but not with a JSON object: is the "
+                      "URL the service's base URL (e.g. https://api.fliplet.com/)?")
+    user = probe.body.get("user", probe.body)
     seen.user = user if isinstance(user, dict) else {}
     email = masked_email(seen.user.get("email"))
     probe.facts.update(user={"email": email, "keys": keys(seen.user)})
