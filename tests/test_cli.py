@@ -36,7 +36,7 @@ def test_every_command_has_help(cli):
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
     assert names == ["init", "new", "validate", "run", "test", "trigger", "list", "schema", "schedule", "login",
                      "logout", "whoami", "diff", "push", "pull", "ci", "publish", "unpublish", "logs", "versions",
-                     "rollback", "emulator"]
+                     "rollback", "emulator", "doctor"]
     groups = ["deps fetch", "remote list", "remote show", "remote run", "remote delete"]
     for name in [*names, *groups]:
         result = cli(*name.split(), "--help")

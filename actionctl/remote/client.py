@@ -68,6 +68,16 @@ class Stats:
 
 
 @dataclass
+class Answer:
+    """What the service answered one probe, as it came: for `doctor --live`, which shows shapes, not data."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any  # the decoded JSON, or None
+    elapsed_ms: float
+
+
+@dataclass
 class RunResult:
     result: Any
     task_id: str | None
@@ -212,6 +222,28 @@ class Client:
         body = self._call(self.routes.build("current_user"))
         user = body.get("user", body) if isinstance(body, dict) else {}
         return user if isinstance(user, dict) else {}  # who it is only names the login: no reason to fail it
+
+    # --- probes -------------------------------------------------------------------------------------
+
+    def probe(self, route: paths.Route, params: dict | None = None) -> Answer:
+        """Send one GET once and hand back the answer whatever it is: no retry, no waiting out a 429, no
+        error raised for a status — `doctor --live` reports what the service says. Paced as every request.
+        Anything but a GET is refused before it is sent: a probe never changes the service."""
+        if route.method != "GET":
+            raise ValueError(f"a probe only reads: {route.method} {route.path} was not sent")
+        self.pacer.acquire(route.bucket)
+        self.stats.requests += 1
+        self.stats.by_method["GET"] = self.stats.by_method.get("GET", 0) + 1
+        started = time.perf_counter()
+        try:
+            response = self._http.request("GET", route.path, params=params)
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            self._note(f"GET {route.path} → no answer ({type(exc).__name__})")
+            raise NetworkError(redact(f"GET {route.path}: no answer from {self.api_url} ({type(exc).__name__})",
+                                      self._token)) from None
+        elapsed = (time.perf_counter() - started) * 1000
+        self._note(f"GET {response.request.url.copy_with(query=None)} → {response.status_code} in {elapsed:.0f} ms")
+        return Answer(response.status_code, dict(response.headers), _json(response), elapsed)
 
     # --- the request loop ----------------------------------------------------------------------
 
