@@ -8,6 +8,7 @@ from typing import Any
 
 from actionctl import lookup
 from actionctl.project import Project
+from actionctl.remote import publish_state
 from actionctl.sync.history import History
 from actionctl.sync.listing import remote_listing
 from actionctl.sync.local import content_hash, local_actions, normalise
@@ -64,11 +65,11 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
 
 
 def _publish_behind(steps: list[Step], productions: list[dict]) -> None:
-    copies = {str(p.get("masterActionId")): p for p in productions}
     for step in steps:
         if step.kind != UNCHANGED:
             continue
-        copy = copies.get(str(step.id)) if step.remote.get("productionActionId") else None
+        # The production listing decides, unless the master itself says it has no copy.
+        copy = None if publish_state.denies(step.remote) else publish_state.copy_of(step.remote, productions)
         if copy is None:
             step.kind, step.publish, step.reason = PUBLISH, True, "not published"
         elif normalise(copy) != normalise(step.remote):
