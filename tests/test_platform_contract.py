@@ -337,3 +337,24 @@ def test_push_publish_app_and_action_run_logs_and_diff_end_to_end(cli, remote, p
     assert behind.exit_code == 0, behind.stderr
     assert [(s["name"], s["action"], s["reason"]) for s in cli("diff", "--publish", "--format", "json")
             .json["actions"]] == [("greet", "publish", "the production copy is behind")]
+
+
+def test_a_state_file_from_before_timezone_null_still_matches(cli, remote, project):
+    """State written when no timezone was hashed as UTC: after the upgrade a local edit is an update, not a
+    conflict with an edit on the service that never happened."""
+    from actionctl.sync.local import content_hash
+
+    (project / "actions/greet.yaml").write_text(MANIFEST.format(name="greet"))
+    (project / "actions/greet.js").write_text(CODE)
+    assert cli("push", "--yes").exit_code == 0
+    state_file = project / ".actionctl/state/default.json"
+    saved = json.loads(state_file.read_text())
+    entry = saved["actions"]["greet"]
+    fields = {"name": "greet", "code": CODE, "active": True, "environment": "server",
+              "triggers": [{"trigger": "manual"}]}
+    assert entry["hash"] == content_hash(fields)
+    entry["hash"] = content_hash({**fields, "timezone": "UTC"})  # what the earlier version stored
+    state_file.write_text(json.dumps(saved))
+    edit(project / "actions/greet.js", "ok: true", "ok: 1")
+    planned = cli("diff", "--format", "json")
+    assert [(s["action"], s["reason"]) for s in planned.json["actions"]] == [("update", None)]

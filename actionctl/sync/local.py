@@ -37,7 +37,19 @@ def normalise(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def content_hash(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(_canonical(normalise(fields)).encode("utf-8")).hexdigest()[:32]
+    return _hash(normalise(fields))
+
+
+def same_content(saved_hash: str, fields: dict[str, Any]) -> bool:
+    """Whether `fields` are what `saved_hash` (a state file's) was taken of. Earlier versions of actionctl
+    read no timezone as UTC, and their state files still hold hashes taken that way: those match too, or every
+    action without a timezone would look edited on the service after an upgrade."""
+    normalised = normalise(fields)
+    return saved_hash in (_hash(normalised), _hash({**normalised, "timezone": normalised["timezone"] or "UTC"}))
+
+
+def _hash(normalised: dict[str, Any]) -> str:
+    return hashlib.sha256(_canonical(normalised).encode("utf-8")).hexdigest()[:32]
 
 
 def _trigger(trigger: Any) -> Any:
