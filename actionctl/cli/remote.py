@@ -111,7 +111,7 @@ def _production_copy(client, action: dict) -> dict | None:
     copy_id = publish_state.production_id(action)
     if copy_id is not None:
         return client.get_action(copy_id)
-    if publish_state.denies(action) and not is_published(action):
+    if publish_state.denies(action):
         return None
     return publish_state.copy_of(action, remote_listing(client, production=True).actions)
 
