@@ -33,7 +33,7 @@ class ActionInfo:
 class ScheduleInfo:
     name: str
     frequency: str
-    timezone: str
+    timezone: str | None  # None: the service's default zone (the preview assumes UTC for it)
     description: str
     runs: list[schedule.Run] = field(default_factory=list)
     error: str | None = None
@@ -76,12 +76,12 @@ def schedules(infos: list[ActionInfo], count: int, after: dt.datetime) -> list[S
     for info in infos:
         if not isinstance(info.frequency, str) or not info.name:
             continue
-        zone = info.timezone if isinstance(info.timezone, str) else "UTC"
+        zone = info.timezone if isinstance(info.timezone, str) and info.timezone else None
         item = ScheduleInfo(info.name, info.frequency, zone, schedule.describe(info.frequency))
         problem = schedule.check_frequency(info.frequency)
         if problem is not None and problem.code == "FREQUENCY_INVALID":
             item.error = f"{problem.code}: {problem.message}"
-        elif schedule.check_timezone(zone) is not None:
+        elif zone is not None and schedule.check_timezone(zone) is not None:
             item.error = f"TIMEZONE_INVALID: unknown time zone {zone!r}"
         else:
             item.runs = schedule.next_runs(info.frequency, zone, after, count)

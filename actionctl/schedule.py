@@ -14,6 +14,11 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+# An action without a timezone runs on the service's default zone, which nobody has published: it is shown as
+# that, never as UTC; only a local preview of next runs, which needs some zone, assumes UTC (and says so).
+SERVER_DEFAULT_ZONE = "server default"
+ASSUMED_SERVER_ZONE = "UTC"
+
 FIELDS = (
     ("minute", 0, 59),
     ("hour", 0, 23),
@@ -228,7 +233,7 @@ def next_runs(expression: str, timezone: str | None, after: dt.datetime, count: 
     import pytz
     from croniter import croniter
 
-    zone = pytz.timezone(timezone or "UTC")
+    zone = pytz.timezone(timezone or ASSUMED_SERVER_ZONE)
     hourly = expand(expression)[1] == set(range(24))
     # Start early enough to see the second occurrence of a repeated hour just before `after`.
     start = after.astimezone(zone).replace(tzinfo=None) - dt.timedelta(hours=3)

@@ -161,7 +161,8 @@ def test_create_fills_in_the_service_defaults(api):
         "frequency": None, "timezone": None, "lastRunAt": None, "assets": []}
     assert "integrationOrigins" not in action  # no field of the platform
     assert action["actionVersion"] == "v3"
-    assert action["productionActionId"] is None and action["masterActionId"] is None
+    assert action["productionTaskId"] is None and action["masterTaskId"] is None
+    assert "productionActionId" not in action and "masterActionId" not in action  # names nobody published
     assert ISO.match(action["createdAt"]) and action["createdAt"] == action["updatedAt"]
     assert api.get(action["id"]).json() == {"action": action}
 
@@ -175,7 +176,8 @@ def test_assets_come_from_the_fliplet_packages(api):
 
 
 def test_keys_the_service_sets_are_ignored_and_others_refused(api):
-    action = api.create(id=999_999, appId=1, assets=[], createdAt="x", productionActionId=5)
+    action = api.create(id=999_999, appId=1, assets=[], createdAt="x", productionTaskId=5,
+                        masterTaskId=None, isPublished=True)
     assert action["id"] != 999_999 and action["appId"] == api.app
     body = refused(api.call(paths.create_action(api.app), fields(nmae="x")), 400, "UNKNOWN_KEY")
     assert "nmae" in body["error"]
@@ -258,9 +260,9 @@ def test_publish_copies_the_master_to_production(api):
     published = api.call(paths.publish_action(api.app, master["id"]))
     assert published.status_code == 200
     production = published.json()["action"]
-    assert production["id"] != master["id"] and production["masterActionId"] == master["id"]
+    assert production["id"] != master["id"] and production["masterTaskId"] == master["id"]
     assert production["name"] == master["name"] and production["code"] == master["code"]
-    assert api.get(master["id"]).json()["action"]["productionActionId"] == production["id"]
+    assert api.get(master["id"]).json()["action"]["productionTaskId"] == production["id"]
     listed = api.call(paths.list_actions(api.app), production="true").json()["actions"]
     assert [a["id"] for a in listed] == [production["id"]]
     assert [a["id"] for a in api.call(paths.list_actions(api.app)).json()["actions"]] == [master["id"]]
@@ -285,7 +287,7 @@ def test_unpublish_deletes_the_production_copy(api):
     production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
     assert api.call(paths.unpublish_action(api.app, master["id"])).status_code == 204
     refused(api.get(production["id"]), 404, "ACTION_NOT_FOUND")
-    assert api.get(master["id"]).json()["action"]["productionActionId"] is None
+    assert api.get(master["id"]).json()["action"]["productionTaskId"] is None
     refused(api.call(paths.unpublish_action(api.app, master["id"])), 400, "ACTION_NOT_PUBLISHED")
 
 
@@ -302,8 +304,10 @@ def test_actions_of_an_unpublished_app_cannot_be_published(start):
     api = start(app_published=False)
     action = api.create()
     refused(api.call(paths.publish_action(api.app, action["id"])), 400, "APP_NOT_PUBLISHED")
-    app = api.call(paths.publish_app(api.app)).json()["app"]
-    assert app["id"] == api.app and ISO.match(app["publishedAt"])
+    response = api.call(paths.publish_app(api.app), {"release": {"type": "silent"}})
+    assert response.status_code == 201
+    app = response.json()["app"]
+    assert set(app) == {"version", "id", "updatedAt"} and app["id"] == api.app and ISO.match(app["updatedAt"])
     assert api.call(paths.publish_action(api.app, action["id"])).status_code == 200
     api.control("POST", "config", {"app_published": False})  # applies to the apps already seen too
     refused(api.call(paths.publish_action(api.app, action["id"])), 400, "APP_NOT_PUBLISHED")
@@ -768,7 +772,7 @@ def test_state_survives_a_restart(start, tmp_path):
 
     again = Api(start(db=db).server, api.app)
     assert again.get(action["id"]).json()["action"]["description"] == "kept"
-    assert again.get(production["id"]).json()["action"]["masterActionId"] == action["id"]
+    assert again.get(production["id"]).json()["action"]["masterTaskId"] == action["id"]
     assert again.versions(action["id"])["pagination"]["total"] == 2
     assert again.logs()["logs"][0]["data"]["taskId"] == task
     assert again.create(name="later")["id"] > production["id"]  # ids are never handed out twice

@@ -89,7 +89,7 @@ def test_show_master_and_production(cli, api):
     assert unpublished.exit_code == 3 and "ACTION_NOT_PUBLISHED" in unpublished.stderr
     assert cli("publish", "greet").exit_code == 0
     production = cli("remote", "show", "greet", "--production", "--format", "json").json["action"]
-    assert production["masterActionId"] == shown.json["action"]["id"] and production["code"] == GREET
+    assert production["masterTaskId"] == shown.json["action"]["id"] and production["code"] == GREET
     text = cli("remote", "show", "greet")
     assert "name: greet" in text.stdout and "return { greeting" in text.stdout
 

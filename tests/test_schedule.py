@@ -77,11 +77,13 @@ def test_runs_are_strictly_after_from_and_unique(cli, scheduled):
     assert steps == {dt.timedelta(minutes=10)}  # New York falls back at 06:00Z; every ten minutes stays ten
 
 
-def test_without_timezone_runs_are_in_utc(cli, tree):
+def test_without_timezone_runs_are_the_server_default_previewed_in_utc(cli, tree):
     tree({"actions/a.yaml": 'name: a\nactive: true\nfrequency: "0 0 1 1 *"\ntriggers: [{trigger: schedule}]\n',
           "actions/a.js": "async function execute(context) { return 1 }\n"})
     [item] = _runs(cli, "--from", "2026-06-01T00:00:00Z", "--count", "1")
-    assert item["timezone"] == "UTC"
+    assert item["timezone"] is None  # the service's default zone, which nobody has published
+    text = cli("schedule", "--from", "2026-06-01T00:00:00Z", "--count", "1")
+    assert "0 0 1 1 *  server default, assumed UTC here" in text.stdout and "local (UTC)" in text.stdout
     assert item["runs"] == [{"local": "2027-01-01T00:00:00+00:00", "utc": "2027-01-01T00:00:00Z", "note": None}]
 
 

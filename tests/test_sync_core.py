@@ -20,7 +20,7 @@ CODE = "async function execute(context) {\n  return 1;\n}\n"
 def remote(**fields) -> dict:
     base = {"id": 7, "name": "a", "description": None, "code": CODE, "active": True, "environment": "server",
             "triggers": [{"trigger": "manual"}], "dependencies": [], "frequency": None, "timezone": None,
-            "updatedAt": "2026-01-01T00:00:00.000Z", "productionActionId": None}
+            "updatedAt": "2026-01-01T00:00:00.000Z", "productionTaskId": None}
     return {**base, **fields}
 
 
@@ -41,8 +41,9 @@ def test_sync_compares_every_field_a_manifest_has():
     ({"code": CODE}, {"code": CODE.rstrip("\n")}),                          # trailing newline
     ({"code": CODE}, {"code": CODE.replace("\n", "\r\n")}),                 # line endings
     ({"description": ""}, {"description": None}),
+    ({"description": None}, {"description": ""}),
     ({"environment": None}, {"environment": "server"}),
-    ({"timezone": None}, {"timezone": "UTC"}),
+    ({"timezone": None}, {"timezone": ""}),
     ({"triggers": [{"trigger": "manual"}, {"trigger": "log", "where": {"type": "x"}}]},
      {"triggers": [{"trigger": "log", "where": {"type": "x"}}, {"trigger": "manual"}]}),  # a set
     ({"triggers": [{"trigger": "manual", "where": None}]}, {"triggers": [{"trigger": "manual"}]}),
@@ -139,10 +140,10 @@ def test_apply_records_each_write_in_the_state_as_it_lands(tmp_path):
 
 def test_publishing_an_unchanged_action_is_a_step_of_its_own(tmp_path):
     mine = [local(name="fresh"), local(name="behind"), local(name="same")]
-    theirs = [remote(name="fresh", id=1), remote(name="behind", id=2, productionActionId=20),
-              remote(name="same", id=3, productionActionId=30)]
-    productions = [remote(name="behind", id=20, masterActionId=2, description="old"),
-                   remote(name="same", id=30, masterActionId=3)]
+    theirs = [remote(name="fresh", id=1), remote(name="behind", id=2, productionTaskId=20),
+              remote(name="same", id=3, productionTaskId=30)]
+    productions = [remote(name="behind", id=20, masterTaskId=2, description="old"),
+                   remote(name="same", id=30, masterTaskId=3)]
     plan = sync.plan(mine, theirs, state(tmp_path), publish=True, productions=productions)
     assert [(s.name, s.kind, s.reason) for s in plan.steps] == [
         ("behind", "publish", "the production copy is behind"), ("fresh", "publish", "not published"),

@@ -242,7 +242,7 @@ def test_publish_after_push_and_app_not_published_is_clear(cli, remote, project,
     published = cli("push", "--yes", "--publish", "--format", "json")
     assert published.exit_code == 0, published.stderr
     assert published.json["result"]["done"][0]["published"] is True
-    assert api.find_action("hello")["productionActionId"] is not None
+    assert api.find_action("hello")["productionTaskId"] is not None
     assert cli("diff", "--format", "json").json["actions"][0]["published"] is True
 
 

@@ -1157,7 +1157,7 @@ case("frequency-without-timezone-warns",
                           'frequency: "0 8 * * 1"'),
       "actions/a.js": GOOD_JS},
      [("FREQUENCY_WITHOUT_TIMEZONE", W, "actions/a.yaml", 4, 1)], 0,
-     has=((0, "UTC"),))
+     has=((0, "the service's default time zone"),), lacks=((0, "UTC"),))
 
 case("timezone-without-frequency-warns",
      {"actions/a.yaml": y("name: a",

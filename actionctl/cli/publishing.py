@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import time
 from typing import TYPE_CHECKING
 
@@ -19,37 +20,60 @@ if TYPE_CHECKING:
 FAILED_LOG = "app.task.failed"
 
 
+class Release(str, enum.Enum):
+    """How an app publish reaches the app's users (fliplet-apps.md, "Publish an app")."""
+
+    silent = "silent"
+    visible = "visible"
+    forced = "forced"
+
+
 @app.command()
 @remote_options()
 def publish(
     names: list[str] = typer.Argument(None, metavar="NAME...", help="Actions to publish."),
     everything: bool = typer.Option(False, "--all", help="Publish every action of the app."),
+    release: Release = typer.Option(None, "--app-release", help="Publish the app first, as this kind of release "
+                                    "(its actions can only be published once it is)."),
+    changelog: str = typer.Option(None, "--changelog", help="The app release's changelog (with --app-release)."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Copy actions to production, where scheduled and triggered runs use them."""
-    if bool(names) == everything:
-        raise UsageError("name the actions to publish, or pass --all (not both)")
+    """Copy actions to production, where scheduled and triggered runs use them; --app-release publishes the app."""
+    if (names and everything) or not (names or everything or release):
+        raise UsageError("name the actions to publish, or pass --all (not both), or --app-release to publish the app")
+    if changelog is not None and release is None:
+        raise UsageError("--changelog is the app release's: pass --app-release too")
     with remote.client() as client:
-        actions = _usable(client) if everything else lookup.remote_actions(client, names)
+        released = _publish_app(client, release, changelog, fmt) if release else None
+        actions = (_usable(client) if everything else lookup.remote_actions(client, names)) if names or everything \
+            else []
         published = []
         for action in actions:
             copy = _publish_one(client, action)
-            published.append({"id": action["id"], "name": action.get("name"), "productionActionId": copy.get("id")})
+            published.append({"id": action["id"], "name": action.get("name"), "productionId": copy.get("id")})
             _progress(fmt, f"published {action.get('name')} (production id {copy.get('id')})")
     if fmt is OutputFormat.json:
-        json_writer.emit({"published": published})
+        json_writer.emit({"app": released, "published": published})
+
+
+def _publish_app(client, release: Release, changelog: str | None, fmt: OutputFormat) -> dict:
+    answer = client.publish_app(release.value, changelog)
+    released = {"id": answer.get("id", client.app), "version": answer.get("version"), "release": release.value,
+                "updatedAt": answer.get("updatedAt")}
+    version = f" version {released['version']}" if released["version"] is not None else ""
+    _progress(fmt, f"published app {released['id']}{version} ({release.value} release)")
+    return released
 
 
 def _publish_one(client, action: dict) -> dict:
-    from actionctl.remote.errors import APP_NOT_PUBLISHED, ServiceError
+    from actionctl.remote.errors import APP_NOT_PUBLISHED, PUBLISH_APP_FIRST, ServiceError
 
     try:
         return client.publish_action(action["id"])
     except ServiceError as exc:
         if exc.code == APP_NOT_PUBLISHED:
-            raise ServiceError(f"app {client.app} is not published, so its actions cannot be: publish the app first "
-                               f"(Fliplet Studio → Publish), then run this again ({exc.message})",
-                               code=exc.code, status=exc.status) from None
+            raise ServiceError(f"app {client.app} is not published, so its actions cannot be: {PUBLISH_APP_FIRST}, "
+                               f"then run this again ({exc.message})", code=exc.code, status=exc.status) from None
         raise
 
 

@@ -10,6 +10,7 @@ from actionctl import lookup
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
 from actionctl.cli.options import FORMAT, YES, OutputFormat, remote_options
+from actionctl.remote.publish_state import is_published
 from actionctl.render import json_writer
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def summary(action: dict) -> dict:
             "environment": action.get("environment"),
             "triggers": [t.get("trigger") for t in triggers if isinstance(t, dict)],
             "frequency": action.get("frequency"), "timezone": action.get("timezone"),
-            "published": action.get("productionActionId") is not None,
+            "published": is_published(action),
             "lastRunAt": action.get("lastRunAt"), "updatedAt": action.get("updatedAt")}
 
 
@@ -55,6 +56,7 @@ def _table(actions: list[dict]) -> None:
 
     from actionctl.render import console
     from actionctl.render.printable import printable
+    from actionctl.schedule import SERVER_DEFAULT_ZONE
 
     if not actions:
         console.note("the app has no actions")
@@ -63,7 +65,7 @@ def _table(actions: list[dict]) -> None:
     for column in ("id", "name", "active", "env", "triggers", "schedule", "published", "last run"):
         table.add_column(column)
     for a in actions:
-        schedule = f"{a['frequency']} {a['timezone'] or 'UTC'}" if a["frequency"] else ""
+        schedule = f"{a['frequency']} {a['timezone'] or SERVER_DEFAULT_ZONE}" if a["frequency"] else ""
         cells = (a["id"], a["name"], "yes" if a["active"] else "no", a["environment"],
                  ",".join(map(str, a["triggers"])), schedule, "yes" if a["published"] else "no",
                  a["lastRunAt"] or "never")
@@ -84,10 +86,10 @@ def show(
     with remote.client() as client:
         action = lookup.remote_action(client, target)
         if production:
-            copy_id = action.get("productionActionId")
-            if copy_id is None:
+            copy = _production_copy(client, action)
+            if copy is None:
                 raise ActionNotPublishedError(f"{action.get('name')} is not published", status=400)
-            action = client.get_action(copy_id)
+            action = copy
     if fmt is OutputFormat.json:
         json_writer.emit({"action": action})
         return
@@ -98,6 +100,20 @@ def show(
             console.plain(console.printable(f"{key}: {_text(value)}"))
     console.plain("code:")
     console.plain(action.get("code") or "")
+
+
+def _production_copy(client, action: dict) -> dict | None:
+    """The master's production copy: by the id its answer names, else found among the production copies
+    (a service may say only `isPublished`)."""
+    from actionctl.remote import publish_state
+    from actionctl.sync.listing import remote_listing
+
+    copy_id = publish_state.production_id(action)
+    if copy_id is not None:
+        return client.get_action(copy_id)
+    if publish_state.denies(action):
+        return None
+    return publish_state.copy_of(action, remote_listing(client, production=True).actions)
 
 
 def _text(value: object) -> str:
@@ -146,7 +162,7 @@ def delete(
     """Delete an action from the service (its published copy too)."""
     with remote.client() as client:
         action = lookup.remote_action(client, target)
-        published = " and its published copy" if action.get("productionActionId") is not None else ""
+        published = " and its published copy" if is_published(action) else ""
         confirm(f"delete {action.get('name')} (id {action.get('id')}){published} from app {client.app}?", yes)
         client.delete_action(action["id"])
     if fmt is OutputFormat.json:

@@ -35,6 +35,7 @@ def diff(
     prune: bool = PRUNE,
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 4 when there are changes to push, 0 when none."),
     show_unchanged: bool = typer.Option(False, "--all", help="List unchanged actions too."),
+    publish: bool = typer.Option(False, "--publish", help="Plan as `push --publish` would: what it would publish."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Show what `push` would change on the service: creates, updates (with a code diff), deletes."""
@@ -45,7 +46,7 @@ def diff(
 
     project = open_project()
     with remote.connected(project) as (target, client):
-        plan, _state = sync.compare(project, client, target.profile, names=names, prune=prune)
+        plan, _state = sync.compare(project, client, target.profile, names=names, prune=prune, publish=publish)
     if fmt is OutputFormat.json:
         json_writer.emit({**_header(target), **plan.as_json()})
     else:

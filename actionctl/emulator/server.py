@@ -261,7 +261,7 @@ ENDPOINTS = (
     endpoint("list_versions", lambda s, c: (200, s.list_versions(c.app, c.id, **c.page()))),
     endpoint("get_version", lambda s, c: (200, s.get_version(c.app, c.id, c.version))),
     endpoint("restore_version", lambda s, c: (200, s.restore_version(c.app, c.id, c.version))),
-    endpoint("publish_app", lambda s, c: (200, s.publish_app(c.app))),
+    endpoint("publish_app", lambda s, c: (201, s.publish_app(c.app, c.body))),
     endpoint("current_user", lambda s, c: (200, s.current_user())),
 )
 

@@ -42,7 +42,9 @@ DEFAULTS: dict[str, Any] = {
 }
 NULLABLE = ("description", "frequency", "timezone")
 # Keys of an action object the service sets itself: a client that sends back what it read is not refused.
-IGNORED_KEYS = (*READ_ONLY_FIELDS, "productionActionId", "masterActionId")
+IGNORED_KEYS = (*READ_ONLY_FIELDS, "productionTaskId", "masterTaskId", "isPublished")
+# The release types of an app publish (fliplet-apps.md, "Publish an app").
+RELEASE_TYPES = ("silent", "visible", "forced")
 # The rules speak of code files; the API has a code field.
 _API_MESSAGES = {"CODE_REQUIRED": "code is required for V3 actions", "CODE_EMPTY": "code cannot be empty"}
 
@@ -208,12 +210,14 @@ class Service:
     def current_user(self) -> dict:
         return {"user": dict(USER)}
 
-    def publish_app(self, app: int) -> dict:
+    def publish_app(self, app: int, body: Any) -> dict:
+        """Publish the app as a release of `type` (with an optional changelog); each publish is a new version."""
+        release = _release(body)
         with self.store.transaction():
             self._app(app)
             now = now_iso()
-            self.store.publish_app(app, now)
-        return {"app": {"id": app, "publishedAt": now}}
+            version = self.store.publish_app(app, now, release["type"], release.get("changelog"))
+        return {"app": {"version": version, "id": app, "updatedAt": now}}
 
     def set_apps_published(self, published: bool) -> None:
         """Apps seen from now on start in this state; apps already seen are put in it too."""
@@ -420,9 +424,23 @@ class Service:
             "dependencies": fields.get("dependencies"), "assets": assets(fields.get("dependencies") or []),
             "frequency": fields.get("frequency"),
             "timezone": fields.get("timezone"), "lastRunAt": action.last_run_at, "createdAt": action.created_at,
-            "updatedAt": action.updated_at, "productionActionId": action.production_id,
-            "masterActionId": action.master_id,
+            # The link between a master and its production copy, under the names the documented version
+            # snapshots use (nothing documents one on the action object: see remote/publish_state.py).
+            "updatedAt": action.updated_at, "productionTaskId": action.production_id,
+            "masterTaskId": action.master_id,
         }
+
+
+def _release(body: Any) -> dict:
+    """The `release` of an app publish's body, refused unless its type is one the platform documents."""
+    release = body.get("release") if isinstance(body, dict) else None
+    if not isinstance(release, dict) or release.get("type") not in RELEASE_TYPES:
+        raise ApiError(api.BAD_REQUEST, 'the body must be {"release": {"type": "silent" | "visible" | "forced", '
+                                        '"changelog": "…"}}')
+    changelog = release.get("changelog")
+    if changelog is not None and not isinstance(changelog, str):
+        raise ApiError(api.BAD_REQUEST, "release.changelog must be a string")
+    return release
 
 
 def _version_summary(version: Version) -> dict:

@@ -56,6 +56,14 @@ CREATE TABLE IF NOT EXISTS logs (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS logs_by_app ON logs (app_id, action_id, id);
+CREATE TABLE IF NOT EXISTS releases (  -- each publish of an app: its count is the app's version
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    app_id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    changelog TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS releases_by_app ON releases (app_id, id);
 """
 
 # Every column the store reads: a database made by something else fails here, not at the first request.
@@ -64,6 +72,7 @@ _PROBES = (
     "SELECT id, app_id, name, fields, master_id, last_run_at, created_at, updated_at FROM actions LIMIT 0",
     "SELECT id, action_id, created_at, data FROM versions LIMIT 0",
     "SELECT id, app_id, action_id, type, task_id, created_at, data FROM logs LIMIT 0",
+    "SELECT id, app_id, type, changelog, created_at FROM releases LIMIT 0",
 )
 
 # An action row with the id of its production copy (null when unpublished, and on copies themselves).
@@ -171,9 +180,13 @@ class Store:
                                      (app_id,)).fetchone()
         return App(row[0], bool(row[1]), row[2])
 
-    def publish_app(self, app_id: int, now: str) -> None:
+    def publish_app(self, app_id: int, now: str, release: str, changelog: str | None) -> int:
+        """Publish the app as a new release; its version (1 for the first publish)."""
         with self.transaction():
             self._conn.execute("UPDATE apps SET published = 1, published_at = ? WHERE id = ?", (now, app_id))
+            self._conn.execute("INSERT INTO releases (app_id, type, changelog, created_at) VALUES (?, ?, ?, ?)",
+                               (app_id, release, changelog, now))
+            return self._conn.execute("SELECT COUNT(*) FROM releases WHERE app_id = ?", (app_id,)).fetchone()[0]
 
     def set_every_app_published(self, published: bool, now: str) -> None:
         with self.transaction():

@@ -214,9 +214,19 @@ class Client:
         route = self._route("restore_version", action_id, version_id)
         return _object(self._call(route), route)
 
-    def publish_app(self) -> dict:
+    def publish_app(self, release: str = "silent", changelog: str | None = None) -> dict:
+        """Publish the app as a release (fliplet-apps.md: `silent`, `visible` or `forced`); `{version, id,
+        updatedAt}` of the app's answer. Not sent again after a lost answer: a second visible release would
+        notify the app's users twice."""
         route = self._route("publish_app")
-        return _object(self._call(route), route)
+        body = {"release": {"type": release, **({"changelog": changelog} if changelog is not None else {})}}
+        try:
+            answer = _object(self._call(route, body=body), route)
+        except _Unanswered as exc:
+            raise NetworkError(f"no answer to publishing app {self.app} ({exc}); it may or may not have been "
+                               "published") from None
+        app = answer.get("app")
+        return app if isinstance(app, dict) else answer
 
     def whoami(self) -> dict:
         body = self._call(self.routes.build("current_user"))

@@ -11,6 +11,8 @@ from actionctl.errors import ActionctlError, UsageError
 SERVICE_ERROR_EXIT = 3
 # The service's answer to publishing an action of an app that is not published: worth a hint of what to do.
 APP_NOT_PUBLISHED = "APP_NOT_PUBLISHED"
+PUBLISH_APP_FIRST = ("publish the app first (`actionctl publish --app-release silent|visible|forced`, or Fliplet "
+                     "Studio → Publish)")
 
 
 class ServiceError(ActionctlError):

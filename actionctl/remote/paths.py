@@ -33,13 +33,17 @@ The contract (what the emulator serves and the client expects), relative to the 
            → 200 {"status": "VERSION_RETRIEVED", "version": {"id", "createdAt", "userId", "user", "data"}}
     POST   v3/apps/{app}/actions/{id}/versions/{version}/restore
            → 200 {"status": "ACTION_RESTORED", "action", "restoredFromVersionId", "preRestoreVersionId"}
-    POST   v1/apps/{app}/publish                    → 200 {"app": {"id", "publishedAt"}}   (publishes the app)
+    POST   v1/apps/{app}/publish                    body: {"release": {"type": "silent"|"visible"|"forced",
+                                                                       "changelog"}}
+           → 201 {"app": {"version", "id", "updatedAt"}}   (publishes the app: a new version each time)
     GET    v1/user                                  → 200 {"user": {"id", "email", "fullName"}}  (who the token is)
 
 An action: {"id", "appId", "name", "description", "code", "active", "environment", "actionVersion": "v3",
 "triggers", "dependencies", "assets", "frequency", "timezone", "lastRunAt", "createdAt", "updatedAt",
-"productionActionId" (master: its published copy or null),
-"masterActionId" (production copy: its master; null on a master)}.
+"productionTaskId" (master: its published copy or null),
+"masterTaskId" (production copy: its master; null on a master)} — the link's names are those of the
+documented version snapshots; nothing documents it on the action object, so the client reads it through
+`publish_state`, which also takes `productionActionId` / `masterActionId` / `isPublished`.
 
 Every request carries `Auth-token: <token>`. Errors: {"status": CODE, "error": message} with 400
 (validation, ACTION_INACTIVE, CLIENT_ACTION_NOT_RUNNABLE, APP_NOT_PUBLISHED, ACTION_NOT_PUBLISHED,
@@ -168,7 +172,8 @@ TABLE: dict[str, Spec] = {
     "get_version": Spec("GET", _V3 + "/{id}/versions/{version}", "crud", True, "documented", "one version"),
     "restore_version": Spec("POST", _V3 + "/{id}/versions/{version}/restore", "publish", True, "documented",
                             "restore a version"),
-    "publish_app": Spec("POST", "v1/apps/{app}/publish", "none", True, "documented", "publish the app"),
+    # Not idempotent: each publish is a new release of the app (a visible one notifies its users).
+    "publish_app": Spec("POST", "v1/apps/{app}/publish", "none", False, "documented", "publish the app"),
     "current_user": Spec("GET", "v1/user", "none", True, "observed", "who the token belongs to"),
     "login": Spec("POST", "v1/auth/login", "none", False, "observed", "sign in with email and password"),
     "third_party": Spec("GET", "v1/auth/third-party", "none", True, "observed",

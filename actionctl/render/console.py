@@ -164,11 +164,13 @@ def action_table(infos) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from actionctl.schedule import SERVER_DEFAULT_ZONE
+
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("name", "environment", "active", "triggers", "schedule", "dependencies", "file"):
         table.add_column(column, overflow="fold")
     for info in infos:
-        when = f"{info.frequency} ({info.timezone or 'UTC'})" if info.frequency else ""
+        when = f"{info.frequency} ({info.timezone or SERVER_DEFAULT_ZONE})" if info.frequency else ""
         name = escape(info.name or "?") if info.readable else f"[red]{escape(info.name or '?')} (unreadable)[/]"
         active = "yes" if info.active is True else "[yellow]no[/]"
         table.add_row(name, escape(str(info.environment)), active, escape(", ".join(info.triggers)),
@@ -180,15 +182,18 @@ def schedules(items) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from actionctl.schedule import ASSUMED_SERVER_ZONE, SERVER_DEFAULT_ZONE
+
     console = out()
     for item in items:
-        console.print(Text.assemble((item.name, "bold"), f"  {item.frequency}  {item.timezone}  ",
+        zone = item.timezone or f"{SERVER_DEFAULT_ZONE}, assumed {ASSUMED_SERVER_ZONE} here"
+        console.print(Text.assemble((item.name, "bold"), f"  {item.frequency}  {zone}  ",
                                     (item.description, "dim")))
         if item.error:
             console.print(Text(f"  {item.error}", style="red"))
             continue
         table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 2))
-        table.add_column(f"  local ({item.timezone})")
+        table.add_column(f"  local ({item.timezone or ASSUMED_SERVER_ZONE})")
         table.add_column("UTC")
         table.add_column("")
         for run in item.runs:

@@ -72,7 +72,8 @@ CODES: dict[str, CodeInfo] = {
                                                         "data source id)."),
     "SCHEDULE_WITHOUT_FREQUENCY": CodeInfo("warning", False, "A schedule trigger without a frequency never fires."),
     "FREQUENCY_WITHOUT_SCHEDULE": CodeInfo("warning", False, "A frequency without a schedule trigger is unused."),
-    "FREQUENCY_WITHOUT_TIMEZONE": CodeInfo("warning", False, "The frequency is read in UTC."),
+    "FREQUENCY_WITHOUT_TIMEZONE": CodeInfo("warning", False, "The frequency is read in the service's default "
+                                                                   "time zone (not published)."),
     "TIMEZONE_WITHOUT_FREQUENCY": CodeInfo("warning", False, "A timezone without a frequency is unused."),
     "DEPENDENCY_UNKNOWN": CodeInfo("warning", False, "A package name actionctl does not know."),
     "DEPENDENCY_UNUSED": CodeInfo("warning", False, "A Fliplet package the code never uses."),

@@ -55,8 +55,8 @@ def _consistency(a: ActionCheck) -> Iterator[Diagnostic]:
         yield a.warn("FREQUENCY_WITHOUT_SCHEDULE", "frequency is set but there is no schedule trigger, so the "
                      "schedule is not used — add `- trigger: schedule` to triggers", ("frequency",), key=True)
     if has_frequency and not a.has("timezone"):
-        yield a.warn("FREQUENCY_WITHOUT_TIMEZONE", "no timezone: the frequency is read in UTC — add e.g. "
-                     "`timezone: Europe/London`", ("frequency",), key=True)
+        yield a.warn("FREQUENCY_WITHOUT_TIMEZONE", "no timezone: the frequency is read in the service's default "
+                     "time zone, which is not published — add e.g. `timezone: Europe/London`", ("frequency",), key=True)
     if a.has("timezone") and not has_frequency:
         yield a.warn("TIMEZONE_WITHOUT_FREQUENCY", "timezone only applies to frequency, which is not set",
                      ("timezone",), key=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from actionctl.errors import PushIncompleteError, SyncConflictError
-from actionctl.remote.errors import APP_NOT_PUBLISHED, ServiceError
+from actionctl.remote.errors import APP_NOT_PUBLISHED, PUBLISH_APP_FIRST, ServiceError
 from actionctl.sync.local import content_hash
 from actionctl.sync.model import (
     CONFLICT,
@@ -87,7 +87,7 @@ def finish_push(outcome: Outcome) -> None:
                                   f"{first.message} [{first.code}]) — run push again to finish", code=first.code)
     if outcome.publish_error:
         error = outcome.publish_error
-        hint = (" — publish the app first (Fliplet Studio → Publish), then push --publish again"
+        hint = (f" — {PUBLISH_APP_FIRST}, then push --publish again"
                 if error.code == APP_NOT_PUBLISHED else "")
         others = f" ({len(outcome.not_attempted)} more not published)" if outcome.not_attempted else ""
         raise PushIncompleteError(f"pushed, but {error.name} could not be published: {error.message}{others}{hint}",

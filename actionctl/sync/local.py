@@ -13,7 +13,7 @@ from typing import Any
 from actionctl.errors import LocalUnreadableError, NameTakenError
 from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile
 from actionctl.project import Project
-from actionctl.sync.model import DEFAULT_TIMEZONE, SYNCED_FIELDS, LocalAction
+from actionctl.sync.model import SYNCED_FIELDS, LocalAction
 
 
 def normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -31,12 +31,25 @@ def normalise(fields: dict[str, Any]) -> dict[str, Any]:
         "triggers": sorted((_trigger(t) for t in triggers), key=_canonical),
         "dependencies": list(dependencies),
         "frequency": fields.get("frequency") or None,
-        "timezone": fields.get("timezone") or DEFAULT_TIMEZONE,
+        # None is "the server's default", which nobody has published: not the same as any named zone.
+        "timezone": fields.get("timezone") or None,
     }
 
 
 def content_hash(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(_canonical(normalise(fields)).encode("utf-8")).hexdigest()[:32]
+    return _hash(normalise(fields))
+
+
+def same_content(saved_hash: str, fields: dict[str, Any]) -> bool:
+    """Whether `fields` are what `saved_hash` (a state file's) was taken of. Earlier versions of actionctl
+    read no timezone as UTC, and their state files still hold hashes taken that way: those match too, or every
+    action without a timezone would look edited on the service after an upgrade."""
+    normalised = normalise(fields)
+    return saved_hash in (_hash(normalised), _hash({**normalised, "timezone": normalised["timezone"] or "UTC"}))
+
+
+def _hash(normalised: dict[str, Any]) -> str:
+    return hashlib.sha256(_canonical(normalised).encode("utf-8")).hexdigest()[:32]
 
 
 def _trigger(trigger: Any) -> Any:
@@ -67,14 +80,11 @@ def local_actions(project: Project, profile: str | None) -> list[LocalAction]:
 
 
 def fields_of(manifest: ManifestFile) -> dict[str, Any]:
-    """The API fields of a loaded manifest: its data, with `code` the text of the code file."""
+    """The API fields the manifest sets (defaults are `normalise`'s to fill in), with `code` the text of the
+    code file: exactly what a create sends, so nothing the manifest leaves out goes to the service."""
     data = manifest.data
-    fields = {name: data.get(name) for name in SYNCED_FIELDS if name != "code"}
+    fields = {name: data[name] for name in SYNCED_FIELDS if name != "code" and name in data}
     fields["code"] = manifest.code.text if manifest.code is not None else None
-    for key in ("triggers", "dependencies"):
-        fields[key] = fields[key] if fields[key] is not None else []
-    fields["active"] = fields["active"] is True
-    fields["environment"] = fields["environment"] or DEFAULT_ENVIRONMENT
     return fields
 
 

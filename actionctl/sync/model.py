@@ -13,7 +13,6 @@ from typing import Any
 # never sent, compared or pulled.
 SYNCED_FIELDS = ("name", "description", "code", "active", "environment", "triggers", "dependencies", "frequency",
                  "timezone")
-DEFAULT_TIMEZONE = "UTC"
 # The kinds of step a plan holds; the first five change something on the service. PUBLISH is "publish
 # only": an unchanged action whose production copy is missing or behind (with --publish).
 CREATE, UPDATE, DELETE, CONFLICT, PUBLISH = "create", "update", "delete", "conflict", "publish"
@@ -63,13 +62,17 @@ class Step:
 
     @property
     def published(self) -> bool | None:
-        return bool(self.remote.get("productionActionId")) if self.remote else None
+        from actionctl.remote.publish_state import is_published
+
+        return is_published(self.remote) if self.remote else None
 
     def payload(self) -> dict[str, Any]:
-        """What to send: every field on create, only the changed ones on update."""
+        """What to send: on create, the fields the manifest sets; on update, only the changed ones, as compared
+        (a cleared description goes as null, whether the manifest says "" or nothing) — and the code as written."""
         if self.kind == CREATE:
-            return dict(self.local.fields)
-        return {change.field: self.local.fields[change.field] for change in self.changes}
+            return {key: value for key, value in self.local.fields.items() if key in SYNCED_FIELDS}
+        return {change.field: self.local.fields["code"] if change.field == "code" else change.local
+                for change in self.changes}
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "action": self.kind, "id": self.id,

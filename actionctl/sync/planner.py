@@ -8,9 +8,10 @@ from typing import Any
 
 from actionctl import lookup
 from actionctl.project import Project
+from actionctl.remote import publish_state
 from actionctl.sync.history import History
 from actionctl.sync.listing import remote_listing
-from actionctl.sync.local import content_hash, local_actions, normalise
+from actionctl.sync.local import content_hash, local_actions, normalise, same_content
 from actionctl.sync.model import (
     CONFLICT,
     CREATE,
@@ -64,11 +65,11 @@ def plan(locals_: list[LocalAction], remotes: list[dict], state: State, *, names
 
 
 def _publish_behind(steps: list[Step], productions: list[dict]) -> None:
-    copies = {str(p.get("masterActionId")): p for p in productions}
     for step in steps:
         if step.kind != UNCHANGED:
             continue
-        copy = copies.get(str(step.id)) if step.remote.get("productionActionId") else None
+        # The production listing decides, unless the master itself says it has no copy.
+        copy = None if publish_state.denies(step.remote) else publish_state.copy_of(step.remote, productions)
         if copy is None:
             step.kind, step.publish, step.reason = PUBLISH, True, "not published"
         elif normalise(copy) != normalise(step.remote):
@@ -127,13 +128,13 @@ def _edited_elsewhere(local: LocalAction, remote: dict, entry, history: History 
     """
     ours = entry is not None and str(entry.id) == str(remote.get("id"))
     remote_hash = content_hash(remote)
-    if ours and entry.hash == remote_hash:
+    if ours and same_content(entry.hash, remote):
         return None
     past = history.hashes(local) if history is not None else None
     if past and remote_hash in past:
         return None
     if ours:
-        if content_hash(local.fields) != entry.hash:
+        if not same_content(entry.hash, local.fields):
             return "edited both here and on the service since the last sync"
         return "edited on the service since the last sync (this push would undo that edit)"
     if past:
@@ -147,7 +148,7 @@ def _remote_only(remote: dict, state: State, prune: bool) -> Step:
     entry = state.get(name)
     if not prune:
         return Step(REMOTE_ONLY, name, None, remote, reason="not in the repository: --prune deletes it")
-    if entry is not None and str(entry.id) == str(remote.get("id")) and entry.hash != content_hash(remote):
+    if entry is not None and str(entry.id) == str(remote.get("id")) and not same_content(entry.hash, remote):
         return Step(CONFLICT, name, None, remote, reason="edited on the service since the last sync, and deleted here")
     return Step(DELETE, name, None, remote)
 

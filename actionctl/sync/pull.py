@@ -31,7 +31,7 @@ from actionctl.schema import SCHEMA_FILE, schema_text
 from actionctl.sync import manifest_writer
 from actionctl.sync.history import Git
 from actionctl.sync.listing import Unusable, remote_listing
-from actionctl.sync.local import content_hash, local_actions, normalise
+from actionctl.sync.local import content_hash, local_actions, normalise, same_content
 from actionctl.sync.model import SYNCED_FIELDS, LocalAction
 from actionctl.sync.state import STATE_DIR, State
 
@@ -183,7 +183,7 @@ def _why_not(project: Project, local: LocalAction, state: State, git: Git) -> Re
         return None  # our own pull, stopped between its two renames: finishing it loses nothing
     shown = [project.relpath(f) for f in files]
     entry = state.get(local.name)
-    if entry is not None and entry.hash != content_hash(local.fields):
+    if entry is not None and not same_content(entry.hash, local.fields):
         return Refused(local.name, shown, "edited here since the last push or pull (push it, or pull --force "
                                           "to discard the edit)")
     status = git.status(files)
