@@ -129,3 +129,17 @@ def test_the_readme_shows_the_route_table_as_the_code_holds_it():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     shown = readme.split("<!-- routes:start -->\n", 1)[1].split("<!-- routes:end -->", 1)[0]
     assert shown == paths.markdown_table(), "run `python -m actionctl.remote.paths` and paste it into README.md"
+
+
+def test_publish_state_said_only_as_is_published_is_understood(cli, action, other):
+    pushed(cli, action)
+    published = cli("publish", "--app-release", "silent", "a", "--format", "json")
+    assert published.exit_code == 0, published.stderr
+    assert published.json["app"]["version"] == 1
+    app_publish = next(body for method, path, _, body in other.requests if path == "/v1/apps/5/publish")
+    assert app_publish == {"release": {"type": "silent"}}
+    listed = cli("remote", "list", "--format", "json").json["actions"]
+    assert [(a["name"], a["published"]) for a in listed] == [("a", True)]
+    # No id links master and copy here: the copy is found by name, and it is not behind.
+    plan = cli("diff", "--publish", "--format", "json")
+    assert plan.exit_code == 0 and plan.json["changes"] is False, plan.stdout
