@@ -120,9 +120,11 @@ def _shower(host: str, open_browser: bool, timeout: float):
     def show(url: str) -> None:
         wait = f"waiting up to {timeout:g} s; Ctrl-C cancels"
         if not open_browser:
-            console.note(f"open this link in a browser to sign in to {host} ({wait}):\n{url}")
+            console.note(f"open this link in a browser to sign in to {host} ({wait}):")
+            console.note(url)
             return
-        console.note(f"signing in to {host} in the browser ({wait}); if no page opens, open:\n{url}")
+        console.note(f"signing in to {host} in the browser ({wait}); if no page opens, open:")
+        console.note(url)
         import webbrowser
 
         if not webbrowser.open(url):
