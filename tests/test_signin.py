@@ -17,8 +17,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from support import ACTIONCTL, EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, ctrl_c_as_in_a_terminal, fake_service, \
-    normalise, start_emulator, stats
+from support import (
+    ACTIONCTL,
+    EMULATOR_TOKEN,
+    HANG_LIMIT,
+    UNLIMITED,
+    ctrl_c_as_in_a_terminal,
+    fake_service,
+    normalise,
+    start_emulator,
+    stats,
+)
 
 from actionctl.emulator import Account
 from actionctl.remote import credentials
@@ -109,7 +118,7 @@ def test_in_a_terminal_login_signs_in_through_the_browser_by_default(signin, pro
 def test_a_browser_that_never_comes_back_times_out_and_stores_nothing(signin, project, tmp_path):
     before = stored_file()
     process = actionctl(project, "login", "--browser", "--timeout", "1", browser=browser_script(tmp_path, IDLE))
-    code, out, err = finished(process)
+    code, _, err = finished(process)
     assert code == 1
     assert normalise(err.splitlines()[-1]) == (
         f"error: the browser did not come back from {normalise(signin.url)} within 1 s — nothing was stored; run "

@@ -57,7 +57,8 @@ def emulator(
     except OSError as exc:
         raise EmulatorDataError(f"{db}: cannot make its folder {db.parent} ({exc.strerror})") from None
     options = EmulatorOptions(
-        db=db, token=token, account=Account(two_factor=two_factor), app_published=app_published, faults=faults, project=project, host=host, port=port,
+        db=db, token=token, account=Account(two_factor=two_factor), app_published=app_published, faults=faults,
+        project=project, host=host, port=port,
         rate_limits={"crud": rate_crud, "run": rate_run, "publish": rate_publish}, rate_window=rate_window)
     try:
         server = serve(options)
