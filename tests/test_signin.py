@@ -69,7 +69,13 @@ def actionctl(project: Path, *args: str, browser: str | None = None, **options) 
 
 
 def finished(process: subprocess.Popen) -> tuple[int, str, str]:
-    out, err = process.communicate(timeout=HANG_LIMIT)
+    """Its status and output once it ends; a hang (HANG_LIMIT) fails the test and stops the process."""
+    try:
+        out, err = process.communicate(timeout=HANG_LIMIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
     return process.returncode, out, err
 
 
