@@ -95,7 +95,7 @@ class ConfirmationRequiredError(UsageError):
 
 
 class TokenRequiredError(UsageError):
-    """`login` was given no token."""
+    """`login` was given nothing to sign in with (no token, no password) and cannot ask: not a terminal."""
 
     code = "TOKEN_REQUIRED"
 

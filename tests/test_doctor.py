@@ -227,7 +227,7 @@ def test_doctor_live_against_the_emulator_reads_every_route_by_shape(cli, api, r
     listing = found["live.list_actions"]["facts"]
     assert (listing["method"], listing["path"], listing["status"]) == ("GET", "v3/apps/{app}/actions", 200)
     assert listing["answerKeys"] == ["actions", "pagination"]
-    assert found["live.get_action"]["facts"]["publishFields"] == ["productionActionId", "masterActionId"]
+    assert found["live.get_action"]["facts"]["publishFields"] == ["productionTaskId", "masterTaskId"]
     assert found["live.app_logs"]["facts"]["itemNested"]["data"][:3] == ["actionVersion", "duration", "mode"]
     assert "skewSeconds" in found["clock"]["facts"]
     probed = {row["route"]: row["probe"]["status"] for row in document["routes"] if row["probe"]}

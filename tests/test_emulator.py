@@ -793,6 +793,9 @@ def test_the_command_serves_until_ctrl_c(project: Path):
         assert normalise(line, project) == ("emulator listening on http://127.0.0.1:<port>/ (token: the one given "
                                             "with --token or ACTIONCTL_EMULATOR_TOKEN, data: "
                                             "<tmp>/.actionctl/emulator.sqlite3) — Ctrl-C stops it\n")
+        assert normalise(process.stderr.readline(), project) == (
+            "sign in with `actionctl login --api-url http://127.0.0.1:<port>/`: the browser comes straight back "
+            "signed in; --email emulator@localhost takes the password local-password\n")
         port = int(re.search(r":(\d+)/", line).group(1))
         response = httpx.get(f"http://127.0.0.1:{port}/v1/user", headers={paths.TOKEN_HEADER: "secret"})
         assert response.json()["user"]["id"] == 1

@@ -39,6 +39,13 @@ class Remote:
         return api_url_for(settings(open_project(), self.profile), api_url=self.api_url,
                            region=self.region.value if self.region else None)
 
+    def routes(self):
+        """The route table with the project's `api:` overrides (login and sign-in need no token or app)."""
+        from actionctl.project import open_project
+        from actionctl.remote.target import routes_for, settings
+
+        return routes_for(settings(open_project(), self.profile))
+
     def client(self, target=None):
         """A client for the target (httpx is imported only here, when a command really connects)."""
         from actionctl.remote.target import client_for

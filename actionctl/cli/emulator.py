@@ -37,11 +37,13 @@ def emulator(
                                      help="Publish, unpublish and restore requests per app per window."),
     rate_window: float = typer.Option(60.0, "--rate-window", min=0.01, max=86_400.0,
                                       help="The rate-limit window in seconds."),
+    two_factor: str = typer.Option(None, "--two-factor", metavar="CODE",
+                                   help="Make `login --email` ask for this two-factor code (default: none asked)."),
     project_dir: Path = typer.Option(None, "--project", help="Project whose fixtures and dependency cache serve "
                                      "runs (default: the current project)."),
 ) -> None:
     """Serve the App Actions V3 REST API on this machine, with state in SQLite, until Ctrl-C."""
-    from actionctl.emulator import EmulatorOptions, serve
+    from actionctl.emulator import Account, EmulatorOptions, serve
     from actionctl.project import find_root
     from actionctl.remote.credentials import usable_token
 
@@ -55,7 +57,8 @@ def emulator(
     except OSError as exc:
         raise EmulatorDataError(f"{db}: cannot make its folder {db.parent} ({exc.strerror})") from None
     options = EmulatorOptions(
-        db=db, token=token, app_published=app_published, faults=faults, project=project, host=host, port=port,
+        db=db, token=token, account=Account(two_factor=two_factor), app_published=app_published, faults=faults,
+        project=project, host=host, port=port,
         rate_limits={"crud": rate_crud, "run": rate_run, "publish": rate_publish}, rate_window=rate_window)
     try:
         server = serve(options)
@@ -66,7 +69,10 @@ def emulator(
         raise
     # The default token is public knowledge and worth showing; one the user chose is theirs to know.
     shown = token if token == DEFAULT_TOKEN else f"the one given with --token or {Env.EMULATOR_TOKEN}"
-    sys.stderr.write(f"emulator listening on {server.url} (token: {shown}, data: {db}) — Ctrl-C stops it\n")
+    sys.stderr.write(f"emulator listening on {server.url} (token: {shown}, data: {db}) — Ctrl-C stops it\n"
+                     f"sign in with `actionctl login --api-url {server.url}`: the browser comes straight back "
+                     f"signed in; --email {options.account.email} takes the password {options.account.password}"
+                     f"{' and the --two-factor code' if two_factor is not None else ''}\n")
     sys.stderr.flush()
     try:
         threading.Event().wait()  # the server runs on its own thread; this one waits for Ctrl-C

@@ -15,10 +15,12 @@ from typing import Any
 from actionctl.doctor.model import Check
 from actionctl.doctor.shapes import keys, masked_email, nested
 from actionctl.errors import ActionctlError
+from actionctl.remote import publish_state
 
 # Which fields tell an action's publish state, documented or observed; which of them the service sends is
 # what a user needs to know when `publish` or `diff` gets the state wrong.
-PUBLISH_FIELDS = ("productionActionId", "productionTaskId", "isPublished", "masterActionId", "masterTaskId")
+# Every field remote/publish_state reads, in its order.
+PUBLISH_FIELDS = (*publish_state.PRODUCTION_KEYS, publish_state.FLAG_KEY, *publish_state.MASTER_KEYS)
 _RATE_LIMIT_HEADER = re.compile(r"ratelimit|rate-limit|retry-after", re.IGNORECASE)
 _FIX_ROUTE = "correct the route under `api:` in actionctl.yaml (README, Doctor)"
 

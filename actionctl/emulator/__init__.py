@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actionctl.emulator.accounts import Account
 from actionctl.emulator.server import FAULTS_ENV, EmulatorServer
 from actionctl.execution.limits import DEADLINES, RESULT_BYTES
 from actionctl.remote.pacing import DEFAULT_LIMITS, DEFAULT_WINDOW
@@ -22,6 +23,7 @@ from actionctl.remote.pacing import DEFAULT_LIMITS, DEFAULT_WINDOW
 class EmulatorOptions:
     db: Path | None = None  # SQLite file that keeps state across restarts; None: in memory, gone on close
     token: str = "local-token"
+    account: Account = field(default_factory=Account)  # who signs in (v1/auth/login) to get `token`
     app_published: bool = True  # the state of an app when first seen
     rate_limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))  # the service's
     rate_window: float = DEFAULT_WINDOW  # seconds
@@ -42,4 +44,4 @@ def serve(options: EmulatorOptions | None = None) -> EmulatorServer:
     return EmulatorServer(options or EmulatorOptions())
 
 
-__all__ = ["FAULTS_ENV", "EmulatorOptions", "EmulatorServer", "serve"]
+__all__ = ["FAULTS_ENV", "Account", "EmulatorOptions", "EmulatorServer", "serve"]

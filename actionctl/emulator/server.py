@@ -3,6 +3,8 @@
 A request goes: read the body → auth (401) → route (404, 405) → rate limit (429, which does not count
 against the window) → fault decision → apply → answer, or instead of the answer the injected fault: a
 503 before applying, a 500 after applying, or a connection dropped after applying without a word.
+The sign-in routes (`v1/auth/login`, `v1/auth/third-party`: accounts.py) are answered before auth, as
+they are how a client gets the token, and without limits or faults.
 `/_emulator/stats` and `/_emulator/config` are for tests: no limits and no faults, but the token like
 every other request, and `POST /_emulator/config` only as `Content-Type: application/json` (a web page
 can make a browser send a cross-site form or `text/plain` POST without asking; it cannot set either).
@@ -41,6 +43,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from actionctl.emulator import accounts
 from actionctl.emulator import errors as api
 from actionctl.emulator.errors import ApiError
 from actionctl.emulator.service import Runner, Service, iso
@@ -364,6 +367,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _service(self, path: str, query: dict[str, str], raw: bytes) -> None:
         emulator = self.server.emulator
+        sign_in = accounts.route(path)
+        if sign_in is not None:  # no token asked: signing in is how a client gets one
+            self._sign_in(sign_in, path, query, raw)
+            return
         if not self._authorised():
             self._refuse_token()
             return
@@ -404,6 +411,15 @@ class _Handler(BaseHTTPRequestHandler):
                 return 503, {"status": "SERVICE_UNAVAILABLE", "error": "the emulator is shutting down"}
             traceback.print_exc()  # a bug in the emulator: show where
             return 500, {"status": "INTERNAL_ERROR", "error": f"{type(exc).__name__}: {exc}"}
+
+    def _sign_in(self, name: str, path: str, query: dict[str, str], raw: bytes) -> None:
+        method = paths.TABLE[name].method
+        if self.command != method:
+            self._refuse_route(path, [method])
+            return
+        options = self.server.emulator.options
+        self._send(*accounts.answer(name, options.account, options.token, query, raw,
+                                    self.headers.get("Content-Type", "")))
 
     def _authorised(self) -> bool:
         token = self.server.emulator.options.token.encode()

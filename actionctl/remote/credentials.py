@@ -76,10 +76,11 @@ def entry_for(api_url: str) -> dict | None:
     return entry if isinstance(entry, dict) else None
 
 
-def save(api_url: str, token: str, user: dict | None = None) -> Path:
+def save(api_url: str, token: str, user: dict | None = None, facts: dict | None = None) -> Path:
+    """Keep the token for the host, with who it is and `facts` (how it was obtained, its kind and region)."""
     content = _load()
     content["hosts"][host_key(api_url)] = {
-        "token": token, "user": user or {},
+        "token": token, "user": user or {}, **(facts or {}),
         "savedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")}
     _write(content)
     return path()

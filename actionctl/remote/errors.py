@@ -58,6 +58,30 @@ class ActionNotPublishedError(ServiceError):
     code = "ACTION_NOT_PUBLISHED"
 
 
+class SignInRefusedError(ServiceError):
+    """`login --email`: the service refused the email and password (or a two-factor code sent with them)."""
+
+    code = "SIGNIN_REFUSED"
+
+
+class TwoFactorInvalidError(ServiceError):
+    """`login --email`: the service asked for a two-factor code and refused the one given."""
+
+    code = "TWO_FACTOR_INVALID"
+
+
+class SignInTimeoutError(ActionctlError):
+    """`login` in the browser: the browser did not come back with a token in time; nothing was stored."""
+
+    code = "SIGNIN_TIMEOUT"
+
+
+class TwoFactorRequiredError(UsageError):
+    """`login --email`: the service asks for a two-factor code, and nobody is at a terminal to type it (--code)."""
+
+    code = "TWO_FACTOR_REQUIRED"
+
+
 class NotLoggedInError(UsageError):
     """A remote command has no token: no --token, no ACTIONCTL_TOKEN, no stored login."""
 
