@@ -100,6 +100,11 @@ def test_a_profile_corrects_routes_one_by_one_over_the_top_level(cli, action, ot
     ("api:\n  list_actions: {payload: query}\n", "api.list_actions.payload is set on run_action only"),
     ("api:\n  delete_action: {method: FETCH}\n", "api.delete_action.method must be one of GET, POST, PUT"),
     ("api:\n  get_action: {path: 'https://elsewhere/{app}/{id}'}\n", "must be a path relative to the host"),
+    # Nothing can turn a path into another host's URL (the token goes with every request) or climb out of it.
+    ("api:\n  get_action: {path: 'http:elsewhere/{app}/{id}'}\n", "must be a path relative to the host"),
+    ("api:\n  get_action: {path: 'x@elsewhere/{app}/{id}'}\n", "must be a path relative to the host"),
+    ("api:\n  get_action: {path: 'v3/../../{app}/{id}'}\n", "must be a path relative to the host"),
+    ("api:\n  get_action: {path: 'v3/%2e%2e/{app}/{id}'}\n", "must be a path relative to the host"),
     ("api:\n  get_action: {path: 'v3/{app}/{id}', verb: GET}\n", 'api.get_action.verb is not a setting'),
     ("api: [run_action]\n", "api must be a mapping of route names"),
 ])

@@ -180,6 +180,7 @@ TABLE: dict[str, Spec] = {
                         "sign in through the browser (the page the browser opens)"),
 }
 OVERRIDE_KEYS = ("method", "path", "payload", "filter")
+_SAFE_PATH = re.compile(r"[A-Za-z0-9._~{}/-]+")
 
 
 def placeholders(path: str) -> tuple[str, ...]:
@@ -235,9 +236,12 @@ def _entry_problems(name: str, spec: Spec, entry: dict) -> list[tuple[tuple, str
 def _path_problems(spec: Spec, path: object) -> list[str]:
     if not isinstance(path, str) or not path.strip("/"):
         return ["must be a path relative to the host, e.g. " + spec.path]
-    if "://" in path or path.startswith("/") or "?" in path or "#" in path or any(c.isspace() for c in path):
-        return [f"must be a path relative to the host, without a scheme, a leading slash, a query or spaces — "
-                f"e.g. {spec.path}"]
+    # Segments of letters, digits, - . _ ~ and placeholders only: nothing that could make the joined URL
+    # another host's ("http:evil/x", "//evil", "a@b") or climb out of the base URL's path ("..").
+    segments = path.split("/")
+    if not _SAFE_PATH.fullmatch(path) or any(segment in ("", ".", "..") for segment in segments):
+        return [f"must be a path relative to the host: segments of letters, digits, - . _ ~ and placeholders, "
+                f"no scheme, no leading slash, no query — e.g. {spec.path}"]
     given = placeholders(path)
     unknown = [p for p in given if p not in placeholders(spec.path)]
     if unknown or re.search(r"[{}]", re.sub(r"\{[a-z]+\}", "", path)):
