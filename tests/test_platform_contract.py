@@ -353,8 +353,22 @@ def test_a_state_file_from_before_timezone_null_still_matches(cli, remote, proje
     fields = {"name": "greet", "code": CODE, "active": True, "environment": "server",
               "triggers": [{"trigger": "manual"}]}
     assert entry["hash"] == content_hash(fields)
-    entry["hash"] = content_hash({**fields, "timezone": "UTC"})  # what the earlier version stored
+    assert entry.pop("hashing") == 2  # an earlier version wrote no hashing mark…
+    entry["hash"] = content_hash({**fields, "timezone": "UTC"})  # …and hashed no timezone as UTC
     state_file.write_text(json.dumps(saved))
     edit(project / "actions/greet.js", "ok: true", "ok: 1")
     planned = cli("diff", "--format", "json")
     assert [(s["action"], s["reason"]) for s in planned.json["actions"]] == [("update", None)]
+
+
+def test_a_timezone_cleared_on_the_service_is_an_edit_there_not_the_same_as_utc(cli, remote, api, project):
+    """Once synced by this version, UTC and no timezone (the server's default) never hash alike: the service
+    clearing the zone while the code is edited locally is a conflict, not an update that silently undoes it."""
+    (project / "actions/greet.yaml").write_text(MANIFEST.format(name="greet") + "timezone: UTC\n")
+    (project / "actions/greet.js").write_text(CODE)
+    assert cli("push", "--yes").exit_code == 0
+    remote_id = api.find_action("greet")["id"]
+    api.update_action(remote_id, {"timezone": None})
+    edit(project / "actions/greet.js", "ok: true", "ok: 1")
+    planned = cli("diff", "--format", "json")
+    assert [s["action"] for s in planned.json["actions"]] == ["conflict"], planned.stdout

@@ -14,6 +14,7 @@ from actionctl.errors import LocalUnreadableError, NameTakenError
 from actionctl.manifest import DEFAULT_ENVIRONMENT, ManifestFile
 from actionctl.project import Project
 from actionctl.sync.model import SYNCED_FIELDS, LocalAction
+from actionctl.sync.state import Entry
 
 
 def normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -40,12 +41,15 @@ def content_hash(fields: dict[str, Any]) -> str:
     return _hash(normalise(fields))
 
 
-def same_content(saved_hash: str, fields: dict[str, Any]) -> bool:
-    """Whether `fields` are what `saved_hash` (a state file's) was taken of. Earlier versions of actionctl
-    read no timezone as UTC, and their state files still hold hashes taken that way: those match too, or every
-    action without a timezone would look edited on the service after an upgrade."""
+def same_content(entry: Entry, fields: dict[str, Any]) -> bool:
+    """Whether `fields` are what the state `entry`'s hash was taken of. An entry an earlier actionctl wrote
+    (`legacy`) was hashed with no timezone read as UTC: it matches that way too, or every action without a
+    timezone would look edited on the service after an upgrade. A new entry matches only its own hash, so
+    a change between UTC and no timezone (the server's default) is always a change."""
     normalised = normalise(fields)
-    return saved_hash in (_hash(normalised), _hash({**normalised, "timezone": normalised["timezone"] or "UTC"}))
+    if entry.hash == _hash(normalised):
+        return True
+    return entry.legacy and entry.hash == _hash({**normalised, "timezone": normalised["timezone"] or "UTC"})
 
 
 def _hash(normalised: dict[str, Any]) -> str:

@@ -128,13 +128,13 @@ def _edited_elsewhere(local: LocalAction, remote: dict, entry, history: History 
     """
     ours = entry is not None and str(entry.id) == str(remote.get("id"))
     remote_hash = content_hash(remote)
-    if ours and same_content(entry.hash, remote):
+    if ours and same_content(entry, remote):
         return None
     past = history.hashes(local) if history is not None else None
     if past and remote_hash in past:
         return None
     if ours:
-        if not same_content(entry.hash, local.fields):
+        if not same_content(entry, local.fields):
             return "edited both here and on the service since the last sync"
         return "edited on the service since the last sync (this push would undo that edit)"
     if past:
@@ -148,7 +148,7 @@ def _remote_only(remote: dict, state: State, prune: bool) -> Step:
     entry = state.get(name)
     if not prune:
         return Step(REMOTE_ONLY, name, None, remote, reason="not in the repository: --prune deletes it")
-    if entry is not None and str(entry.id) == str(remote.get("id")) and not same_content(entry.hash, remote):
+    if entry is not None and str(entry.id) == str(remote.get("id")) and not same_content(entry, remote):
         return Step(CONFLICT, name, None, remote, reason="edited on the service since the last sync, and deleted here")
     return Step(DELETE, name, None, remote)
 

@@ -183,7 +183,7 @@ def _why_not(project: Project, local: LocalAction, state: State, git: Git) -> Re
         return None  # our own pull, stopped between its two renames: finishing it loses nothing
     shown = [project.relpath(f) for f in files]
     entry = state.get(local.name)
-    if entry is not None and not same_content(entry.hash, local.fields):
+    if entry is not None and not same_content(entry, local.fields):
         return Refused(local.name, shown, "edited here since the last push or pull (push it, or pull --force "
                                           "to discard the edit)")
     status = git.status(files)

@@ -33,15 +33,22 @@ DEFAULT_PROFILE = "default"
 FORMAT = 1
 
 
+# How content hashes are taken (sync/local.py). Entries written before `hashing: 2` read a missing timezone
+# as UTC; theirs are matched both ways until the action is next synced (see local.same_content).
+HASHING = 2
+
+
 @dataclass
 class Entry:
     id: int | str | None
     hash: str
     updated_at: str | None = None
     file: str | None = None
+    legacy: bool = False  # a hash taken by an earlier actionctl, when no timezone counted as UTC
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "updatedAt": self.updated_at, "hash": self.hash, "file": self.file}
+        body = {"id": self.id, "updatedAt": self.updated_at, "hash": self.hash, "file": self.file}
+        return body if self.legacy else {**body, "hashing": HASHING}
 
 
 @dataclass
@@ -69,7 +76,8 @@ class State:
             return state  # the profile now points at another app: what we knew is about something else
         for name, entry in (saved.get("actions") or {}).items():
             if isinstance(entry, dict) and isinstance(entry.get("hash"), str):
-                state.entries[name] = Entry(entry.get("id"), entry["hash"], entry.get("updatedAt"), entry.get("file"))
+                state.entries[name] = Entry(entry.get("id"), entry["hash"], entry.get("updatedAt"), entry.get("file"),
+                                            legacy=entry.get("hashing") != HASHING)
         pending = saved.get("pending")
         state.pending = {k: v for k, v in pending.items() if isinstance(v, dict)} if isinstance(pending, dict) else {}
         return state
