@@ -372,3 +372,21 @@ def test_a_timezone_cleared_on_the_service_is_an_edit_there_not_the_same_as_utc(
     edit(project / "actions/greet.js", "ok: true", "ok: 1")
     planned = cli("diff", "--format", "json")
     assert [s["action"] for s in planned.json["actions"]] == ["conflict"], planned.stdout
+
+
+def test_an_actions_logs_include_its_production_copys_runs(cli, remote, api, project):
+    """Scheduled and triggered runs are the production copy's: `logs NAME` shows them, named as the copy."""
+    (project / "actions/greet.yaml").write_text(MANIFEST.format(name="greet"))
+    (project / "actions/greet.js").write_text(CODE)
+    assert cli("push", "--yes").exit_code == 0
+    assert cli("publish", "--app-release", "silent", "greet").exit_code == 0
+    master = api.find_action("greet")
+    copy = api.list_actions(production=True)[0]
+    api.run_action(master["id"], {"side": "master"})
+    api.run_action(copy["id"], {"side": "production"})
+    logged = cli("logs", "greet", "--format", "json")
+    assert logged.exit_code == 0, logged.stderr
+    assert [(log["data"]["taskId"], log["data"]["payload"]) for log in logged.json["logs"]] == [
+        (master["id"], {"side": "master"}), (copy["id"], {"side": "production"})]
+    text = cli("logs").stdout
+    assert " greet  on-demand" in text and " greet (production)  on-demand" in text, text

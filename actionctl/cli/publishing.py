@@ -115,9 +115,8 @@ def logs(
     """Show the logs of runs, newest last; --follow keeps watching."""
     kind = FAILED_LOG if failed else None
     with remote.client() as client:
-        action_id = lookup.remote_action(client, name)["id"] if name else None
-        names = _names(client) if action_id is None else {action_id: name}
-        entries = _newest(client, action_id, kind, limit)
+        ids, names = _one_action(client, name) if name else ([None], _names(client))
+        entries = _newest(client, ids, kind, limit)
         if fmt is OutputFormat.json and not follow:
             json_writer.emit({"count": len(entries), "logs": entries})
             return
@@ -127,26 +126,61 @@ def logs(
         while follow and (not polls or count < polls):
             time.sleep(interval)
             count += 1
-            fresh = [e for e in _newest(client, action_id, kind, 100) if e.get("id") not in seen]
+            fresh = [e for e in _newest(client, ids, kind, 100) if e.get("id") not in seen]
             seen.update(e.get("id") for e in fresh)
-            _print_logs(fmt, fresh, names if action_id is not None else _names(client) if fresh else names)
+            _print_logs(fmt, fresh, names if name else _names(client) if fresh else names)
 
 
-def _newest(client, action_id, kind, limit: int) -> list[dict]:
-    """The newest `limit` logs, oldest first (the order to read them in). The service's `count` is the size
-    of its page, not a total: a page shorter than asked for is the last."""
+def _one_action(client, name: str) -> tuple[list, dict]:
+    """The ids whose logs are one action's — its master's and its production copy's, where scheduled and
+    triggered runs happen (each log names the one that ran, as data.taskId) — and their names."""
+    from actionctl.remote import publish_state
+
+    master = lookup.remote_action(client, name)
+    names = {master["id"]: master.get("name", name)}
+    copy_id = publish_state.production_id(master)
+    if copy_id is None and not publish_state.denies(master):
+        copy = publish_state.copy_of(master, client.list_actions(production=True))
+        copy_id = copy.get("id") if copy else None
+    if copy_id is not None:
+        names[copy_id] = f"{names[master['id']]} (production)"
+    return list(names), names
+
+
+def _newest(client, ids: list, kind, limit: int) -> list[dict]:
+    """The newest `limit` logs of the actions `ids` (None: the whole app's), oldest first (the order to read
+    them in). The service's `count` is the size of its page, not a total: a page shorter than asked for is
+    the last."""
     found: list[dict] = []
-    while len(found) < limit:
-        asked = min(100, limit - len(found))
-        page = client.logs(action_id, type=kind, limit=asked, offset=len(found))["logs"]
-        found += page[:asked]
-        if len(page) < asked:
-            break
-    return list(reversed(found))
+    for action_id in ids:
+        mine: list[dict] = []
+        while len(mine) < limit:
+            asked = min(100, limit - len(mine))
+            page = client.logs(action_id, type=kind, limit=asked, offset=len(mine))["logs"]
+            mine += page[:asked]
+            if len(page) < asked:
+                break
+        found += mine
+    found.sort(key=_recency, reverse=True)
+    return list(reversed(found[:limit]))
+
+
+def _recency(entry: dict) -> tuple[str, int]:
+    ident = entry.get("id")
+    return str(entry.get("createdAt") or ""), ident if isinstance(ident, int) and not isinstance(ident, bool) else 0
 
 
 def _names(client) -> dict:
-    return {a["id"]: a["name"] for a in _usable(client)}
+    """Every action's name by id, production copies' included (a scheduled run is the copy's)."""
+    from actionctl.remote import publish_state
+    from actionctl.sync.listing import remote_listing
+
+    masters = _usable(client)
+    names = {a["id"]: a["name"] for a in masters}
+    for copy in remote_listing(client, production=True).actions:
+        master = next((m for m in masters if publish_state.copy_of(m, [copy]) is copy), None)
+        names.setdefault(copy.get("id"), f"{master['name'] if master else copy.get('name')} (production)")
+    return names
 
 
 def _usable(client) -> list[dict]:
