@@ -54,7 +54,8 @@ FIELDS: dict[str, Field] = {
               ("array", "null")),
         Field("frequency", "Five-field cron expression for scheduled runs, e.g. \"0 8 * * 1\".",
               ("string", "null")),
-        Field("timezone", "IANA time zone the frequency is read in, e.g. Europe/Rome. Default: UTC.",
+        Field("timezone", "IANA time zone the frequency is read in, e.g. Europe/Rome. Default: the server's, "
+              "which is not published.",
               ("string", "null")),
     )
 }
