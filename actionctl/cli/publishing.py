@@ -12,6 +12,7 @@ from actionctl import lookup
 from actionctl.cli.app import app
 from actionctl.cli.options import FORMAT, OutputFormat, remote_options
 from actionctl.errors import UsageError
+from actionctl.remote.publish_state import RELEASE_TYPES
 from actionctl.render import json_writer
 
 if TYPE_CHECKING:
@@ -20,12 +21,8 @@ if TYPE_CHECKING:
 FAILED_LOG = "app.task.failed"
 
 
-class Release(str, enum.Enum):
-    """How an app publish reaches the app's users (fliplet-apps.md, "Publish an app")."""
-
-    silent = "silent"
-    visible = "visible"
-    forced = "forced"
+# How an app publish reaches the app's users (fliplet-apps.md), as the option's choices.
+Release = enum.Enum("Release", {kind: kind for kind in RELEASE_TYPES}, type=str)
 
 
 @app.command()

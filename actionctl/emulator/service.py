@@ -22,6 +22,7 @@ from actionctl.emulator import errors as api
 from actionctl.emulator.errors import ApiError
 from actionctl.errors import ActionctlError, DependencyNotCachedError
 from actionctl.manifest import DEFAULT_ENVIRONMENT, FIELDS, READ_ONLY_FIELDS, CodeFile, ManifestFile
+from actionctl.remote import publish_state
 from actionctl.rules import ActionCheck, check_action
 from actionctl.runtime import fixtures as fixture_files
 from actionctl.runtime import job, payloads
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from actionctl.emulator import EmulatorOptions
     from actionctl.emulator.store import App, Store, StoredAction, Version
 
-USER = {"id": 1, "email": "emulator@localhost", "fullName": "actionctl emulator"}
+USER_ID, USER_NAME = 1, "actionctl emulator"  # the one user, whose email is the account's (accounts.py)
 # What the service fills in for a field left out (or sent as null) on create.
 DEFAULTS: dict[str, Any] = {
     "description": None, "active": False, "environment": DEFAULT_ENVIRONMENT, "triggers": [], "dependencies": [],
@@ -42,9 +43,8 @@ DEFAULTS: dict[str, Any] = {
 }
 NULLABLE = ("description", "frequency", "timezone")
 # Keys of an action object the service sets itself: a client that sends back what it read is not refused.
-IGNORED_KEYS = (*READ_ONLY_FIELDS, "productionTaskId", "masterTaskId", "isPublished")
+IGNORED_KEYS = (*READ_ONLY_FIELDS, *publish_state.PRODUCTION_KEYS, *publish_state.MASTER_KEYS, publish_state.FLAG_KEY)
 # The release types of an app publish (fliplet-apps.md, "Publish an app").
-RELEASE_TYPES = ("silent", "visible", "forced")
 # The rules speak of code files; the API has a code field.
 _API_MESSAGES = {"CODE_REQUIRED": "code is required for V3 actions", "CODE_EMPTY": "code cannot be empty"}
 
@@ -208,7 +208,10 @@ class Service:
     # --- apps and the user ----------------------------------------------------------------------
 
     def current_user(self) -> dict:
-        return {"user": dict(USER)}
+        return {"user": self._user()}
+
+    def _user(self) -> dict:
+        return {"id": USER_ID, "email": self.options.account.email, "fullName": USER_NAME}
 
     def publish_app(self, app: int, body: Any) -> dict:
         """Publish the app as a release of `type` (with an optional changelog); each publish is a new version."""
@@ -292,13 +295,14 @@ class Service:
         with self.store.transaction():
             action = self._action(app, action_id)
             versions, total = self.store.versions(action.id, limit=limit, offset=offset)
-        return {"status": "VERSIONS_LISTED", "versions": [_version_summary(v) for v in versions],
+        return {"status": "VERSIONS_LISTED", "versions": [_version_summary(v, self._user()) for v in versions],
                 "pagination": _page(versions, total, limit, offset)}
 
     def get_version(self, app: int, action_id: int, version_id: int) -> dict:
         with self.store.transaction():
             version = self._version(self._action(app, action_id), version_id)
-        return {"status": "VERSION_RETRIEVED", "version": {**_version_summary(version), "data": version.data}}
+        summary = _version_summary(version, self._user())
+        return {"status": "VERSION_RETRIEVED", "version": {**summary, "data": version.data}}
 
     def restore_version(self, app: int, action_id: int, version_id: int) -> dict:
         """Snapshot the current state, apply the version's data, and snapshot the result."""
@@ -426,15 +430,16 @@ class Service:
             "timezone": fields.get("timezone"), "lastRunAt": action.last_run_at, "createdAt": action.created_at,
             # The link between a master and its production copy, under the names the documented version
             # snapshots use (nothing documents one on the action object: see remote/publish_state.py).
-            "updatedAt": action.updated_at, "productionTaskId": action.production_id,
-            "masterTaskId": action.master_id,
+            # The link between master and copy under the names the documented version snapshots use.
+            "updatedAt": action.updated_at, publish_state.PRODUCTION_KEYS[0]: action.production_id,
+            publish_state.MASTER_KEYS[0]: action.master_id,
         }
 
 
 def _release(body: Any) -> dict:
     """The `release` of an app publish's body, refused unless its type is one the platform documents."""
     release = body.get("release") if isinstance(body, dict) else None
-    if not isinstance(release, dict) or release.get("type") not in RELEASE_TYPES:
+    if not isinstance(release, dict) or release.get("type") not in publish_state.RELEASE_TYPES:
         raise ApiError(api.BAD_REQUEST, 'the body must be {"release": {"type": "silent" | "visible" | "forced", '
                                         '"changelog": "…"}}')
     changelog = release.get("changelog")
@@ -443,5 +448,5 @@ def _release(body: Any) -> dict:
     return release
 
 
-def _version_summary(version: Version) -> dict:
-    return {"id": version.id, "createdAt": version.created_at, "userId": USER["id"], "user": dict(USER)}
+def _version_summary(version: Version, user: dict) -> dict:
+    return {"id": version.id, "createdAt": version.created_at, "userId": user["id"], "user": user}

@@ -7,12 +7,13 @@ gives itself. `actionctl.errors.every_error()` lists them with the rest of the c
 from __future__ import annotations
 
 from actionctl.errors import ActionctlError, UsageError
+from actionctl.remote.publish_state import RELEASE_TYPES
 
 SERVICE_ERROR_EXIT = 3
 # The service's answer to publishing an action of an app that is not published: worth a hint of what to do.
 APP_NOT_PUBLISHED = "APP_NOT_PUBLISHED"
-PUBLISH_APP_FIRST = ("publish the app first (`actionctl publish --app-release silent|visible|forced`, or Fliplet "
-                     "Studio → Publish)")
+PUBLISH_APP_FIRST = (f"publish the app first (`actionctl publish --app-release {'|'.join(RELEASE_TYPES)}`, or "
+                     "Fliplet Studio → Publish)")
 
 
 class ServiceError(ActionctlError):

@@ -15,6 +15,8 @@ from typing import Any
 PRODUCTION_KEYS = ("productionTaskId", "productionActionId")
 MASTER_KEYS = ("masterTaskId", "masterActionId")
 FLAG_KEY = "isPublished"
+# How an app publish reaches the app's users (docs/REST-API/fliplet-apps.md: `release.type`).
+RELEASE_TYPES = ("silent", "visible", "forced")
 
 
 def production_id(action: dict) -> Any:
