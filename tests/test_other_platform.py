@@ -99,6 +99,11 @@ def test_a_profile_corrects_routes_one_by_one_over_the_top_level(cli, action, ot
     ("api:\n  run_action: {payload: form}\n", "api.run_action.payload must be body or query"),
     ("api:\n  list_actions: {payload: query}\n", "api.list_actions.payload is set on run_action only"),
     ("api:\n  delete_action: {method: FETCH}\n", "api.delete_action.method must be one of GET, POST, PUT"),
+    ("api:\n  list_actions: {path: null}\n", "api.list_actions.path must be a path relative to the host"),
+    ("api:\n  list_actions: {method: null}\n", "api.list_actions.method must be one of GET"),
+    # A read stays a read: diff, whoami and doctor promise to change nothing.
+    ("api:\n  list_actions: {method: POST}\n", "api.list_actions.method must stay GET"),
+    ("api:\n  current_user: {method: delete}\n", "api.current_user.method must stay GET"),
     ("api:\n  get_action: {path: 'https://elsewhere/{app}/{id}'}\n", "must be a path relative to the host"),
     # Nothing can turn a path into another host's URL (the token goes with every request) or climb out of it.
     ("api:\n  get_action: {path: 'http:elsewhere/{app}/{id}'}\n", "must be a path relative to the host"),
@@ -148,3 +153,14 @@ def test_publish_state_said_only_as_is_published_is_understood(cli, action, othe
     # No id links master and copy here: the copy is found by name, and it is not behind.
     plan = cli("diff", "--publish", "--format", "json")
     assert plan.exit_code == 0 and plan.json["changes"] is False, plan.stdout
+
+
+def test_logs_filtered_as_flat_parameters_once_the_route_says_so(cli, action, other):
+    """`filter: params` sends the JS API's filter as `?type=&taskId=` instead of `?where=<JSON>`."""
+    pushed(cli, action)
+    other.configure(LOGS_APP_WIDE + "  action_logs: {path: 'v3/apps/{app}/logs', filter: params}\n")
+    action_id = json.loads(cli("remote", "list", "--format", "json").stdout)["actions"][0]["id"]
+    assert cli("logs", "a", "--failed").exit_code == 0
+    _, path, query, _ = other.requests[-1]
+    assert path == "/v3/apps/5/logs" and "where" not in query
+    assert (query["type"], query["taskId"]) == ("app.task.failed", str(action_id))

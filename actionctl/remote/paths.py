@@ -1,9 +1,11 @@
-"""Every path of the service's REST surface, in one place, with the shapes each one answers.
+"""Every route of the service's REST surface, in one table (TABLE), with the shapes each one answers.
 
-`../shared/reference/platform-notes.md` documents the versions endpoints; the CRUD, publish, run and
-logs paths are inferred from the JS API (`Fliplet.App.V3.Actions.*`) and the versions' layout. If a live
-account shows a path to be different, this module is the only one to change: the client and the
-emulator both build their routes from it.
+The versions and app-publish routes are documented (docs/API/core/app-actions-v3.md,
+docs/REST-API/fliplet-apps.md), `v1/user` and the sign-in routes are observed in the platform's own CLI,
+and the CRUD, publish, run and logs routes are inferred from the JS API (`Fliplet.App.V3.Actions.*`) and
+the versions' layout. The client and the emulator both build their routes from TABLE; a project whose
+live service answers differently corrects any entry under `api:` in actionctl.yaml (`Routes`), without a
+new release.
 
 The contract (what the emulator serves and the client expects), relative to the host's base URL:
 
@@ -18,14 +20,19 @@ The contract (what the emulator serves and the client expects), relative to the 
     DELETE v3/apps/{app}/actions/{id}               → 204 (deleting a master deletes its production copy)
     POST   v3/apps/{app}/actions/{id}/publish       → 200 {"action": production copy}
     POST   v3/apps/{app}/actions/{id}/unpublish     → 204
-    POST   v3/apps/{app}/actions/{id}/run           body: {"payload": {...}}
-           → 202 {"taskId", "status": "QUEUED"}      (fire and forget)
+    POST   v3/apps/{app}/actions/{id}/run           body: {"payload": {...}} (or ?payload=<JSON>: `payload: query`)
+           → 202 {"taskId", "status": "QUEUED"}      (fire and forget; taskId: the action's id)
     POST   v3/apps/{app}/actions/{id}/run?wait=true body: {"payload": {...}}
-           → 200 {"success": true, "data": <execute()'s value>, "taskId", "duration"}
+           → 200 {"success": true, "data": <execute()'s value>, "taskId", "duration"}   (the client also takes
+             execute()'s value bare, as runWithResult hands it back)
            → 500 {"status": "EXECUTION_FAILED", "error": message, "taskId", "details": {"code", "name", "stack"}}
-    GET    v3/apps/{app}/actions/logs?limit&offset[&type][&taskId]         all actions' logs, newest first
-    GET    v3/apps/{app}/actions/{id}/logs?limit&offset[&type][&taskId]    one action's logs
-           → 200 {"count": total matching, "logs": [{"id", "actionId", "type", "createdAt", "data"}]}
+    GET    v3/apps/{app}/actions/logs?limit&offset[&where]        all actions' logs, newest first
+    GET    v3/apps/{app}/actions/{id}/logs?limit&offset&where      one action's logs
+           where: the JS API's filter as JSON, {"type"?, "data": {"taskId": <action id>}}
+           → 200 {"count": logs on this page, "logs": [{"id", "type", "createdAt", "data": {"mode", "runOn",
+                  "taskId": <the action that ran>, "payload", "duration", "actionVersion",
+                  "result": {"data", "success": true} | "error": {"name", "message", "stack"}
+                  + "result": {"error", "success": false, "errorObject"}}}]}
     GET    v3/apps/{app}/actions/{id}/versions?limit&offset
            → 200 {"status": "VERSIONS_LISTED", "versions": [{"id", "createdAt", "userId", "user"}],
                   "pagination": {"limit", "offset", "total", "hasMore"}}   (newest first, ≤ 100 kept)
@@ -37,6 +44,10 @@ The contract (what the emulator serves and the client expects), relative to the 
                                                                        "changelog"}}
            → 201 {"app": {"version", "id", "updatedAt"}}   (publishes the app: a new version each time)
     GET    v1/user                                  → 200 {"user": {"id", "email", "fullName"}}  (who the token is)
+    POST   v1/auth/login   (no token)               form: email, password[, twofactor]
+           → 200 {"email", "auth_token"}; 428 when a two-factor code is wanted; 400/401 refused (inferred)
+    GET    v1/auth/third-party?redirect&responseType=code&source=CLI&title   (no token; the browser opens it)
+           → the service's sign-in page, which sends the browser to `redirect` with `auth_token` added
 
 An action: {"id", "appId", "name", "description", "code", "active", "environment", "actionVersion": "v3",
 "triggers", "dependencies", "assets", "frequency", "timezone", "lastRunAt", "createdAt", "updatedAt",
@@ -180,6 +191,8 @@ TABLE: dict[str, Spec] = {
                         "sign in through the browser (the page the browser opens)"),
 }
 OVERRIDE_KEYS = ("method", "path", "payload", "filter")
+PAYLOAD_ROUTES = ("run_action",)  # the routes `payload` applies to
+FILTER_ROUTES = ("app_logs", "action_logs")  # and `filter`
 _SAFE_PATH = re.compile(r"[A-Za-z0-9._~{}/-]+")
 
 
@@ -218,19 +231,27 @@ def _entry_problems(name: str, spec: Spec, entry: dict) -> list[tuple[tuple, str
         if key not in OVERRIDE_KEYS:
             problems.append(((key,), f"is not a setting of a route{did_you_mean(str(key), OVERRIDE_KEYS)}; use "
                                      f"{', '.join(OVERRIDE_KEYS)}"))
-    method = entry.get("method")
-    if method is not None and (not isinstance(method, str) or method.upper() not in METHODS):
-        problems.append((("method",), f"must be one of {', '.join(METHODS)}"))
-    path = entry.get("path")
-    if path is not None:
-        problems += [(("path",), message) for message in _path_problems(spec, path)]
-    if "payload" in entry and (name != "run_action" or entry["payload"] not in PAYLOAD_PLACES):
-        problems.append((("payload",), "is set on run_action only, to body or query" if name != "run_action"
-                         else f"must be {' or '.join(PAYLOAD_PLACES)}"))
-    if "filter" in entry and (name not in ("app_logs", "action_logs") or entry["filter"] not in FILTER_STYLES):
-        problems.append((("filter",), "is set on app_logs and action_logs only, to where or params"
-                         if name not in ("app_logs", "action_logs") else f"must be {' or '.join(FILTER_STYLES)}"))
+    if "method" in entry:
+        problems += [(("method",), message) for message in _method_problems(spec, entry["method"])]
+    if "path" in entry:
+        problems += [(("path",), message) for message in _path_problems(spec, entry["path"])]
+    if "payload" in entry and (name not in PAYLOAD_ROUTES or entry["payload"] not in PAYLOAD_PLACES):
+        problems.append((("payload",), f"is set on {' and '.join(PAYLOAD_ROUTES)} only, to body or query"
+                         if name not in PAYLOAD_ROUTES else f"must be {' or '.join(PAYLOAD_PLACES)}"))
+    if "filter" in entry and (name not in FILTER_ROUTES or entry["filter"] not in FILTER_STYLES):
+        problems.append((("filter",), f"is set on {' and '.join(FILTER_ROUTES)} only, to where or params"
+                         if name not in FILTER_ROUTES else f"must be {' or '.join(FILTER_STYLES)}"))
     return problems
+
+
+def _method_problems(spec: Spec, method: object) -> list[str]:
+    if not isinstance(method, str) or method.upper() not in METHODS:
+        return [f"must be one of {', '.join(METHODS)}"]
+    # A route that reads stays a read: `diff`, `whoami` and `doctor` promise to change nothing, and a
+    # correction must not make them create or delete (a read the service takes as POST is a question for us).
+    if spec.method == "GET" and method.upper() != "GET":
+        return ["must stay GET: this route only reads, and commands that promise to change nothing use it"]
+    return []
 
 
 def _path_problems(spec: Spec, path: object) -> list[str]:
@@ -270,8 +291,8 @@ class Routes:
         """The table as data: what each route is, where it goes, how we know, and whether the project changed it."""
         return [{"route": name, "method": spec.method, "path": spec.path, "source": TABLE[name].source,
                  "overridden": name in self.overrides, "summary": spec.summary,
-                 **({"payload": spec.payload} if name == "run_action" else {}),
-                 **({"filter": spec.filter} if name in ("app_logs", "action_logs") else {})}
+                 **({"payload": spec.payload} if name in PAYLOAD_ROUTES else {}),
+                 **({"filter": spec.filter} if name in FILTER_ROUTES else {})}
                 for name, spec in self.specs.items()]
 
 
@@ -359,8 +380,8 @@ def markdown_table() -> str:
     """The table as the README shows it (`python -m actionctl.remote.paths` prints it; a test compares)."""
     lines = ["| route | method and path | how we know it | what it does |", "|---|---|---|---|"]
     for name, spec in TABLE.items():
-        extra = {"run_action": " (payload: `body`)", "app_logs": " (filter: `where`)",
-                 "action_logs": " (filter: `where`)"}.get(name, "")
+        extra = f" (payload: `{spec.payload}`)" if name in PAYLOAD_ROUTES else \
+            f" (filter: `{spec.filter}`)" if name in FILTER_ROUTES else ""
         lines.append(f"| `{name}` | `{spec.method} {spec.path}`{extra} | {spec.source} | {spec.summary} |")
     return "\n".join(lines) + "\n"
 
