@@ -179,5 +179,5 @@ def whoami(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
     from actionctl.render import console
 
     app_text = f"app {target.app}" if target.app is not None else "no app set"
-    console.out().print(f"{_who(user)} on {target.api_url} ({app_text}; token from {source}; {_facts(signed)})",
-                        markup=False, highlight=False)
+    console.plain(console.printable(f"{_who(user)} on {target.api_url} ({app_text}; token from {source}; "
+                                    f"{_facts(signed)})"))

@@ -12,6 +12,7 @@ from actionctl import lookup
 from actionctl.cli.app import app
 from actionctl.cli.options import FORMAT, OutputFormat, remote_options
 from actionctl.errors import UsageError
+from actionctl.remote.errors import ServiceAnswerError
 from actionctl.remote.publish_state import RELEASE_TYPES
 from actionctl.render import json_writer
 
@@ -153,13 +154,20 @@ def _newest(client, ids: list, kind, limit: int) -> list[dict]:
         mine: list[dict] = []
         while len(mine) < limit:
             asked = min(100, limit - len(mine))
-            page = client.logs(action_id, type=kind, limit=asked, offset=len(mine))["logs"]
-            mine += page[:asked]
+            page = client.logs(action_id, type=kind, limit=asked, offset=len(mine))["logs"][:asked]
+            if page and {_key(e) for e in page} <= {_key(e) for e in mine}:
+                raise ServiceAnswerError(f"the service answered logs at offset {len(mine)} with a page it had "
+                                         "already sent — stopped rather than show runs twice")
+            mine += page
             if len(page) < asked:
                 break
         found += mine
     found.sort(key=_recency, reverse=True)
     return list(reversed(found[:limit]))
+
+
+def _key(entry: dict) -> str:
+    return repr(entry.get("id"))
 
 
 def _recency(entry: dict) -> tuple[str, int]:

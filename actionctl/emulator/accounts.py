@@ -61,6 +61,7 @@ def login(account: Account, token: str, fields: dict[str, Any]) -> tuple[int, di
     if account.two_factor is not None:
         if code in (None, ""):
             return 428, {"error": "Two-factor authentication code required."}
+        code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code  # JSON: 123456
         if not isinstance(code, str) or not _same(code.strip(), account.two_factor):
             return 401, {"error": "not authorised", "message": "The two-factor code is not valid."}
     return 200, {"email": account.email, "auth_token": token}
@@ -75,16 +76,18 @@ def third_party(token: str, query: dict[str, str]) -> tuple[int, dict, dict[str,
     return 302, {"redirect": "the browser goes on to the redirect URL"}, {"Location": joined}
 
 
+# The whole callback URL, spelt so that every URL parser — Python's and a browser's (WHATWG) — reads the
+# same loopback host: no user info, no backslash (`http://evil.com\\@127.0.0.1/` is evil.com to a browser),
+# no fragment, nothing but a port after the host.
+_LOOPBACK_URL = re.compile(r"http://(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?(?:/[^\s#\\@]*)?")
+
+
 def _redirect_problem(redirect: str) -> str | None:
     if not redirect:
         return "is missing: add ?redirect=<the callback URL>"
-    try:
-        parts = urlsplit(redirect)
-        host = parts.hostname
-    except ValueError:
-        return "is not a URL"
-    if parts.scheme != "http" or host not in LOOPBACK_HOSTS or re.search(r"[\s#]", redirect):
-        return "must be an http URL on this machine (127.0.0.1, localhost or [::1]), without a fragment"
+    if not _LOOPBACK_URL.fullmatch(redirect) or "%5c" in redirect.lower():
+        return ("must be an http URL on this machine (127.0.0.1, localhost or [::1]), without user info, "
+                "backslashes or a fragment")
     return None
 
 

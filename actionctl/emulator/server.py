@@ -418,6 +418,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse_route(path, [method])
             return
         options = self.server.emulator.options
+        if options.host not in accounts.LOOPBACK_HOSTS:
+            # Signing in hands out the emulator's one token: only to this machine, never to a network.
+            self._send(403, {"status": "FORBIDDEN", "error": "the emulator signs in only on loopback "
+                             f"(127.0.0.1, localhost or ::1), not on {options.host}: send its token instead"})
+            return
         self._send(*accounts.answer(name, options.account, options.token, query, raw,
                                     self.headers.get("Content-Type", "")))
 

@@ -47,6 +47,8 @@ BACKOFF_CAP = 5.0
 MAX_PAGES = 1_000
 _NOT_APPLIED_STATUSES = {503}
 _MAYBE_APPLIED_STATUSES = {502, 504}
+# What `v1/user` may say of the token's owner that actionctl shows and stores (platform-notes, "Signing in").
+USER_FIELDS = ("id", "email", "fullName", "firstName", "lastName", "isAdmin", "region", "host")
 # Service error codes that mean "already done" when seen on a retry of the same request.
 _DONE_ON_RETRY = {"DELETE": {"ACTION_NOT_FOUND"}, "unpublish": {"ACTION_NOT_PUBLISHED"}}
 
@@ -197,6 +199,12 @@ class Client:
         logs = body.get("logs") if body.get("logs") is not None else []
         if not isinstance(logs, list) or not all(isinstance(entry, dict) for entry in logs):
             raise ServiceAnswerError(f"{route.method} {route.path}: the service's logs are not a list of objects")
+        for entry in logs:  # an id and the action it names are keys to the commands that read logs
+            data = entry.get("data") if isinstance(entry.get("data"), dict) else {}
+            if not all(_scalar(value) for value in (entry.get("id"), data.get("taskId"))):
+                raise ServiceAnswerError(f"{route.method} {route.path}: a log's id or data.taskId is "
+                                         f"{_kind(entry.get('id') if not _scalar(entry.get('id')) else data['taskId'])}"
+                                         ", not a number or a string")
         return {"count": len(logs), "logs": logs}
 
     def list_versions(self, action_id: int | str) -> list[dict]:
@@ -229,9 +237,17 @@ class Client:
         return app if isinstance(app, dict) else answer
 
     def whoami(self) -> dict:
-        body = self._call(self.routes.build("current_user"))
-        user = body.get("user", body) if isinstance(body, dict) else {}
-        return user if isinstance(user, dict) else {}  # who it is only names the login: no reason to fail it
+        """Who the token is, as `v1/user` says: only the facts that name a person or a region (USER_FIELDS), each
+        a short scalar — an answer is printed and stored, and must carry no token, session or megabytes."""
+        route = self.routes.build("current_user")
+        body = self._call(route, json_required=True)
+        user = body.get("user", body) if isinstance(body, dict) else None
+        if not isinstance(user, dict):
+            raise ServiceAnswerError(f"{route.method} {route.path}: the service answered {_kind(body)} where "
+                                     "the user belongs — is the URL the service's base URL?")
+        return {key: ("***" if self._token in value else value[:200]) if isinstance(value, str) else value
+                for key, value in user.items()
+                if key in USER_FIELDS and (value is None or isinstance(value, (str, int, float, bool)))}
 
     # --- probes -------------------------------------------------------------------------------------
 
@@ -294,7 +310,7 @@ class Client:
                                  f"{MAX_PAGES} pages ({offset} {key}) — stopped rather than follow it forever")
 
     def _call(self, route: paths.Route, *, body: Any = None, params: dict | None = None,
-              done_on_retry: set[str] = frozenset()) -> Any:
+              done_on_retry: set[str] = frozenset(), json_required: bool = False) -> Any:
         """Send one request, pacing, waiting out 429s and retrying what is safe; the decoded JSON answer."""
         attempts = rate_limited = 0
         while True:
@@ -309,6 +325,9 @@ class Client:
                 continue
             decoded = _json(response)
             if 200 <= status < 300:
+                if decoded is None and json_required:
+                    raise ServiceAnswerError(f"{route.method} {route.path}: the service answered HTTP {status} "
+                                             "without JSON — is the URL the service's base URL?")
                 return decoded if decoded is not None else {}
             if status in _NOT_APPLIED_STATUSES or (status in _MAYBE_APPLIED_STATUSES or _internal(status, decoded)):
                 maybe_applied = status not in _NOT_APPLIED_STATUSES
@@ -390,8 +409,12 @@ def _json(response: httpx.Response) -> Any:
         return None
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the decoder goes: no answer to read
         return None
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, str)) and not isinstance(value, bool))
 
 
 def _page(body: Any, key: str, request: str) -> tuple[list, dict]:

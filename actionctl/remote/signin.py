@@ -90,21 +90,14 @@ def described(token: str, user: dict, how: str, api_url: str) -> SignedIn:
 
 
 def kind_of(user: dict, how: str) -> str:
-    """Whose token: a person's ("user"), an app's ("api token"), or "unknown" — only as far as the service says.
+    """Whose token: a person's ("user"), an app's ("api token"), or "unknown" — only as far as we can tell.
 
     A browser or password sign-in hands out the person's own token. For a pasted token nothing public says
-    how `v1/user` answers an API token, so: no user at all in the answer is an API token; a field that
-    says what the token is (`type`, `userType`, `tokenType`, `kind`: not documented, read if present) is
-    believed; anything else is "unknown" rather than a guess.
+    how `v1/user` answers an API token: an answer that names nobody (no id, email or name) is taken for an
+    app's token — an inference, said so in the README — and anything else is "unknown" rather than a guess.
     """
     if how in ("browser", "email"):
         return "user"
-    for key in ("type", "userType", "tokenType", "kind"):
-        mark = user.get(key)
-        if isinstance(mark, str) and mark.lower() == "user":
-            return "user"
-        if isinstance(mark, str) and any(word in mark.lower() for word in ("api", "token", "app")):
-            return "api token"
     if not any(user.get(key) for key in ("id", "email", "fullName")):
         return "api token"
     return "unknown"
