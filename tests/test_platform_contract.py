@@ -120,6 +120,8 @@ def test_a_production_copy_is_found_by_either_link_or_else_by_name():
     assert publish_state.copy_of(master, [unlinked]) == unlinked
     # a copy that names another master is that master's, whatever its name
     assert publish_state.copy_of(master, [{"id": 23, "name": "greet", "masterTaskId": 9}]) is None
+    # a service that ignores ?production=true lists the masters again: a master is never its own copy
+    assert publish_state.copy_of(master, [dict(master)]) is None
 
 
 def other_fields_service(request: Request) -> tuple[int, Any]:

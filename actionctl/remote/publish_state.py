@@ -45,6 +45,8 @@ def copy_of(master: dict, productions: list[dict]) -> dict | None:
     """The production copy of `master` among `productions`: by the copy's link to its master, by the master's
     link to its copy, else by name among the copies that link to no master."""
     linked = production_id(master)
+    # The master itself is never its copy: a service that ignored `production=true` lists masters again.
+    productions = [copy for copy in productions if not _same(copy.get("id"), master.get("id"))]
     for copy in productions:
         if _same(master_id(copy), master.get("id")) or (linked is not None and _same(copy.get("id"), linked)):
             return copy
