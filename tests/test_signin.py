@@ -12,6 +12,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -39,6 +40,9 @@ OTHER_HOST = "https://elsewhere.example/"
 # never does anything, as a user who closes the tab.
 FOLLOWING = "import sys, urllib.request\nurllib.request.urlopen(sys.argv[1], timeout=60).read()\n"
 IDLE = "import sys\n"
+# A browser command that does not return (a terminal browser runs until closed) — until its parent, the
+# command, is gone: then it ends too, so no test leaves it behind.
+HANGING = "import os, time\nparent = os.getppid()\nwhile os.getppid() == parent:\n    time.sleep(0.1)\n"
 
 
 @pytest.fixture
@@ -80,11 +84,23 @@ def finished(process: subprocess.Popen) -> tuple[int, str, str]:
 
 
 def link_from(process: subprocess.Popen) -> str:
-    """The sign-in link the command printed on stderr (the line after the one that says to open it)."""
-    for line in process.stderr:
-        if line.startswith("http"):
-            return line.strip()
-    raise AssertionError("no link printed")
+    """The sign-in link the command printed on stderr (the line after the one that says to open it); a
+    command that prints none within HANG_LIMIT fails the test and is stopped."""
+    found: list[str] = []
+
+    def read() -> None:
+        for line in process.stderr:
+            if line.startswith("http"):
+                found.append(line.strip())
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(HANG_LIMIT)
+    if not found:
+        process.kill()
+        raise AssertionError("no link printed")
+    return found[0]
 
 
 # --- the browser -------------------------------------------------------------------------------------
@@ -130,6 +146,14 @@ def test_a_browser_that_never_comes_back_times_out_and_stores_nothing(signin, pr
         f"error: the browser did not come back from {normalise(signin.url)} within 1 s — nothing was stored; run "
         "`actionctl login` again (--no-browser prints the link to open elsewhere; --email signs in with a "
         "password) [SIGNIN_TIMEOUT]")
+    assert stored_file() == before
+
+
+def test_a_browser_command_that_does_not_return_does_not_hold_up_the_timeout(signin, project, tmp_path):
+    before = stored_file()
+    process = actionctl(project, "login", "--browser", "--timeout", "1", browser=browser_script(tmp_path, HANGING))
+    code, _, err = finished(process)  # within HANG_LIMIT, though the browser command never returns by itself
+    assert code == 1 and err.rstrip().endswith("[SIGNIN_TIMEOUT]")
     assert stored_file() == before
 
 

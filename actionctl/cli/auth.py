@@ -125,10 +125,16 @@ def _shower(host: str, open_browser: bool, timeout: float):
             return
         console.note(f"signing in to {host} in the browser ({wait}); if no page opens, open:")
         console.note(url)
+        import threading
         import webbrowser
 
-        if not webbrowser.open(url):
-            console.note("no browser could be opened: open the link above in one")
+        def open_it() -> None:
+            if not webbrowser.open(url):
+                console.note("no browser could be opened: open the link above in one")
+
+        # A $BROWSER command is waited for (a terminal browser runs until it is closed): on a thread of its
+        # own, so that the timeout and the token's arrival are not held up by it.
+        threading.Thread(target=open_it, name="signin-browser", daemon=True).start()
 
     return show
 

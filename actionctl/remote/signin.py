@@ -22,6 +22,7 @@ import hmac
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -210,8 +211,9 @@ def browser(api_url: str, show: Callable[[str], None], *, timeout: float = DEFAU
     page (or prints it). SIGNIN_TIMEOUT after `timeout` seconds; Ctrl-C goes through. Either way the
     server is closed and nothing was kept."""
     with Callback() as callback:
+        deadline = time.monotonic() + timeout  # from now: however long `show` takes counts too
         show(sign_in_url(api_url, callback.url, routes or paths.DEFAULT))
-        return callback.wait(timeout, api_url)
+        return callback.wait(max(0.0, deadline - time.monotonic()), timeout, api_url)
 
 
 def sign_in_url(api_url: str, callback: str, routes: paths.Routes) -> str:
@@ -227,6 +229,7 @@ class Callback:
         self.path = f"/actionctl/{secrets.token_urlsafe(24)}"
         self.token: str | None = None
         self._arrived = threading.Event()
+        self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _CallbackHandler)
         self._httpd.daemon_threads = True
         self._httpd.callback = self  # type: ignore[attr-defined]
@@ -245,13 +248,14 @@ class Callback:
             token = ""
         if not token:
             return 400, "This sign-in link carried no usable token: go back to the terminal and try again."
-        if not self._arrived.is_set():
-            self.token = token
-            self._arrived.set()
+        with self._lock:  # two requests at once: the first token is the one kept
+            if not self._arrived.is_set():
+                self.token = token
+                self._arrived.set()
         return 200, _CLOSE_PAGE
 
-    def wait(self, timeout: float, api_url: str) -> str:
-        if not self._arrived.wait(timeout):
+    def wait(self, remaining: float, timeout: float, api_url: str) -> str:
+        if not self._arrived.wait(remaining):
             raise SignInTimeoutError(f"the browser did not come back from {api_url} within {timeout:g} s — nothing "
                                      "was stored; run `actionctl login` again (--no-browser prints the link to "
                                      "open elsewhere; --email signs in with a password)")
