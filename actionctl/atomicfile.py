@@ -137,3 +137,21 @@ def _coded(path: Path) -> Iterator[None]:
             raise PermissionDeniedError(f"cannot write {path}: {reason} — make the folder writable and run the "
                                         "command again") from None
         raise FileUnwritableError(f"cannot write {path}: {reason}") from None
+
+
+@contextlib.contextmanager
+def locked(path: Path, mode: int = 0o644) -> Iterator[None]:
+    """An exclusive lock on `<path>.lock`, held while a file shared by processes is read, changed and written
+    (two commands at once must not each write back what they read and lose the other's change)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; changes there are merged but not serialised
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, mode)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -347,3 +347,23 @@ def test_the_emulator_signs_in_without_a_token_and_redirects_only_to_this_machin
         refused = httpx.get(third_party, params={"redirect": elsewhere})
         assert refused.status_code == 400 and "Location" not in refused.headers, elsewhere
     assert httpx.get(emulator.url + "v1/user").status_code == 401  # every other route still asks for the token
+
+
+def test_logins_to_different_hosts_at_once_all_stay_stored():
+    """Each login rewrites a file shared by every host; without the lock two at once lose one."""
+    import multiprocessing
+
+    def logins(n: int) -> None:
+        for i in range(10):
+            credentials.save(f"https://host{n}.example/", f"token-{n}-{i}")
+
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=logins, args=(n,)) for n in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(HANG_LIMIT)
+    assert [worker.exitcode for worker in workers] == [0] * 6
+    assert {credentials.token_for(f"https://host{n}.example/") for n in range(6)} == {
+        f"token-{n}-9" for n in range(6)}
+    assert stat.S_IMODE(os.stat(credentials.path()).st_mode) == 0o600

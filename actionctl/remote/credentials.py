@@ -78,20 +78,32 @@ def entry_for(api_url: str) -> dict | None:
 
 def save(api_url: str, token: str, user: dict | None = None, facts: dict | None = None) -> Path:
     """Keep the token for the host, with who it is and `facts` (how it was obtained, its kind and region)."""
-    content = _load()
-    content["hosts"][host_key(api_url)] = {
-        "token": token, "user": user or {}, **(facts or {}),
-        "savedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")}
-    _write(content)
+    with _held():
+        content = _load()
+        content["hosts"][host_key(api_url)] = {
+            "token": token, "user": user or {}, **(facts or {}),
+            "savedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")}
+        _write(content)
     return path()
 
 
 def forget(api_url: str) -> bool:
-    content = _load()
-    if content["hosts"].pop(host_key(api_url), None) is None:
-        return False
-    _write(content)
+    with _held():
+        content = _load()
+        if content["hosts"].pop(host_key(api_url), None) is None:
+            return False
+        _write(content)
     return True
+
+
+def _held():
+    """The file locked against another login or logout at once, which would write back what it read and
+    lose this one's host (each process changes one host of a file shared by all)."""
+    from actionctl.atomicfile import locked
+
+    folder = path().parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return locked(path(), mode=0o600)
 
 
 def _write(content: dict) -> None:

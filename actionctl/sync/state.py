@@ -17,15 +17,12 @@ next pull recognises as its own half-done write and finishes (see pull.py).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actionctl.atomicfile import write_atomic
+from actionctl.atomicfile import locked, write_atomic
 from actionctl.errors import FileUnwritableError, StateUnwritableError
 
 STATE_DIR = ".actionctl/state"
@@ -111,7 +108,7 @@ class State:
     def save(self) -> None:
         """Write this process's changes into the file as it is now, under the lock."""
         try:
-            with _locked(self.path):
+            with locked(self.path):
                 current = State._read(self.path, self.app, self.api_url)
                 _apply(current.entries, self._changed)
                 _apply(current.pending, self._pending_changed)
@@ -138,23 +135,6 @@ def _apply(into: dict, changes: dict) -> None:
             into.pop(name, None)
         else:
             into[name] = value
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on `<path>.lock`, held while the state is read, merged and written."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no flock; saves there are merged but not serialised
-        yield
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def known_ids(root: Path, profile: str | None, app: Any) -> dict[str, Any]:
