@@ -868,3 +868,14 @@ def test_the_command_reads_its_token_as_clients_read_theirs(project: Path):
     finally:
         process.kill()
         process.stderr.close()
+
+
+def test_a_run_payload_may_travel_in_the_query_string(api):
+    """The newest docs say the payload may go URL-encoded in the query string: the emulator reads it there
+    too, so a project that sends it so (`api: {run_action: {payload: query}}`) is tried as it will run."""
+    action = api.create()
+    route = paths.run_action(api.app, action["id"])
+    answer = api.call(route, None, wait="true", payload=json.dumps({"a": "é&x=1#frag"}))
+    assert answer.status_code == 200 and answer.json()["data"] == {"echo": {"a": "é&x=1#frag"}}
+    refused(api.call(route, {"payload": {"a": 1}}, wait="true", payload="{}"), 400, "BAD_REQUEST")
+    assert "?payload=" in refused(api.call(route, None, wait="true", payload="{nope"), 400, "BAD_REQUEST")["error"]

@@ -200,14 +200,23 @@ class Call:
             raise ApiError(api.BAD_REQUEST, "where.data.taskId must be the number of an action")
         return {"type_": type_, "task": task, **self.page()}
 
+    def run_body(self) -> Any:
+        """The run's body: {"payload": …} as sent, or the payload URL-encoded in `?payload=` (the newest docs
+        say it may travel that way; a project's `api: {run_action: {payload: query}}` sends it so)."""
+        if "payload" not in self.query:
+            return self.body
+        if isinstance(self.body, dict) and self.body:
+            raise ApiError(api.BAD_REQUEST, "send the payload in the body or in ?payload=, not both")
+        return {"payload": self._json_query("payload")}
+
     def _json_query(self, name: str) -> Any:
         text = self.query.get(name)
         if text is None:
             return {}
         try:
             return decode(text.encode("utf-8"))
-        except ApiError as exc:
-            raise ApiError(api.BAD_REQUEST, f"{name}: {exc.message}") from None
+        except ApiError as exc:  # decode() speaks of "the body": here it is a parameter
+            raise ApiError(api.BAD_REQUEST, f"?{name}=: {exc.message.replace('the body', 'it')}") from None
 
     def _integer(self, name: str, default: int, *, minimum: int) -> int:
         text = self.query.get(name)
@@ -244,9 +253,10 @@ def endpoint(name: str, handle: Handle) -> Endpoint:
 
 
 def _run(service: Service, call: Call) -> tuple[int, dict]:
+    body = call.run_body()
     if call.flag("wait"):
-        return 200, service.run_and_wait(call.app, call.id, call.body)
-    return 202, service.queue_run(call.app, call.id, call.body)
+        return 200, service.run_and_wait(call.app, call.id, body)
+    return 202, service.queue_run(call.app, call.id, body)
 
 
 ENDPOINTS = (
