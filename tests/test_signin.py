@@ -233,6 +233,20 @@ def test_a_service_that_echoes_the_password_does_not_get_it_shown(cli, project):
            "[SIGNIN_REFUSED]\n")
 
 
+def test_a_password_is_never_sent_over_plain_http_to_another_machine(cli, project):
+    sent = []
+    with fake_service(lambda method, path: sent.append(path) or (200, {"auth_token": "x"})) as url:
+        result = cli("login", "--api-url", url.replace("127.0.0.1", "127.0.0.2"), "--email", "a@b.c",
+                     "--password-stdin", input="secret-password\n")
+    assert result.exit_code == 2 and result.stderr.rstrip().endswith("[API_URL_INVALID]") and not sent
+    assert "secret-password" not in result.stderr
+
+
+def test_a_short_password_does_not_hide_the_words_of_the_refusal(cli, signin):
+    result = cli("login", "--email", "emulator@localhost", "--password-stdin", input="wrong\n")
+    assert result.exit_code == 3 and "(Wrong email or password.)" in result.stderr, result.stderr
+
+
 def test_a_two_factor_code_given_with_the_password(cli, signin):
     two_factor(signin, CODE)
     result = cli("login", "--email", "emulator@localhost", "--password-stdin", "--code", CODE, input=PASSWORD)

@@ -90,7 +90,8 @@ class NotLoggedInError(UsageError):
 
 
 class ApiUrlInvalidError(UsageError):
-    """The service's base URL (--api-url, `api_url:`) is not an http(s) URL with a host."""
+    """The service's base URL (--api-url, `api_url:`) is not an http(s) URL with a host, or is plain http to
+    another machine for a password."""
 
     code = "API_URL_INVALID"
 

@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from actionctl.remote import paths
 from actionctl.remote.credentials import usable_token
 from actionctl.remote.errors import (
+    ApiUrlInvalidError,
     NetworkError,
     NotAuthorisedError,
     ServiceAnswerError,
@@ -40,7 +41,6 @@ from actionctl.remote.errors import (
     SignInTimeoutError,
     TokenInvalidError,
     TwoFactorInvalidError,
-    redact,
 )
 
 WAYS = ("browser", "email", "token")
@@ -135,11 +135,21 @@ def password(api_url: str, email: str, secret: str, *, ask_code: Callable[[], st
     one, a 428 asks `ask_code()` for it and posts once more.
     """
     routes = routes or paths.DEFAULT
+    _refuse_plain_http(api_url)
     answer = _post(api_url, routes, email, secret, code)
     if answer.status_code == 428 and code is None:
         answer = _post(api_url, routes, email, secret, ask_code())
         return _token(answer, api_url, secret, after_428=True)
     return _token(answer, api_url, secret, code_sent=code is not None)
+
+
+def _refuse_plain_http(api_url: str) -> None:
+    """A password goes only over https, or to this machine (the emulator): plain http to another host
+    would hand it to every network between."""
+    parts = urlsplit(api_url)
+    if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ApiUrlInvalidError(f"{api_url} is not https: a password is sent only over https (or to this "
+                                 "machine) — use the https URL, or sign in through the browser")
 
 
 def _post(api_url: str, routes: paths.Routes, email: str, secret: str, code: str | None):
@@ -161,7 +171,9 @@ def _post(api_url: str, routes: paths.Routes, email: str, secret: str, code: str
 
 def _token(answer, api_url: str, secret: str, *, after_428: bool = False, code_sent: bool = False) -> str:
     status = answer.status_code
-    said = redact(_said(answer), secret)
+    # The password as typed, where the service echoes it: not its pieces in any case, which would hide the
+    # words of the message itself ("Wrong email or password." for a password "wrong").
+    said = _said(answer).replace(secret, "***") if secret else _said(answer)
     if status == 200:
         return _handed_out(answer, api_url)
     if after_428 and (status == 428 or status in _REFUSALS):
