@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +29,11 @@ ACTION = {"id": 31, "appId": 7, "name": "bill-acme-corp", "code": "async functio
 LOG = {"id": 5, "type": "app_action", "createdAt": "2026-01-01T00:00:00Z",
        "data": {"taskId": 31, "payload": {"card": "4111111111111111"}, "result": {"success": True}}}
 # A Date two hours behind: a clock this far off is what the clock check is for.
-SKEWED_DATE = "Thu, 01 Jan 2026 10:00:00 GMT"
+def skewed_date() -> str:
+    """A Date header two hours behind this machine's clock, whatever that clock says."""
+    from email.utils import formatdate
+
+    return formatdate(time.time() - 7200, usegmt=True)
 
 
 def checks(document: dict) -> dict[str, dict]:
@@ -248,7 +253,7 @@ def test_doctor_live_against_the_emulator_reads_every_route_by_shape(cli, api, r
 def test_a_service_with_other_fields_is_described_and_api_overrides_are_probed(live):
     date_and_limits = {"X-RateLimit-Remaining": "59", "X-RateLimit-Limit": "60"}
     other = {**ACTION}
-    with fake(platform_like(other, "v2/apps/7/tasks?"), date_and_limits, SKEWED_DATE) as (url, seen):
+    with fake(platform_like(other, "v2/apps/7/tasks?"), date_and_limits, skewed_date()) as (url, seen):
         result = live(url, "api:\n  list_actions: {path: 'v2/apps/{app}/tasks'}\n")
     assert result.exit_code == 0, result.stdout
     found = checks(result.json)
@@ -313,10 +318,10 @@ def test_an_app_not_found_says_what_may_be_wrong(live):
 
 
 def test_a_service_that_does_not_answer_is_a_failed_check(live):
-    with socket.socket() as closed:
+    with socket.socket() as closed:  # bound, never listening: refused, and no other process can take the port
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    result = live(f"http://127.0.0.1:{port}/")
+        result = live(f"http://127.0.0.1:{port}/")
     assert result.exit_code == 1 and result.stderr == ""
     found = checks(result.json)
     assert found["live.current_user"]["status"] == "fail"
@@ -355,3 +360,11 @@ def test_a_probe_is_one_get_without_retry_and_refuses_anything_else():
     assert (answer.status, answer.body, answer.headers["retry-after"]) == (503, {"status": "SERVICE_UNAVAILABLE"},
                                                                            "3")
     assert seen == [("GET", "/v3/apps/7/actions?limit=1")]
+
+
+def test_a_users_name_is_taken_out_of_text_but_not_out_of_field_names():
+    from actionctl.doctor.shapes import scrub
+
+    facts = {"detail": "the token is Name's", "user": {"keys": ["email", "fullName", "id"]}, "fullName": "Name"}
+    assert scrub(facts, "eu--0123456789abcdef", {"Name": "***"}) == {
+        "detail": "the token is ***'s", "user": {"keys": ["email", "fullName", "id"]}, "fullName": "***"}

@@ -46,7 +46,14 @@ def scrub(value: Any, token: str | None, replacements: dict[str, str]) -> Any:
                 value = re.compile(re.escape(secret), re.IGNORECASE).sub(shown.replace("\\", "\\\\"), value)
         return redact(value, token)
     if isinstance(value, list):
-        return [scrub(item, token, replacements) for item in value]
+        return [redact(item, token) if _is_name(item) else scrub(item, token, replacements) for item in value]
     if isinstance(value, dict):
-        return {scrub(key, token, replacements): scrub(item, token, replacements) for key, item in value.items()}
+        return {redact(key, token) if _is_name(key) else scrub(key, token, replacements):
+                scrub(item, token, replacements) for key, item in value.items()}
     return value
+
+
+def _is_name(value: Any) -> bool:
+    """A field's name (the report's keys and its lists of an answer's fields): a user called "Name" must not
+    turn `fullName` into `full***`. Only the token is taken out of those."""
+    return isinstance(value, str) and bool(_FIELD_NAME.match(value))
