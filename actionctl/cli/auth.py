@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -11,9 +10,11 @@ import typer
 from actionctl.cli.app import app
 from actionctl.cli.confirm import interactive
 from actionctl.cli.options import FORMAT, OutputFormat, remote_options
-from actionctl.envvars import Env
 from actionctl.errors import TokenRequiredError, UsageError
 from actionctl.render import json_writer
+
+# Seconds the browser has to come back: time to type a password and a two-factor code.
+SIGNIN_TIMEOUT = 300.0
 
 if TYPE_CHECKING:
     from actionctl.cli.connection import Remote
@@ -38,7 +39,7 @@ def login(
                                                    "service wants one, in a terminal)."),
     token_stdin: bool = typer.Option(False, "--token-stdin",
                                      help="Read a token from standard input (asked, hidden, in a terminal)."),
-    timeout: float = typer.Option(300.0, "--timeout", min=1.0, max=3600.0,
+    timeout: float = typer.Option(SIGNIN_TIMEOUT, "--timeout", min=1.0, max=3600.0,
                                   help="Seconds to wait for the browser to come back."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
@@ -170,9 +171,10 @@ def logout(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
 def whoami(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
     """Which host, app and user the remote commands act as, and what kind of token, checked with the service."""
     from actionctl.remote import credentials, signin
+    from actionctl.remote.target import token_source
 
     target = remote.target()
-    source = "--token" if remote.token else Env.TOKEN if os.environ.get(Env.TOKEN) else "stored login"
+    source = token_source(remote.token)
     entry = (credentials.entry_for(target.api_url) or {}) if source == "stored login" else {}
     how = entry.get("how") if entry.get("how") in signin.WAYS else "token"  # logins stored before: tokens
     with remote.client() as client:

@@ -163,11 +163,13 @@ def stored_logins(setup: Setup) -> Check:
 def token(options: Options, setup: Setup) -> Check:
     """Where the token comes from (never the token), whether a header can carry it, and whether its region
     prefix (`eu--…`, as the platform's tokens start) matches the host's."""
-    from actionctl.remote.target import token_from
+    from actionctl.remote.signin import host_region, token_region
+    from actionctl.remote.target import token_from, token_source
 
     if setup.api_url is None:
         return Check("token", "token", "skip", "no service to look a token up for (see above)")
-    source = _token_source(options, setup.api_url)
+    source = token_source(options.token)
+    source = f"the stored login for {setup.api_url}" if source == "stored login" else source
     try:
         setup.token = token_from(options.token, setup.api_url)
     except ActionctlError as exc:
@@ -175,19 +177,9 @@ def token(options: Options, setup: Setup) -> Check:
     if setup.token is None:
         return Check("token", "token", "fail" if options.live else "warn", f"no token for {setup.api_url}: "
                      f"`actionctl login`, or set {Env.TOKEN}", {"source": None})
-    prefix = setup.token.split("--", 1)[0] if "--" in setup.token else None
-    region = prefix if prefix in paths.REGION_HOSTS else None
+    region, hosts = token_region(setup.token), host_region(setup.api_url)
     facts = {"source": source, "region": region}
-    host_region = next((name for name, url in paths.REGION_HOSTS.items() if url == setup.api_url), None)
-    if region and host_region and region != host_region:
+    if region and hosts and region != hosts:
         return Check("token", "token", "warn", f"from {source}; it starts {region}-- (a {region} token) but the "
-                     f"host is the {host_region} region's — use --region {region}", facts)
+                     f"host is the {hosts} region's — use --region {region}", facts)
     return Check("token", "token", "ok", f"from {source}" + (f" (a {region} token)" if region else ""), facts)
-
-
-def _token_source(options: Options, api_url: str) -> str:
-    if options.token and options.token.strip():
-        return "--token"
-    if (os.environ.get(Env.TOKEN) or "").strip():
-        return Env.TOKEN
-    return f"the stored login for {api_url}"

@@ -44,7 +44,6 @@ from actionctl.remote.errors import (
 )
 
 WAYS = ("browser", "email", "token")
-DEFAULT_TIMEOUT = 300.0  # seconds the browser has to come back: time to type a password and a code
 TITLE = "actionctl"  # what the service's sign-in page says is asking
 _REFUSALS = (400, 401, 403)
 # The documented token example is `eu--abcdefg123456789` (docs/REST-API/authenticate.md): its region first.
@@ -107,19 +106,25 @@ def kind_of(user: dict, how: str) -> str:
 def region_of(token: str, user: dict, api_url: str) -> tuple[str | None, str]:
     """The token's region and where that was read: its documented prefix, else the user's `region` or
     `host` in `v1/user`, else the host it is for (None when that is no region's, as the emulator's)."""
-    prefix = _REGION_PREFIX.match(token)
-    if prefix:
-        return prefix.group(1), "token"
+    if token_region(token):
+        return token_region(token), "token"
     said = user.get("region")
     if isinstance(said, str) and said.lower() in paths.REGION_HOSTS:
         return said.lower(), "user"
     host = user.get("host")
-    if isinstance(host, str) and _region_of_host(host):
-        return _region_of_host(host), "user"
-    return _region_of_host(api_url), "host"
+    if isinstance(host, str) and host_region(host):
+        return host_region(host), "user"
+    return host_region(api_url), "host"
 
 
-def _region_of_host(url: str) -> str | None:
+def token_region(token: str) -> str | None:
+    """The region a token's documented prefix names (`eu--…`), or None."""
+    prefix = _REGION_PREFIX.match(token)
+    return prefix.group(1) if prefix else None
+
+
+def host_region(url: str) -> str | None:
+    """The region whose host `url` is on, or None (another host: the emulator, a proxy)."""
     netloc = urlsplit(url if "//" in url else "https://" + url).netloc.lower()
     return next((region for region, base in paths.REGION_HOSTS.items() if urlsplit(base).netloc == netloc), None)
 
@@ -217,7 +222,7 @@ def _said(answer) -> str:
 # --- the browser -------------------------------------------------------------------------------------
 
 
-def browser(api_url: str, show: Callable[[str], None], *, timeout: float = DEFAULT_TIMEOUT,
+def browser(api_url: str, show: Callable[[str], None], *, timeout: float,
             routes: paths.Routes | None = None) -> str:
     """The token the browser brings back to a one-shot callback server; `show(url)` opens the sign-in
     page (or prints it). SIGNIN_TIMEOUT after `timeout` seconds; Ctrl-C goes through. Either way the

@@ -52,6 +52,15 @@ def api_url_for(chosen: dict[str, Any], *, api_url: str | None = None, region: s
     return paths.REGION_HOSTS.get(chosen.get("region") or paths.DEFAULT_REGION, paths.REGION_HOSTS["eu"])
 
 
+def token_source(given: str | None) -> str:
+    """Where `token_from` finds the token, in its order: "--token", ACTIONCTL_TOKEN, or "stored login"."""
+    if given and given.strip():
+        return "--token"
+    if (os.environ.get(Env.TOKEN) or "").strip():
+        return Env.TOKEN
+    return "stored login"
+
+
 def token_from(given: str | None, api_url: str) -> str | None:
     """The first token found, in order: `given` (--token), ACTIONCTL_TOKEN, the stored login for the host."""
     for token, source in ((given, "--token"), (os.environ.get(Env.TOKEN), Env.TOKEN)):
