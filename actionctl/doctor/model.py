@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Status = Literal["ok", "warn", "fail", "skip"]
-STATUSES: tuple[Status, ...] = ("ok", "warn", "fail", "skip")
 
 
 @dataclass

@@ -350,7 +350,7 @@ class Service:
             self._app(app)
             if action_id is not None:
                 self._action(app, action_id)
-            entries, _ = self.store.logs(app, action_id=wanted, type_=type_, limit=limit, offset=offset)
+            entries = self.store.logs(app, action_id=wanted, type_=type_, limit=limit, offset=offset)
         return {"count": len(entries), "logs": [{"id": e.id, "type": e.type, "createdAt": e.created_at,
                                                  "data": e.data} for e in entries]}
 

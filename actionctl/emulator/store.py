@@ -283,8 +283,8 @@ class Store:
         return cursor.lastrowid
 
     def logs(self, app_id: int, *, action_id: int | None, type_: str | None, limit: int,
-             offset: int) -> tuple[list[LogEntry], int]:
-        """One page of the matching logs, newest first, and how many match."""
+             offset: int) -> list[LogEntry]:
+        """One page of the matching logs, newest first (the service counts a page, not the matches)."""
         where, args = ["app_id = ?"], [app_id]
         for column, value in (("action_id", action_id), ("type", type_)):
             if value is not None:
@@ -292,10 +292,9 @@ class Store:
                 args.append(value)
         condition = " AND ".join(where)
         with self.transaction():
-            total = self._conn.execute(f"SELECT COUNT(*) FROM logs WHERE {condition}", args).fetchone()[0]
             rows = self._conn.execute(f"SELECT id, action_id, type, created_at, data FROM logs WHERE {condition} "
                                       "ORDER BY id DESC LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
-        return [LogEntry(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows], total
+        return [LogEntry(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
 
 
 def _name(value: Any) -> str | None:
