@@ -113,7 +113,8 @@ class EmulatorDataError(UsageError):
 
 
 class SettingInvalidError(UsageError):
-    """A setting given through the environment, or a limit in actionctl.yaml, has a value actionctl cannot use."""
+    """A setting given through the environment, or a limit or `api:` route in actionctl.yaml, has a value actionctl
+    cannot use."""
 
     code = "CONFIG_INVALID"
 
