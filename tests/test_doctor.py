@@ -178,7 +178,8 @@ def test_the_target_says_where_each_setting_came_from(cli, tree, monkeypatch):
         "profile": {"value": "staging", "from": "--profile"},
         "apiUrl": {"value": "http://127.0.0.1:9/", "from": "api_url of profile staging"},
         "app": {"value": 9, "from": "app of profile staging"}}
-    assert found["routes"]["detail"] == "1 corrected in actionctl.yaml: app_logs → GET v3/apps/{app}/actions/logs"
+    assert found["routes"]["detail"] == ("1 corrected in actionctl.yaml: app_logs → GET "
+                                         "v3/apps/{app}/actions/logs (filter: params)")
     assert found["token"]["facts"] == {"source": "ACTIONCTL_TOKEN", "region": "us"}
     monkeypatch.setenv("ACTIONCTL_PROFILE", "staging")
     assert checks(cli("doctor", "--format", "json").json)["target"]["facts"]["profile"] == {

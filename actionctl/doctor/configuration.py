@@ -133,7 +133,9 @@ def routes(setup: Setup) -> Check:
     if not changed:
         return Check("routes", "routes (api:)", "ok", "none overridden: every route as actionctl knows it "
                      "(`--format json` lists them)", facts)
-    said = "; ".join(f"{row['route']} → {row['method']} {row['path']}" for row in changed)
+    said = "; ".join(f"{row['route']} → {row['method']} {row['path']}"
+                     + "".join(f" ({key}: {row[key]})" for key in ("payload", "filter") if key in row)
+                     for row in changed)
     return Check("routes", "routes (api:)", "ok", f"{len(changed)} corrected in actionctl.yaml: {said}", facts)
 
 
