@@ -64,6 +64,12 @@ class FakeClock:
 # --- the emulator --------------------------------------------------------------------------------
 
 
+def route_of(name: str, app: object = None, action_id: object = None, version_id: object = None) -> paths.Route:
+    """A route of the default table (what the emulator serves, and the client sends unless `api:` says
+    otherwise), its placeholders filled."""
+    return paths.DEFAULT.build(name, app=app, id=action_id, version=version_id)
+
+
 def start_emulator(**options) -> EmulatorServer:
     """An emulator on a free loopback port, its limits out of reach unless `options` lower them; close it."""
     return serve(EmulatorOptions(**{"rate_limits": dict(UNLIMITED), "port": 0, **options}))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import itertools
 import json
 import os
@@ -16,7 +15,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import ACTIONCTL, HANG_LIMIT, UNLIMITED, FakeClock, ctrl_c_as_in_a_terminal, normalise, start_emulator
+from support import (
+    ACTIONCTL,
+    HANG_LIMIT,
+    UNLIMITED,
+    FakeClock,
+    ctrl_c_as_in_a_terminal,
+    normalise,
+    route_of,
+    start_emulator,
+)
 
 from actionctl import deps
 from actionctl.emulator import FAULTS_ENV, EmulatorOptions
@@ -49,24 +57,24 @@ class Api:
         return self.http.request(route.method, route.path, json=body, params=params or None)
 
     def create(self, **changes) -> dict:
-        response = self.call(paths.create_action(self.app), fields(**changes))
+        response = self.call(route_of("create_action", self.app), fields(**changes))
         assert response.status_code == 201, response.text
         return response.json()["action"]
 
     def update(self, action_id: int, **changes) -> httpx.Response:
-        return self.call(paths.update_action(self.app, action_id), changes)
+        return self.call(route_of("update_action", self.app, action_id), changes)
 
     def get(self, action_id: int) -> httpx.Response:
-        return self.call(paths.get_action(self.app, action_id))
+        return self.call(route_of("get_action", self.app, action_id))
 
     def run(self, action_id: int, payload=None, *, wait: bool = True) -> httpx.Response:
         params = {"wait": "true"} if wait else {}
-        return self.call(paths.run_action(self.app, action_id), {"payload": payload}, **params)
+        return self.call(route_of("run_action", self.app, action_id), {"payload": payload}, **params)
 
     def logs(self, action_id: int | None = None, *, type: str | None = None, task: int | None = None,
              **params) -> dict:
         """Logs filtered as the JS API documents: `where: {type, data: {taskId}}` (sent as JSON in ?where=)."""
-        route = paths.app_logs(self.app) if action_id is None else paths.action_logs(self.app, action_id)
+        route = route_of("app_logs", self.app) if action_id is None else route_of("action_logs", self.app, action_id)
         where = {"type": type} if type else {}
         if task is not None:
             where["data"] = {"taskId": task}
@@ -77,7 +85,7 @@ class Api:
         return response.json()
 
     def versions(self, action_id: int, **params) -> dict:
-        return self.call(paths.list_versions(self.app, action_id), **params).json()
+        return self.call(route_of("list_versions", self.app, action_id), **params).json()
 
     def control(self, method: str, name: str, body=None) -> httpx.Response:
         return self.http.request(method, f"_emulator/{name}", json=body)
@@ -133,20 +141,24 @@ def start():
 
 
 def test_every_route_of_the_contract_is_served():
+    """Every route of the table the client sends on is one the emulator answers (the sign-in routes included,
+    which are answered before any token is asked for)."""
+    from actionctl.emulator import accounts
     from actionctl.emulator.server import find
 
-    builders = [f for _, f in inspect.getmembers(paths, inspect.isfunction)
-                if f.__annotations__.get("return") == "Route"]
-    assert len(builders) == 15
-    for build in builders:
-        route = build(*range(7, 7 + len(inspect.signature(build).parameters)))
+    for name, spec in paths.TABLE.items():
+        values = dict(zip(("app", "id", "version"), (7, 8, 9), strict=True))
+        route = paths.DEFAULT.build(name, **values)
+        if name in accounts.SIGN_IN_ROUTES:
+            assert accounts.route("/" + route.path) == name
+            continue
         found, params, _ = find(route.method, f"/{route.path}")
-        assert found is not None and found.bucket == route.bucket, route
+        assert found is not None and found.bucket == spec.bucket, route
         assert sorted(params.values()) == list(range(7, 7 + len(params)))
 
 
 def test_current_user(api):
-    response = api.call(paths.current_user())
+    response = api.call(route_of("current_user"))
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {"user": {"id": 1, "email": "emulator@localhost", "fullName": "actionctl emulator"}}
@@ -179,7 +191,7 @@ def test_keys_the_service_sets_are_ignored_and_others_refused(api):
     action = api.create(id=999_999, appId=1, assets=[], createdAt="x", productionTaskId=5,
                         masterTaskId=None, isPublished=True)
     assert action["id"] != 999_999 and action["appId"] == api.app
-    body = refused(api.call(paths.create_action(api.app), fields(nmae="x")), 400, "UNKNOWN_KEY")
+    body = refused(api.call(route_of("create_action", api.app), fields(nmae="x")), 400, "UNKNOWN_KEY")
     assert "nmae" in body["error"]
 
 
@@ -208,19 +220,19 @@ def test_keys_the_service_sets_are_ignored_and_others_refused(api):
     ({"code": 42}, "TYPE_INVALID"),
 ])
 def test_create_refuses_what_validation_calls_an_error(api, changes, code):
-    refused(api.call(paths.create_action(api.app), fields(**changes)), 400, code)
-    assert api.call(paths.list_actions(api.app)).json()["pagination"]["total"] == 0
+    refused(api.call(route_of("create_action", api.app), fields(**changes)), 400, code)
+    assert api.call(route_of("list_actions", api.app)).json()["pagination"]["total"] == 0
 
 
 def test_a_body_that_is_not_a_json_object_is_a_bad_request(api):
-    route = paths.create_action(api.app)
+    route = route_of("create_action", api.app)
     refused(api.http.request(route.method, route.path, content=b"{nope"), 400, "BAD_REQUEST")
     refused(api.call(route, [1, 2]), 400, "BAD_REQUEST")
 
 
 def test_names_are_unique_among_an_apps_masters(api, shared):
     first = api.create(name="hello")
-    refused(api.call(paths.create_action(api.app), fields(name="hello")), 409, "NAME_ALREADY_EXISTS")
+    refused(api.call(route_of("create_action", api.app), fields(name="hello")), 409, "NAME_ALREADY_EXISTS")
     other = api.create(name="other")
     refused(api.update(other["id"], name="hello"), 409, "NAME_ALREADY_EXISTS")
     assert api.update(first["id"], name="hello", active=False).status_code == 200  # its own name is no clash
@@ -243,12 +255,11 @@ def test_unknown_actions_and_other_apps_actions_are_not_found(api, shared):
     mine = api.create()
     stranger = Api(shared)
     for action_id in (999_999, mine["id"]):
-        for route in (paths.get_action(stranger.app, action_id), paths.update_action(stranger.app, action_id),
-                      paths.delete_action(stranger.app, action_id), paths.publish_action(stranger.app, action_id),
-                      paths.unpublish_action(stranger.app, action_id), paths.run_action(stranger.app, action_id),
-                      paths.action_logs(stranger.app, action_id), paths.list_versions(stranger.app, action_id),
-                      paths.get_version(stranger.app, action_id, 1),
-                      paths.restore_version(stranger.app, action_id, 1)):
+        names = ("get_action", "update_action", "delete_action", "publish_action", "unpublish_action",
+                 "run_action", "action_logs", "list_versions")
+        routes = [route_of(name, stranger.app, action_id) for name in names]
+        for route in (*routes, route_of("get_version", stranger.app, action_id, 1),
+                      route_of("restore_version", stranger.app, action_id, 1)):
             refused(stranger.call(route, {}), 404, "ACTION_NOT_FOUND")
 
 
@@ -257,44 +268,44 @@ def test_unknown_actions_and_other_apps_actions_are_not_found(api, shared):
 
 def test_publish_copies_the_master_to_production(api):
     master = api.create()
-    published = api.call(paths.publish_action(api.app, master["id"]))
+    published = api.call(route_of("publish_action", api.app, master["id"]))
     assert published.status_code == 200
     production = published.json()["action"]
     assert production["id"] != master["id"] and production["masterTaskId"] == master["id"]
     assert production["name"] == master["name"] and production["code"] == master["code"]
     assert api.get(master["id"]).json()["action"]["productionTaskId"] == production["id"]
-    listed = api.call(paths.list_actions(api.app), production="true").json()["actions"]
+    listed = api.call(route_of("list_actions", api.app), production="true").json()["actions"]
     assert [a["id"] for a in listed] == [production["id"]]
-    assert [a["id"] for a in api.call(paths.list_actions(api.app)).json()["actions"]] == [master["id"]]
+    assert [a["id"] for a in api.call(route_of("list_actions", api.app)).json()["actions"]] == [master["id"]]
 
     api.update(master["id"], code=CODE.replace("echo", "again"))
-    republished = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
+    republished = api.call(route_of("publish_action", api.app, master["id"])).json()["action"]
     assert republished["id"] == production["id"] and "again" in republished["code"]
 
 
 def test_a_production_copy_cannot_be_changed_directly(api):
     master = api.create()
-    production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
+    production = api.call(route_of("publish_action", api.app, master["id"])).json()["action"]
     version = api.versions(master["id"])["versions"][0]["id"]
     refused(api.update(production["id"], active=False), 403, "CANNOT_UPDATE_PRODUCTION")
-    refused(api.call(paths.publish_action(api.app, production["id"])), 403, "CANNOT_UPDATE_PRODUCTION")
-    refused(api.call(paths.delete_action(api.app, production["id"])), 403, "CANNOT_DELETE_PRODUCTION")
-    refused(api.call(paths.restore_version(api.app, production["id"], version)), 403, "CANNOT_RESTORE_PRODUCTION")
+    refused(api.call(route_of("publish_action", api.app, production["id"])), 403, "CANNOT_UPDATE_PRODUCTION")
+    refused(api.call(route_of("delete_action", api.app, production["id"])), 403, "CANNOT_DELETE_PRODUCTION")
+    refused(api.call(route_of("restore_version", api.app, production["id"], version)), 403, "CANNOT_RESTORE_PRODUCTION")
 
 
 def test_unpublish_deletes_the_production_copy(api):
     master = api.create()
-    production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
-    assert api.call(paths.unpublish_action(api.app, master["id"])).status_code == 204
+    production = api.call(route_of("publish_action", api.app, master["id"])).json()["action"]
+    assert api.call(route_of("unpublish_action", api.app, master["id"])).status_code == 204
     refused(api.get(production["id"]), 404, "ACTION_NOT_FOUND")
     assert api.get(master["id"]).json()["action"]["productionTaskId"] is None
-    refused(api.call(paths.unpublish_action(api.app, master["id"])), 400, "ACTION_NOT_PUBLISHED")
+    refused(api.call(route_of("unpublish_action", api.app, master["id"])), 400, "ACTION_NOT_PUBLISHED")
 
 
 def test_deleting_a_master_deletes_its_production_copy(api):
     master = api.create()
-    production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
-    response = api.call(paths.delete_action(api.app, master["id"]))
+    production = api.call(route_of("publish_action", api.app, master["id"])).json()["action"]
+    response = api.call(route_of("delete_action", api.app, master["id"]))
     assert (response.status_code, response.content) == (204, b"")
     refused(api.get(master["id"]), 404, "ACTION_NOT_FOUND")
     refused(api.get(production["id"]), 404, "ACTION_NOT_FOUND")
@@ -303,14 +314,14 @@ def test_deleting_a_master_deletes_its_production_copy(api):
 def test_actions_of_an_unpublished_app_cannot_be_published(start):
     api = start(app_published=False)
     action = api.create()
-    refused(api.call(paths.publish_action(api.app, action["id"])), 400, "APP_NOT_PUBLISHED")
-    response = api.call(paths.publish_app(api.app), {"release": {"type": "silent"}})
+    refused(api.call(route_of("publish_action", api.app, action["id"])), 400, "APP_NOT_PUBLISHED")
+    response = api.call(route_of("publish_app", api.app), {"release": {"type": "silent"}})
     assert response.status_code == 201
     app = response.json()["app"]
     assert set(app) == {"version", "id", "updatedAt"} and app["id"] == api.app and ISO.match(app["updatedAt"])
-    assert api.call(paths.publish_action(api.app, action["id"])).status_code == 200
+    assert api.call(route_of("publish_action", api.app, action["id"])).status_code == 200
     api.control("POST", "config", {"app_published": False})  # applies to the apps already seen too
-    refused(api.call(paths.publish_action(api.app, action["id"])), 400, "APP_NOT_PUBLISHED")
+    refused(api.call(route_of("publish_action", api.app, action["id"])), 400, "APP_NOT_PUBLISHED")
 
 
 # --- lists and versions ------------------------------------------------------------------------------
@@ -318,15 +329,15 @@ def test_actions_of_an_unpublished_app_cannot_be_published(start):
 
 def test_the_list_pages_past_fifty_actions(api):
     created = [api.create(name=f"action-{n:02}")["id"] for n in range(55)]
-    first = api.call(paths.list_actions(api.app)).json()
+    first = api.call(route_of("list_actions", api.app)).json()
     assert [a["id"] for a in first["actions"]] == created[:50]
     assert first["pagination"] == {"total": 55, "limit": 50, "offset": 0, "hasMore": True}
-    rest = api.call(paths.list_actions(api.app), offset=50).json()
+    rest = api.call(route_of("list_actions", api.app), offset=50).json()
     assert [a["id"] for a in rest["actions"]] == created[50:] and rest["pagination"]["hasMore"] is False
-    everything = api.call(paths.list_actions(api.app), limit=500).json()
+    everything = api.call(route_of("list_actions", api.app), limit=500).json()
     assert len(everything["actions"]) == 55 and everything["pagination"]["limit"] == 100
-    refused(api.call(paths.list_actions(api.app), limit=0), 400, "BAD_REQUEST")
-    refused(api.call(paths.list_actions(api.app), offset="-1"), 400, "BAD_REQUEST")
+    refused(api.call(route_of("list_actions", api.app), limit=0), 400, "BAD_REQUEST")
+    refused(api.call(route_of("list_actions", api.app), offset="-1"), 400, "BAD_REQUEST")
 
 
 def test_versions_keep_the_newest_hundred(api):
@@ -339,12 +350,12 @@ def test_versions_keep_the_newest_hundred(api):
     assert listed["pagination"] == {"total": 100, "limit": 100, "offset": 0, "hasMore": False}
     assert listed["versions"][0]["user"]["email"] == "emulator@localhost" and ISO.match(listed["versions"][0]
                                                                                          ["createdAt"])
-    newest = api.call(paths.get_version(api.app, action["id"], ids[0])).json()
+    newest = api.call(route_of("get_version", api.app, action["id"], ids[0])).json()
     assert newest["status"] == "VERSION_RETRIEVED"
     assert set(newest["version"]["data"]) == set(FIELDS) and newest["version"]["data"]["description"] == "v104"
-    oldest_kept = api.call(paths.get_version(api.app, action["id"], ids[-1])).json()["version"]["data"]
+    oldest_kept = api.call(route_of("get_version", api.app, action["id"], ids[-1])).json()["version"]["data"]
     assert oldest_kept["description"] == "v5"
-    refused(api.call(paths.get_version(api.app, action["id"], ids[-1] - 1)), 404, "VERSION_NOT_FOUND")
+    refused(api.call(route_of("get_version", api.app, action["id"], ids[-1] - 1)), 404, "VERSION_NOT_FOUND")
     page = api.versions(action["id"], limit=10, offset=95)
     assert len(page["versions"]) == 5 and page["pagination"]["hasMore"] is False
 
@@ -353,15 +364,15 @@ def test_restore_snapshots_before_and_after(api):
     action = api.create(description="first")
     first = api.versions(action["id"])["versions"][0]["id"]
     api.update(action["id"], description="second")
-    restored = api.call(paths.restore_version(api.app, action["id"], first))
+    restored = api.call(route_of("restore_version", api.app, action["id"], first))
     assert restored.status_code == 200
     body = restored.json()
     assert body["status"] == "ACTION_RESTORED" and body["restoredFromVersionId"] == first
     assert body["action"]["description"] == "first"
-    before = api.call(paths.get_version(api.app, action["id"], body["preRestoreVersionId"])).json()["version"]
+    before = api.call(route_of("get_version", api.app, action["id"], body["preRestoreVersionId"])).json()["version"]
     assert before["data"]["description"] == "second"
     assert api.versions(action["id"])["pagination"]["total"] == 4  # create, update, before and after restore
-    refused(api.call(paths.restore_version(api.app, action["id"], 999_999)), 404, "VERSION_NOT_FOUND")
+    refused(api.call(route_of("restore_version", api.app, action["id"], 999_999)), 404, "VERSION_NOT_FOUND")
 
 
 def test_restoring_a_name_another_action_took_is_refused(api):
@@ -369,7 +380,7 @@ def test_restoring_a_name_another_action_took_is_refused(api):
     first = api.versions(action["id"])["versions"][0]["id"]
     api.update(action["id"], name="two")
     api.create(name="one")
-    refused(api.call(paths.restore_version(api.app, action["id"], first)), 409, "NAME_ALREADY_EXISTS")
+    refused(api.call(route_of("restore_version", api.app, action["id"], first)), 409, "NAME_ALREADY_EXISTS")
     assert api.versions(action["id"])["pagination"]["total"] == 2  # nothing was snapshotted
 
 
@@ -414,7 +425,7 @@ def test_runs_the_service_refuses_before_starting(api):
     client = api.create(name="client", environment="client")
     refused(api.run(client["id"]), 400, "CLIENT_ACTION_NOT_RUNNABLE")
     action = api.create()
-    refused(api.call(paths.run_action(api.app, action["id"]), "payload"), 400, "BAD_REQUEST")
+    refused(api.call(route_of("run_action", api.app, action["id"]), "payload"), 400, "BAD_REQUEST")
     assert api.logs()["count"] == 0
 
 
@@ -424,7 +435,7 @@ def test_a_long_payload_runs_as_on_the_service_unless_a_limit_is_set(api, start)
     limited = start(payload_limit=2048)
     action = limited.create()
     refused(limited.run(action["id"], {"text": "x" * 2040}), 400, "PAYLOAD_TOO_LARGE")
-    refused(limited.call(paths.run_action(limited.app, action["id"]), "payload"), 400, "BAD_REQUEST")
+    refused(limited.call(route_of("run_action", limited.app, action["id"]), "payload"), 400, "BAD_REQUEST")
     assert limited.logs()["count"] == 0
 
 
@@ -453,7 +464,7 @@ def test_a_run_without_wait_is_queued_and_logs_later(api):
 
 def test_the_production_copy_runs_the_published_code(api):
     master = api.create(code="async function execute(context) { return 'published'; }")
-    production = api.call(paths.publish_action(api.app, master["id"])).json()["action"]
+    production = api.call(route_of("publish_action", api.app, master["id"])).json()["action"]
     api.update(master["id"], code="async function execute(context) { return 'draft'; }")
     assert api.run(production["id"]).json()["data"] == "published"
     assert api.run(master["id"]).json()["data"] == "draft"
@@ -475,7 +486,7 @@ def test_logs_filter_and_page(api):
     page = api.logs(limit=2, offset=1)
     assert page["count"] == 2 and [log["id"] for log in page["logs"]] == ids[1:3]  # count: this page's
     for where in ("[1]", '{"type": 5}', '{"data": 3}', '{"data": {"taskId": "x"}}', "{nope"):
-        refused(api.call(paths.app_logs(api.app), where=where), 400, "BAD_REQUEST")
+        refused(api.call(route_of("app_logs", api.app), where=where), 400, "BAD_REQUEST")
 
 
 def test_a_run_that_never_ends_is_stopped_and_logged_as_failed(start):
@@ -520,7 +531,7 @@ def test_requests_need_the_token(shared):
 def test_unknown_routes_and_wrong_methods(api):
     refused(api.http.get("v3/apps/1/nothing"), 404, "NOT_FOUND")
     refused(api.http.get("v3/apps/1/actions/abc"), 404, "NOT_FOUND")
-    wrong = api.http.patch(paths.actions(api.app))
+    wrong = api.http.patch(route_of("list_actions", api.app).path)
     refused(wrong, 405, "METHOD_NOT_ALLOWED")
     assert wrong.headers["allow"] == "GET, POST"
 
@@ -546,7 +557,7 @@ def post_with_length(length: bytes, body: bytes = b"{}") -> bytes:
 
 
 def test_bodies_nested_deeper_than_json_parse_goes_are_a_bad_request(api):
-    route = paths.create_action(api.app)
+    route = route_of("create_action", api.app)
     for depth in (101, 5_000, 100_000):  # 100,000 overflowed the decoder's recursion: a 500 and a traceback
         nested = api.http.request(route.method, route.path, content=b"[" * depth + b"]" * depth)
         assert refused(nested, 400, "BAD_REQUEST")["error"] == "the body nests more than 100 levels deep"
@@ -557,7 +568,7 @@ def test_bodies_nested_deeper_than_json_parse_goes_are_a_bad_request(api):
     nested = api.run(api.create()["id"], {"a": [[[[[[[[[["ten levels"]]]]]]]]]]})
     assert nested.json()["data"] == {"echo": {"a": [[[[[[[[[["ten levels"]]]]]]]]]]}}
     for text in (b'{"payload": NaN}', b'{"payload": Infinity}', b'{"payload": -Infinity}', b'{"payload": 1e999}'):
-        run = paths.run_action(api.app, 1)
+        run = route_of("run_action", api.app, 1)
         body = refused(api.http.request(run.method, run.path, content=text), 400, "BAD_REQUEST")
         assert body["error"].startswith("the body is not valid JSON: ")
 
@@ -565,8 +576,8 @@ def test_bodies_nested_deeper_than_json_parse_goes_are_a_bad_request(api):
 @pytest.mark.parametrize("value", ["\u0661\u0662", "\u00b2", "99999999999999999999", "9" * 5000, "-1", "1.5", "0x10"])
 def test_pagination_values_are_whole_numbers_in_ascii_digits_that_sqlite_holds(api, value):
     action = api.create()
-    routes = (paths.list_actions(api.app), paths.list_versions(api.app, action["id"]), paths.app_logs(api.app),
-              paths.action_logs(api.app, action["id"]))
+    routes = (route_of("list_actions", api.app), route_of("list_versions", api.app, action["id"]),
+              route_of("app_logs", api.app), route_of("action_logs", api.app, action["id"]))
     for route, name in itertools.product(routes, ("limit", "offset")):
         body = refused(api.call(route, **{name: value}), 400, "BAD_REQUEST")
         assert body["error"].startswith(f"{name} must be a whole number from ")
@@ -593,7 +604,7 @@ def test_a_body_shorter_than_its_content_length_is_refused_not_taken_for_the_who
     assert answered == "HTTP/1.1 400 Bad Request"
     assert json.loads(body) == {"status": "BAD_REQUEST", "error": f"the body ended after {len(sent)} of the "
                                 f"{announced} bytes its Content-Length announced"}
-    assert Api(shared, 1).call(paths.list_actions(1)).json()["pagination"]["total"] == 0
+    assert Api(shared, 1).call(route_of("list_actions", 1)).json()["pagination"]["total"] == 0
 
 
 def test_a_body_that_never_arrives_is_answered_408(shared, monkeypatch):
@@ -607,12 +618,12 @@ def test_a_body_that_never_arrives_is_answered_408(shared, monkeypatch):
 
 
 def test_head_options_and_unknown_methods_are_answered_in_json(api):
-    route = paths.list_actions(api.app)
+    route = route_of("list_actions", api.app)
     head = api.http.head(route.path)
     assert (head.status_code, head.headers["allow"], head.headers["content-type"]) == (405, "GET, POST",
                                                                                         "application/json")
     assert head.content == b"" and int(head.headers["content-length"]) > 0  # the headers the body would have
-    assert api.http.get(paths.current_user().path).status_code == 200  # the connection is still in step
+    assert api.http.get(route_of("current_user").path).status_code == 200  # the connection is still in step
     options = refused(api.http.options(route.path), 405, "METHOD_NOT_ALLOWED")
     assert options["error"] == f"OPTIONS is not allowed on /{route.path}; use GET, POST"
     assert refused(api.http.request("BREW", route.path), 501, "NOT_IMPLEMENTED")["error"] == \
@@ -654,7 +665,7 @@ def test_a_window_that_is_not_a_number_of_seconds_is_refused_at_start(start):
 def test_rate_limits_answer_429_once_the_window_is_full(start):
     # A window of a minute: nothing ages out of it while the test runs, however slowly.
     api = start(rate_limits={"crud": 3, "run": 30, "publish": 10}, rate_window=60)
-    route = paths.list_actions(api.app)
+    route = route_of("list_actions", api.app)
     first = time.monotonic()
     assert [api.call(route).status_code for _ in range(3)] == [200, 200, 200]
     asked = dt.datetime.now(dt.timezone.utc)
@@ -670,8 +681,8 @@ def test_rate_limits_answer_429_once_the_window_is_full(start):
     next_valid = dt.datetime.fromisoformat(body["nextValidRequestDate"].replace("Z", "+00:00"))
     later = dt.timedelta(seconds=wait)
     assert asked + later - dt.timedelta(milliseconds=1) <= next_valid <= answered + later  # written to the ms
-    assert Api(api.server).call(paths.list_actions(next(_apps))).status_code == 200  # limits are per app
-    assert api.call(paths.current_user()).status_code == 200  # and per bucket
+    assert Api(api.server).call(route_of("list_actions", next(_apps))).status_code == 200  # limits are per app
+    assert api.call(route_of("current_user")).status_code == 200  # and per bucket
     for _ in range(10):  # refused requests do not count against the window
         assert api.call(route).status_code == 429
     assert api.server.stats()["byBucket"]["crud"] == {"served": 4, "rateLimited": 11, "maxInWindow": 3}
@@ -698,7 +709,7 @@ def test_429s_are_forced_for_the_next_requests_of_a_bucket(start):
     api = start()
     forced = api.control("POST", "config", {"force_429": {"crud": 2, "publish": 1}})
     assert forced.json()["config"]["force_429"] == {"crud": 2, "publish": 1}
-    route = paths.list_actions(api.app)
+    route = route_of("list_actions", api.app)
     limited = [api.call(route) for _ in range(2)]
     assert [r.status_code for r in limited] == [429, 429] and limited[0].headers["retry-after"] == "0.05"
     assert limited[0].json()["message"] == (f"too many crud requests for app {api.app}: forced through "
@@ -717,8 +728,8 @@ def test_limits_and_windows_change_on_a_running_emulator(start):
     assert changed.json()["config"]["rate_limits"] == {**UNLIMITED, "publish": 1}
     action = api.create()
     publishing = time.monotonic()
-    assert api.call(paths.publish_action(api.app, action["id"])).status_code == 200
-    limited = api.call(paths.unpublish_action(api.app, action["id"]))
+    assert api.call(route_of("publish_action", api.app, action["id"])).status_code == 200
+    limited = api.call(route_of("unpublish_action", api.app, action["id"]))
     assert limited.status_code == 429
     assert 30 - (time.monotonic() - publishing) <= float(limited.headers["retry-after"]) <= 30
     for bad in ({"faults": 2}, {"rate_limits": {"crud": 0}}, {"rate_limits": {"other": 1}}, {"rate_window": 0},
@@ -733,7 +744,7 @@ def test_faults_of_every_kind(start):
     for n in range(30):
         name = f"fault-{n}"
         try:
-            response = api.call(paths.create_action(api.app), fields(name=name))
+            response = api.call(route_of("create_action", api.app), fields(name=name))
         except httpx.RemoteProtocolError:
             outcomes["drop"].append(name)
             continue
@@ -743,7 +754,7 @@ def test_faults_of_every_kind(start):
     assert all(outcomes.values())
     assert api.control("GET", "stats").json()["faults"] == {kind: len(names) for kind, names in outcomes.items()}
     api.control("POST", "config", {"faults": 0})
-    listed = api.call(paths.list_actions(api.app)).json()["actions"]
+    listed = api.call(route_of("list_actions", api.app)).json()["actions"]
     assert sorted(a["name"] for a in listed) == sorted(outcomes["500"] + outcomes["drop"])  # 503 applies nothing
 
 
@@ -751,7 +762,7 @@ def test_the_fault_fraction_can_come_from_the_environment(start, monkeypatch):
     monkeypatch.setenv(FAULTS_ENV, "1")
     api = start(fault_seed=1)
     try:
-        status = api.call(paths.current_user()).status_code
+        status = api.call(route_of("current_user")).status_code
     except httpx.RemoteProtocolError:
         status = None
     assert status != 200
@@ -766,7 +777,7 @@ def test_state_survives_a_restart(start, tmp_path):
     api = start(db=db)
     action = api.create()
     api.update(action["id"], description="kept")
-    production = api.call(paths.publish_action(api.app, action["id"])).json()["action"]
+    production = api.call(route_of("publish_action", api.app, action["id"])).json()["action"]
     task = api.run(action["id"]).json()["taskId"]
     api.server.close()
 
@@ -874,7 +885,7 @@ def test_a_run_payload_may_travel_in_the_query_string(api):
     """The newest docs say the payload may go URL-encoded in the query string: the emulator reads it there
     too, so a project that sends it so (`api: {run_action: {payload: query}}`) is tried as it will run."""
     action = api.create()
-    route = paths.run_action(api.app, action["id"])
+    route = route_of("run_action", api.app, action["id"])
     answer = api.call(route, None, wait="true", payload=json.dumps({"a": "é&x=1#frag"}))
     assert answer.status_code == 200 and answer.json()["data"] == {"echo": {"a": "é&x=1#frag"}}
     refused(api.call(route, {"payload": {"a": 1}}, wait="true", payload="{}"), 400, "BAD_REQUEST")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from support import EMULATOR_TOKEN, listing_service
+from support import EMULATOR_TOKEN, listing_service, route_of
 
 from actionctl.remote import paths
 
@@ -42,7 +42,8 @@ def test_the_emulator_refuses_it_as_the_unknown_field_it_is(cli, remote, api):
     cli("new", "hello")
     assert cli("push", "--yes").exit_code == 0
     action = api.find_action("hello")
-    answer = httpx.put(remote.url + paths.action(1, action["id"]), headers={paths.TOKEN_HEADER: EMULATOR_TOKEN},
+    answer = httpx.put(remote.url + route_of("get_action", 1, action["id"]).path,
+                       headers={paths.TOKEN_HEADER: EMULATOR_TOKEN},
                        json={"integrationOrigins": ["https://api.example.com"]})
     assert answer.status_code == 400
     assert answer.json()["status"] == "UNKNOWN_KEY"

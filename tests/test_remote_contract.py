@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support import route_of
 
 from actionctl.remote import paths
 from actionctl.remote.client import Client
@@ -105,21 +106,22 @@ def test_region_hosts_are_the_documented_ones():
 
 def test_crud_paths_live_under_the_documented_prefix():
     # The notes infer CRUD at v3/apps/{appId}/actions and v3/apps/{appId}/actions/{id}.
-    assert paths.list_actions(5).path == "v3/apps/5/actions"
-    assert paths.create_action(5) == paths.Route("POST", "v3/apps/5/actions", "crud", False, "create_action")
-    assert (paths.get_action(5, 9).method, paths.get_action(5, 9).path) == ("GET", "v3/apps/5/actions/9")
-    assert paths.update_action(5, 9).method == "PUT" and paths.delete_action(5, 9).method == "DELETE"
-    for route in (paths.publish_action(5, 9), paths.unpublish_action(5, 9), paths.run_action(5, 9),
-                  paths.action_logs(5, 9), paths.list_versions(5, 9)):
+    assert route_of("list_actions", 5).path == "v3/apps/5/actions"
+    assert route_of("create_action", 5) == paths.Route("POST", "v3/apps/5/actions", "crud", False, "create_action")
+    assert (route_of("get_action", 5, 9).method, route_of("get_action", 5, 9).path) == ("GET", "v3/apps/5/actions/9")
+    assert route_of("update_action", 5, 9).method == "PUT" and route_of("delete_action", 5, 9).method == "DELETE"
+    for route in (route_of("publish_action", 5, 9), route_of("unpublish_action", 5, 9), route_of("run_action", 5, 9),
+                  route_of("action_logs", 5, 9), route_of("list_versions", 5, 9)):
         assert route.path.startswith("v3/apps/5/actions/9/")
 
 
 def test_rate_limit_buckets_follow_the_published_limits():
-    assert paths.list_actions(1).bucket == paths.get_action(1, 1).bucket == "crud"
-    assert paths.create_action(1).bucket == paths.update_action(1, 1).bucket == paths.delete_action(1, 1).bucket
-    assert paths.run_action(1, 1).bucket == "run"
-    assert {paths.publish_action(1, 1).bucket, paths.unpublish_action(1, 1).bucket,
-            paths.restore_version(1, 1, 1).bucket} == {"publish"}
+    assert route_of("list_actions", 1).bucket == route_of("get_action", 1, 1).bucket == "crud"
+    writes = (route_of("create_action", 1), route_of("update_action", 1, 1), route_of("delete_action", 1, 1))
+    assert {route.bucket for route in writes} == {"crud"}
+    assert route_of("run_action", 1, 1).bucket == "run"
+    assert {route_of("publish_action", 1, 1).bucket, route_of("unpublish_action", 1, 1).bucket,
+            route_of("restore_version", 1, 1, 1).bucket} == {"publish"}
 
 
 def test_the_error_envelope_and_the_429_body_are_read_as_documented():

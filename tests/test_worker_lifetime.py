@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import ACTIONCTL, EMULATOR_TOKEN, HANG_LIMIT, ctrl_c_as_in_a_terminal
+from support import ACTIONCTL, EMULATOR_TOKEN, HANG_LIMIT, ctrl_c_as_in_a_terminal, route_of
 
 from actionctl.remote import paths
 
@@ -134,11 +134,11 @@ def test_emulator_leaves_no_worker_behind(tmp_path):
     for process, _, _ in started:
         url = re.search(r"listening on (\S+)", process.stderr.readline().decode()).group(1)
         with httpx.Client(base_url=url, headers={paths.TOKEN_HEADER: EMULATOR_TOKEN}, timeout=HANG_LIMIT) as http:
-            route = paths.create_action(1)
+            route = route_of("create_action", 1)
             created = http.request(route.method, route.path, json={
                 "name": "spin", "code": LOOP, "active": True, "triggers": [{"trigger": "manual"}]})
             assert created.status_code == 201, created.text
-            route = paths.run_action(1, created.json()["action"]["id"])
+            route = route_of("run_action", 1, created.json()["action"]["id"])
             ran = http.request(route.method, route.path, content=json.dumps({"payload": {}}),
                                headers={"Content-Type": "application/json"})
             assert ran.status_code < 300, ran.text
