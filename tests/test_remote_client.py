@@ -228,10 +228,14 @@ def test_a_page_without_a_list_is_refused(body, says):
     assert caught.value.message == f"GET v3/apps/7/actions: {says}"
 
 
-def test_a_user_that_is_not_an_object_is_an_unnamed_one():
-    for body in ({"user": "me"}, {"user": 5}, ["me"]):
-        with client_with(lambda r, body=body: answer(200, body)) as client:
-            assert client.whoami() == {}
+def test_a_user_that_is_not_an_object_is_no_answer():
+    """A token is stored once v1/user says whose it is: an answer without a user confirms nothing."""
+    for body, said in (({"user": "me"}, "a string"), ({"user": 5}, "a number"), (["me"], "a list")):
+        with client_with(lambda r, body=body: answer(200, body)) as client, \
+                pytest.raises(ServiceAnswerError) as caught:
+            client.whoami()
+        assert caught.value.message == (f"GET v1/user: the service answered {said} where the user belongs — is "
+                                        "the URL the service's base URL?")
 
 
 def test_a_total_that_is_not_a_number_is_no_reason_to_go_on():

@@ -243,7 +243,8 @@ class Client:
         body = self._call(route, json_required=True)
         user = body.get("user", body) if isinstance(body, dict) else None
         if not isinstance(user, dict):
-            raise ServiceAnswerError(f"{route.method} {route.path}: the service answered {_kind(body)} where "
+            said = body.get("user") if isinstance(body, dict) else body
+            raise ServiceAnswerError(f"{route.method} {route.path}: the service answered {_kind(said)} where "
                                      "the user belongs — is the URL the service's base URL?")
         return {key: ("***" if self._token in value else value[:200]) if isinstance(value, str) else value
                 for key, value in user.items()
