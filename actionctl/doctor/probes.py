@@ -191,7 +191,7 @@ def _versions(probe: _Probe) -> Check:
     if not isinstance(items, list):
         return _check(probe, "fail", f"the answer holds no `versions` list (fields: {_names(probe.body)}) — "
                       f"{_FIX_ROUTE}")
-    probe.facts.update(itemKeys=keys(items[0] if items else None))
+    probe.facts.update(itemKeys=keys(items[0] if items else None), itemNested=nested(items[0] if items else None))
     return _check(probe, "ok", f"a page of {_count(len(items), 'version')}")
 
 
