@@ -22,9 +22,9 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+
+from support import Request, http_service
 
 TOKEN = "eu--other-platform-token"
 CREATE_FIELDS = ("name", "code", "description", "active", "environment", "triggers", "dependencies", "frequency",
@@ -188,34 +188,10 @@ def other_platform() -> Iterator[tuple[str, OtherPlatform]]:
     """The service on a free loopback port: its base URL and its state."""
     platform = OtherPlatform()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            url = urlsplit(self.path)
-            if self.headers.get("Auth-token") != TOKEN:
-                status, body = 401, {"error": "not authorised",
-                                     "message": "The auth_token provided doesn't belong to any user."}
-            else:
-                decoded = json.loads(raw) if raw.strip() else {}
-                status, body = platform.answer(self.command, url.path, dict(parse_qsl(url.query)), decoded)
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def respond(request: Request) -> tuple[int, Any]:
+        if request.headers.get("Auth-token") != TOKEN:
+            return 401, {"error": "not authorised", "message": "The auth_token provided doesn't belong to any user."}
+        return platform.answer(request.method, request.path, request.query, request.json or {})
 
-        do_POST = do_PUT = do_DELETE = do_GET
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", platform
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_service(respond) as url:
+        yield url, platform

@@ -14,9 +14,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -116,23 +118,54 @@ def listing_service(actions: list) -> Iterator[str]:
         yield url
 
 
+@dataclass
+class Request:
+    """One request a test service got: the method, the path and its query apart, the headers, the body."""
+
+    method: str
+    target: str  # the path with its query, as sent
+    headers: dict[str, str]
+    raw: bytes
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.target).path
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.target).query, keep_blank_values=True))
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.raw) if self.raw.strip() else None
+
+
+# What a test service answers: a status, a JSON body (None: no body) and any headers of its own.
+Answer = tuple[int, Any] | tuple[int, Any, dict[str, str]]
+
+
 @contextmanager
-def fake_service(answer: Callable[[str, str], tuple[int, Any]]) -> Iterator[str]:
-    """A service that misbehaves on demand, where the emulator will not: on a free loopback port, it answers
-    every request with `answer(method, path with query)` — a status and a JSON body. Yields its base URL."""
+def http_service(respond: Callable[[Request], Answer], *, date: str | None = None) -> Iterator[str]:
+    """A service on a free loopback port answering each request with `respond(request)`, its clock saying
+    `date` when given (the Date header); yields its base URL, and stops when the block ends."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            status, body = answer(self.command, self.path)
-            data = json.dumps(body).encode()
+            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            status, body, *extra = respond(Request(self.command, self.path, dict(self.headers), raw))
+            data = b"" if body is None else json.dumps(body).encode()
             self.send_response(status)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
 
-        do_POST = do_PUT = do_DELETE = do_GET
+        do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return date or super().date_time_string(timestamp)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -146,6 +179,14 @@ def fake_service(answer: Callable[[str, str], tuple[int, Any]]) -> Iterator[str]
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def fake_service(answer: Callable[[str, str], tuple[int, Any]]) -> Iterator[str]:
+    """A service that misbehaves on demand, where the emulator will not: on a free loopback port, it answers
+    every request with `answer(method, path with query)` — a status and a JSON body. Yields its base URL."""
+    with http_service(lambda request: answer(request.method, request.target)) as url:
+        yield url
 
 
 # --- the worker ---------------------------------------------------------------------------------

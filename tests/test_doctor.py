@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from support import EMULATOR_TOKEN, UNLIMITED
+from support import EMULATOR_TOKEN, UNLIMITED, Request, http_service
 
 from actionctl.remote import credentials, paths
 from actionctl.remote.client import Client
@@ -50,37 +48,12 @@ def fake(answer: Callable[[str, str], tuple[int, Any]], headers: dict[str, str] 
     given, `date` as its clock); yields its URL and the (method, path) of every request it got."""
     seen: list[tuple[str, str]] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            seen.append((self.command, self.path))
-            status, body = answer(self.command, self.path)
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def respond(request: Request) -> tuple[int, Any, dict[str, str]]:
+        seen.append((request.method, request.target))
+        return (*answer(request.method, request.target), headers or {})
 
-        do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
-
-        def date_time_string(self, timestamp: float | None = None) -> str:
-            return date or super().date_time_string(timestamp)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_service(respond, date=date) as url:
+        yield url, seen
 
 
 def platform_like(action: dict = ACTION, actions_path: str = "v3/apps/7/actions?") -> Callable:

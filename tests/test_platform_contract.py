@@ -5,17 +5,13 @@ sent — against services that differ from the emulator on purpose, and end to e
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from support import UNLIMITED, configure, edit
+from support import UNLIMITED, Request, configure, edit, http_service
 
 from actionctl import sync
 from actionctl.sync.model import LocalAction
@@ -30,49 +26,18 @@ DOCUMENTED = {"name", "code", "description", "active", "environment", "triggers"
 
 # --- a service that differs from the emulator ---------------------------------------------------------
 
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-
-
 @contextmanager
 def recording_service(answer: Callable[[Request], tuple[int, Any]]) -> Iterator[tuple[str, list[Request]]]:
     """A service on a free loopback port that answers each request with `answer(request)` (status, JSON body)
     and keeps every request it was sent, body included; yields its base URL and that list."""
     seen: list[Request] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            parts = urlsplit(self.path)
-            request = Request(self.command, parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},
-                              json.loads(raw) if raw else None)
-            seen.append(request)
-            status, body = answer(request)
-            data = b"" if body is None else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def respond(request: Request) -> tuple[int, Any]:
+        seen.append(request)
+        return answer(request)
 
-        do_POST = do_PUT = do_DELETE = do_GET
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_service(respond) as url:
+        yield url, seen
 
 
 def point_at(project: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,7 +120,7 @@ def test_a_service_saying_only_isPublished_is_understood_everywhere(cli, tree, p
 
 def app_publish_service(request: Request) -> tuple[int, Any]:
     if request.path == "/v1/apps/1/publish":
-        release = (request.body or {}).get("release") or {}
+        release = (request.json or {}).get("release") or {}
         if release.get("type") not in ("silent", "visible", "forced"):
             return 400, {"status": "BAD_REQUEST", "error": "release.type is required"}
         return 201, {"app": {"version": 7, "id": 1, "updatedAt": "2026-11-29T10:00:00.000Z"}}
@@ -170,7 +135,7 @@ def test_app_publish_sends_the_documented_release_body_and_takes_201(cli, projec
     assert result.exit_code == 0, result.stderr
     assert result.json == {"app": {"id": 1, "version": 7, "release": "visible",
                                    "updatedAt": "2026-11-29T10:00:00.000Z"}, "published": []}
-    assert [(r.method, r.path, r.body) for r in seen] == [
+    assert [(r.method, r.path, r.json) for r in seen] == [
         ("POST", "/v1/apps/1/publish", {"release": {"type": "visible", "changelog": "New booking form"}}),
         ("POST", "/v1/apps/1/publish", {"release": {"type": "silent"}})]
     assert (text.exit_code, text.stdout) == (0, "published app 1 version 7 (silent release)\n")
@@ -199,7 +164,7 @@ def test_the_emulator_publishes_an_app_as_a_new_version_and_refuses_a_body_witho
     second = api.publish_app("forced", "Fixes")
     assert set(first) == {"version", "id", "updatedAt"} and first["id"] == 1
     assert second["version"] == first["version"] + 1
-    route = paths.publish_app(1)
+    route = paths.DEFAULT.build("publish_app", app=1)
     for body in (None, {}, {"release": {}}, {"release": {"type": "loud"}}, {"release": {"type": "silent",
                                                                                           "changelog": 5}}):
         answer = httpx.request(route.method, emulator.url + route.path, json=body,
@@ -269,10 +234,10 @@ def strict_service(request: Request) -> tuple[int, Any]:
     if request.path == "/v3/apps/1/actions" and request.method == "GET":
         return 200, page([])
     if request.path == "/v3/apps/1/actions" and request.method == "POST":
-        unknown = sorted(set(request.body) - DOCUMENTED)
+        unknown = sorted(set(request.json) - DOCUMENTED)
         if unknown:
             return 400, {"status": "VALIDATION_ERROR", "error": f"unknown fields {unknown}"}
-        return 201, {"action": served(5, request.body["name"])}
+        return 201, {"action": served(5, request.json["name"])}
     return 404, {"status": "NOT_FOUND", "error": "not here"}
 
 
@@ -285,7 +250,7 @@ def test_a_create_sends_exactly_the_documented_fields_the_manifest_sets(cli, tre
         pushed = cli("push", "--yes", "--format", "json")
     assert pushed.exit_code == 0, pushed.stderr
     [create] = [r for r in seen if r.method == "POST"]
-    assert create.body == {"name": "a", "description": "Books rooms", "active": True, "environment": "server",
+    assert create.json == {"name": "a", "description": "Books rooms", "active": True, "environment": "server",
                            "triggers": [{"trigger": "manual"}], "code": CODE}
 
 
