@@ -159,10 +159,9 @@ def _listing(probe: _Probe, app: int | str) -> Check:
                              f"working draft: sign in with `actionctl login`), or the route differs — {_FIX_ROUTE}")
     if failed is not None:
         return failed
-    items = probe.body.get("actions") if isinstance(probe.body, dict) else None
-    if not isinstance(items, list):
-        return _check(probe, "fail", f"the answer holds no `actions` list (fields: {_names(probe.body)}): remote "
-                      f"commands cannot read it — {_FIX_ROUTE}")
+    items = _listed(probe, "actions", ": remote commands cannot read it")
+    if isinstance(items, Check):
+        return items
     first = items[0] if items else None
     probe.facts.update(onPage=len(items), pagination=keys(probe.body.get("pagination")), itemKeys=keys(first),
                        publishFields=_publish_fields(first))
@@ -187,10 +186,9 @@ def _versions(probe: _Probe) -> Check:
     failed = _failure(probe, f"no versions route there — {_FIX_ROUTE}")
     if failed is not None:
         return failed
-    items = probe.body.get("versions") if isinstance(probe.body, dict) else None
-    if not isinstance(items, list):
-        return _check(probe, "fail", f"the answer holds no `versions` list (fields: {_names(probe.body)}) — "
-                      f"{_FIX_ROUTE}")
+    items = _listed(probe, "versions")
+    if isinstance(items, Check):
+        return items
     probe.facts.update(itemKeys=keys(items[0] if items else None), itemNested=nested(items[0] if items else None))
     return _check(probe, "ok", f"a page of {_count(len(items), 'version')}")
 
@@ -199,10 +197,9 @@ def _logs(probe: _Probe) -> Check:
     failed = _failure(probe, f"no logs route there — {_FIX_ROUTE}")
     if failed is not None:
         return failed
-    items = probe.body.get("logs") if isinstance(probe.body, dict) else None
-    if not isinstance(items, list):
-        return _check(probe, "fail", f"the answer holds no `logs` list (fields: {_names(probe.body)}) — "
-                      f"{_FIX_ROUTE}")
+    items = _listed(probe, "logs")
+    if isinstance(items, Check):
+        return items
     first = items[0] if items else None
     probe.facts.update(itemKeys=keys(first), itemNested=nested(first))
     data = first.get("data") if isinstance(first, dict) else None
@@ -210,6 +207,15 @@ def _logs(probe: _Probe) -> Check:
         return _check(probe, "warn", "a log entry carries no data.taskId: `actionctl logs NAME` cannot tell which "
                       "action it is about")
     return _check(probe, "ok", f"a page of {_count(len(items), 'log entry', 'log entries')}")
+
+
+def _listed(probe: _Probe, key: str, consequence: str = "") -> list | Check:
+    """The answer's list under `key`, or the failed check saying the answer holds none."""
+    items = probe.body.get(key) if isinstance(probe.body, dict) else None
+    if not isinstance(items, list):
+        return _check(probe, "fail", f"the answer holds no `{key}` list (fields: {_names(probe.body)}){consequence} "
+                      f"— {_FIX_ROUTE}")
+    return items
 
 
 def _publish_fields(action: Any) -> list[str]:
