@@ -94,9 +94,9 @@ def _read_token() -> str:
 
 
 def _read_password(password_stdin: bool) -> str:
-    if password_stdin:
+    if password_stdin and not sys.stdin.isatty():
         secret = sys.stdin.readline().rstrip("\r\n")
-    elif interactive():
+    elif sys.stdin.isatty() or interactive():  # typed: asked without echo, as --token-stdin is
         secret = typer.prompt("Password", hide_input=True, err=True)
     else:
         raise TokenRequiredError("not a terminal: pipe the password in with --password-stdin")
