@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import UNLIMITED, Request, configure, edit, http_service
+from support import UNLIMITED, Request, configure, edit, http_service, stats
 
 from actionctl import sync
 from actionctl.sync.model import LocalAction
@@ -357,3 +357,9 @@ def test_an_actions_logs_include_its_production_copys_runs(cli, remote, api, pro
         (master["id"], {"side": "master"}), (copy["id"], {"side": "production"})]
     text = cli("logs").stdout
     assert " greet  on-demand" in text and " greet (production)  on-demand" in text, text
+
+
+def test_an_action_that_is_not_there_stops_publish_before_the_app_is_published(cli, remote):
+    result = cli("publish", "--app-release", "visible", "nope")
+    assert result.exit_code == 2 and result.stderr.rstrip().endswith("[ACTION_NOT_FOUND]"), result.stderr
+    assert stats(remote)["byBucket"]["none"]["served"] == 0  # no app publish was sent

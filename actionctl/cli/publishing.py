@@ -42,9 +42,10 @@ def publish(
     if changelog is not None and release is None:
         raise UsageError("--changelog is the app release's: pass --app-release too")
     with remote.client() as client:
-        released = _publish_app(client, release, changelog, fmt) if release else None
+        # The names are looked up first: a name that is not there stops the command before the app is published.
         actions = (_usable(client) if everything else lookup.remote_actions(client, names)) if names or everything \
             else []
+        released = _publish_app(client, release, changelog, fmt) if release else None
         published = []
         for action in actions:
             copy = _publish_one(client, action)
