@@ -20,7 +20,7 @@ def list_actions(
     from actionctl.project import open_project
     from actionctl.render import console, json_writer
 
-    infos = inventory.actions(open_project())
+    infos = inventory.actions(open_project(required=True))
     if fmt is OutputFormat.json:
         json_writer.emit({"actions": [i.as_json() for i in infos]})
         return
