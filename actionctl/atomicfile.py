@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import os
+import random
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,9 @@ from actionctl.errors import DiskFullError, FileUnwritableError, PermissionDenie
 
 # The target's name is cut short in the temporary file's, which must fit the file system's limit too.
 _TEMP_NAME_KEEP = 120
-# What our temporary files are called (tempfile adds 8 characters of [a-z0-9_]).
+# What our temporary files are called: 8 characters of [a-z0-9_] between the target's name and `.tmp`.
+_TEMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_TEMP_ATTEMPTS = 100
 _OUR_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
@@ -89,10 +90,11 @@ def remove_quietly(path: Path | str) -> None:
 
 
 def _write_temp(path: Path, text: str) -> str:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name[:_TEMP_NAME_KEEP]}.", suffix=".tmp", dir=path.parent)
+    kept = _mode_of(path)
+    fd, temp = _create_temp(path, 0o666 if kept is None else kept)
     try:
-        if hasattr(os, "fchmod"):  # mkstemp's 0600 would stay on the file the user commits
-            os.fchmod(fd, _mode_for(path))
+        if kept is not None and hasattr(os, "fchmod"):  # the umask may have taken bits the file had
+            os.fchmod(fd, kept)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
@@ -103,19 +105,27 @@ def _write_temp(path: Path, text: str) -> str:
     return temp
 
 
-def _mode_for(path: Path) -> int:
-    """A replaced file keeps its mode; a new one gets what `open` would give it (0644 under the usual umask)."""
+def _create_temp(path: Path, mode: int) -> tuple[int, str]:
+    """A new temporary file beside `path`, created with `mode` less the umask — as `open` would create `path`
+    itself: mkstemp's 0600 would stay on the file the user commits, and reading the umask means setting it, for
+    every thread of the process at once."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _attempt in range(_TEMP_ATTEMPTS):
+        suffix = "".join(random.choices(_TEMP_CHARS, k=8))
+        temp = str(path.parent / f".{path.name[:_TEMP_NAME_KEEP]}.{suffix}.tmp")
+        try:
+            return os.open(temp, flags, mode), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
+
+
+def _mode_of(path: Path) -> int | None:
+    """A replaced file keeps its mode; None for a new one."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except OSError:
-        return 0o666 & ~_umask()
-
-
-@functools.cache
-def _umask() -> int:
-    mask = os.umask(0o022)  # the only way to read it is to set it: put it straight back
-    os.umask(mask)
-    return mask
+        return None
 
 
 def _remove(path: Path | str) -> None:

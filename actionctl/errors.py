@@ -113,10 +113,19 @@ class EmulatorDataError(UsageError):
 
 
 class SettingInvalidError(UsageError):
-    """A setting given through the environment, or a limit or `api:` route in actionctl.yaml, has a value actionctl
-    cannot use."""
+    """A setting given through the environment, or a setting of actionctl.yaml, has a value actionctl cannot use;
+    for an actionctl.yaml that is not valid YAML, the code is the YAML error's (YAML_SYNTAX_ERROR…)."""
 
     code = "CONFIG_INVALID"
+
+
+class ConfigBrokenError(SettingInvalidError):
+    """actionctl.yaml cannot be read or has a setting actionctl cannot use: the first problem, as `validate` shows it,
+    with its code (CONFIG_INVALID, UNKNOWN_KEY, YAML_SYNTAX_ERROR…), before any command uses a setting."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # --- exit 1: what was checked failed ---------------------------------------------------------------------

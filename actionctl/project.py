@@ -10,7 +10,13 @@ from typing import Any
 
 from actionctl import sourcefile, yamldoc
 from actionctl.diagnostics import Diagnostic, Severity
-from actionctl.errors import PathNotFoundError, SettingInvalidError, UnknownProfileError
+from actionctl.errors import (
+    ConfigBrokenError,
+    PathNotFoundError,
+    ProjectNotFoundError,
+    SettingInvalidError,
+    UnknownProfileError,
+)
 from actionctl.execution.limits import RESULT_BYTES
 from actionctl.remote.paths import override_problems, url_problem
 from actionctl.suggest import did_you_mean
@@ -101,8 +107,31 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def open_project(start: Path | None = None) -> Project:
-    """The project containing `start` (a file or folder; default: the working directory).
+def open_project(start: Path | None = None, *, required: bool = False) -> Project:
+    """The project containing `start` (a file or folder; default: the working directory), for a command to use.
+
+    A broken or invalid actionctl.yaml stops the command here, before it reads a setting or sends a request:
+    a default standing in for a setting it cannot read would send the token to another host, or to another
+    app. `required`: the command works on a project's actions, so no actionctl.yaml is PROJECT_NOT_FOUND
+    (rather than a success on nothing, or a push that plans to delete every action of the app).
+    """
+    project = inspect_project(start)
+    if required:
+        require_config(project)
+    refuse_broken_config(project)
+    return project
+
+
+def require_config(project: Project) -> None:
+    """PROJECT_NOT_FOUND when no actionctl.yaml was found at or above the project's folder."""
+    if project.config_path is None:
+        raise ProjectNotFoundError(f"{project.root} is not in an actionctl project (no {CONFIG_FILE} here or above) "
+                                   "— run `actionctl init` first, or cd into the project")
+
+
+def inspect_project(start: Path | None = None) -> Project:
+    """The project containing `start`, whatever its actionctl.yaml says: its problems are in `problems`, for
+    `validate` and `doctor` to report.
 
     Without an actionctl.yaml anywhere above, the folder itself is the project, with default settings.
     """
@@ -116,6 +145,17 @@ def open_project(start: Path | None = None) -> Project:
     project = Project(root, root / CONFIG_FILE)
     _load_config(project)
     return project
+
+
+def refuse_broken_config(project: Project) -> None:
+    """CONFIG_INVALID (or the YAML error's code), showing the first problem of actionctl.yaml as `validate` does."""
+    errors = sorted((d for d in project.problems if d.severity is Severity.ERROR), key=lambda d: (d.line, d.column))
+    if not errors:
+        return
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more: `actionctl validate` lists them)" if len(errors) > 1 else ""
+    raise ConfigBrokenError(f"{project.relpath(first.file)}:{first.line}:{first.column}: {first.message}{more}",
+                            first.code)
 
 
 def select_manifests(project: Project, paths: list[Path]) -> list[Path]:

@@ -10,7 +10,6 @@ from actionctl.atomicfile import write_new
 from actionctl.errors import (
     NameRefusedError,
     NameTakenError,
-    ProjectNotFoundError,
     RefusedOverwriteError,
     UsageError,
 )
@@ -73,10 +72,7 @@ def new_action(name: str, template: str = "on-demand", start: Path | None = None
                          f"{', '.join(TEMPLATES)}")
     for code, message, *_ in name_problems(name):
         raise NameRefusedError(message, code)
-    project = open_project(start)
-    if project.config_path is None:
-        raise ProjectNotFoundError(f"{project.root} is not in an actionctl project (no {CONFIG_FILE} here or above) "
-                                   "— run `actionctl init` first")
+    project = open_project(start, required=True)
     _refuse_taken_name(project, name)
     folder = project.actions_dir
     manifest, code = folder / f"{name}.yaml", folder / f"{name}.js"

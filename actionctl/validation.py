@@ -8,7 +8,7 @@ from actionctl import variables
 from actionctl.diagnostics import Diagnostic, Report, Severity, collapse
 from actionctl.errors import ActionCodeNotFoundError, PathNotFoundError
 from actionctl.manifest import ManifestFile, load_manifest, manifests_using
-from actionctl.project import Project, open_project, select_manifests
+from actionctl.project import Project, inspect_project, require_config, select_manifests
 from actionctl.rules import ActionCheck, check_action, v8syntax
 from actionctl.rules import name as name_rules
 from actionctl.rules.jsparse import ASK_V8
@@ -17,9 +17,15 @@ from actionctl.sourcefile import resolved
 
 
 def validate_paths(paths: list[Path] | None = None, profile: str | None = None) -> Report:
-    """Validate the manifests under `paths` (default: the whole project of the working directory)."""
+    """Validate the manifests under `paths` (default: the whole project of the working directory).
+
+    What is wrong with actionctl.yaml is reported with the rest. Paths given outside any project are a project
+    of their own, with default settings; without paths, the working directory must be in a project.
+    """
     paths = list(paths or [])
-    project = open_project(paths[0] if paths else None)
+    project = inspect_project(paths[0] if paths else None)
+    if not paths:
+        require_config(project)
     project.settings(profile)  # an unknown profile is a usage error, not "no variables"
     code_files = [p for p in paths if p.suffix == ".js"]
     manifest_args = [p for p in paths if p.suffix != ".js"]

@@ -153,7 +153,7 @@ def test_validate_a_js_file_checks_its_manifest(cli, tree):
     assert result.exit_code == 2 and "no manifest in the project uses actions/lonely.js" in result.stderr
 
 
-def test_validate_outside_a_project_uses_the_folder(cli, tmp_path, monkeypatch):
+def test_validate_outside_a_project_uses_the_folder_it_is_given(cli, tmp_path, monkeypatch):
     (tmp_path / "x.yaml").write_text(GOOD)
     (tmp_path / "x.js").write_text(GOOD_JS)
     (tmp_path / "fixtures").mkdir()
@@ -161,7 +161,7 @@ def test_validate_outside_a_project_uses_the_folder(cli, tmp_path, monkeypatch):
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "x.test.yaml").write_text("action: x\n")
     monkeypatch.chdir(tmp_path)
-    result = cli("validate", "--format", "json")
+    result = cli("validate", ".", "--format", "json")
     assert result.json == {"ok": True, "actions": 1, "diagnostics": []}
 
 

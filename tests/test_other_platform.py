@@ -158,7 +158,9 @@ def test_publish_state_said_only_as_is_published_is_understood(cli, action, othe
 def test_logs_filtered_as_flat_parameters_once_the_route_says_so(cli, action, other):
     """`filter: params` sends the JS API's filter as `?type=&taskId=` instead of `?where=<JSON>`."""
     pushed(cli, action)
-    other.configure(LOGS_APP_WIDE + "  action_logs: {path: 'v3/apps/{app}/logs', filter: params}\n")
+    # One action_logs: a key written twice is YAML_DUPLICATE_KEY, which stops the command.
+    other.configure(LOGS_APP_WIDE.replace("action_logs: {path: 'v3/apps/{app}/logs'}",
+                                          "action_logs: {path: 'v3/apps/{app}/logs', filter: params}"))
     action_id = json.loads(cli("remote", "list", "--format", "json").stdout)["actions"][0]["id"]
     assert cli("logs", "a", "--failed").exit_code == 0
     _, path, query, _ = other.requests[-1]

@@ -15,7 +15,7 @@ from support import UNLIMITED, Request, configure, edit, http_service, stats
 
 from actionctl import sync
 from actionctl.sync.model import LocalAction
-from actionctl.sync.state import State
+from actionctl.sync.state import State, state_path
 
 CODE = "async function execute(context) {\n  return { ok: true, got: context.payload };\n}\n"
 MANIFEST = "name: {name}\nactive: true\nenvironment: server\ntriggers:\n  - trigger: manual\n"
@@ -314,7 +314,7 @@ def test_a_state_file_from_before_timezone_null_still_matches(cli, remote, proje
     (project / "actions/greet.yaml").write_text(MANIFEST.format(name="greet"))
     (project / "actions/greet.js").write_text(CODE)
     assert cli("push", "--yes").exit_code == 0
-    state_file = project / ".actionctl/state/default.json"
+    state_file = state_path(project, 1, remote.url)
     saved = json.loads(state_file.read_text())
     entry = saved["actions"]["greet"]
     fields = {"name": "greet", "code": CODE, "active": True, "environment": "server",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from actionctl import surface
 from actionctl.runtime.errors import PLATFORM_CODES
+from actionctl.sync.state import state_path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 ALL_PACKAGES = ("fliplet-datasources, fliplet-media, fliplet-communicate, fliplet-barcode, fliplet-audio, "
@@ -259,8 +260,8 @@ def test_run_with_result_runs_the_projects_action_locally(cli, action, project):
            "          byId: byId.action.name, result, queued: queued === undefined};\n}\n",
            manifest=manifest(dependencies="fliplet-datasources"))
     (project / "actionctl.yaml").write_text("app: 5\nregion: eu\nactions: actions\n")
-    (project / ".actionctl" / "state").mkdir(parents=True)
-    (project / ".actionctl" / "state" / "default.json").write_text(json.dumps(
+    state_path(project, 5, "https://api.fliplet.com/").parent.mkdir(parents=True)
+    state_path(project, 5, "https://api.fliplet.com/").write_text(json.dumps(
         {"app": 5, "apiUrl": "https://api.fliplet.com/", "actions": {"child": {"id": 77, "hash": "h"}}}))
     body = run(cli)
     assert body["result"] == {"names": [["a", None], ["child", 77]], "total": 2, "byId": "child",

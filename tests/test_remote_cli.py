@@ -323,8 +323,8 @@ def test_an_api_url_that_is_no_url_is_a_coded_error_where_it_is_read(cli, projec
         ("CONFIG_INVALID", "api_url must be an http(s) URL")]
     listed = cli("remote", "list", "--token", "t0ken")
     assert (listed.exit_code, listed.stdout) == (2, "")
-    assert listed.stderr == ("error: api_url of actionctl.yaml 'http://[::1' cannot be the service's URL: Invalid "
-                             "IPv6 URL — e.g. https://api.fliplet.com/ [API_URL_INVALID]\n")
+    assert listed.stderr == "error: actionctl.yaml:2:10: api_url must be an http(s) URL [CONFIG_INVALID]\n"
+    (project / "actionctl.yaml").write_text("app: 1\n")  # --api-url is checked where it is read, too
     for url, problem in (("http://[::1", "Invalid IPv6 URL"), ("http://h:99999/", "Port out of range 0-65535"),
                          ("ftp://h/", "it is not an http(s) URL with a host"),
                          ("http://h/\n::error::x", "it holds a space or a control character")):

@@ -128,14 +128,13 @@ def test_a_fractional_memory_limit_is_kept_and_reported_as_configured(cli, actio
     assert body["error"]["code"] == "MEMORY_LIMIT_EXCEEDED" and "2.5 MB" in body["error"]["message"]
 
 
-@pytest.mark.parametrize(("memory", "shown"), [("abc", "'abc'"), (".inf", "inf"), (".nan", "nan")])
-def test_an_unusable_memory_limit_is_a_coded_error(cli, action, project, memory, shown):
+@pytest.mark.parametrize("memory", ["abc", ".inf", ".nan"])
+def test_an_unusable_memory_limit_is_a_coded_error(cli, action, project, memory):
     (project / "actionctl.yaml").write_text(f"region: eu\nlimits: {{memory: {memory}}}\n")
     action("async function execute(context) { return 1; }")
     result = cli("run", "a", "--no-validate")
     assert (result.exit_code, result.stderr) == (
-        2, f"error: limits.memory is {shown} in actionctl.yaml; it must be a positive number up to 65,536 "
-           "[CONFIG_INVALID]\n")
+        2, "error: actionctl.yaml:2:18: limits.memory must be a positive number up to 65,536 [CONFIG_INVALID]\n")
 
 
 def test_six_megabytes_of_result_by_default(cli, action):

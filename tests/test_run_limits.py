@@ -168,5 +168,4 @@ def test_an_unusable_limit_in_a_profile_is_a_coded_error(cli, action, project):
     action(RETURN_ONE)
     result = cli("run", "a", "--profile", "p", "--no-validate")
     assert (result.exit_code, result.stderr) == (
-        2, "error: profiles.p.limits.timeout is inf in actionctl.yaml; it must be a positive number up to 86,400 "
-           "[CONFIG_INVALID]\n")
+        2, "error: actionctl.yaml:3:25: limits.timeout must be a positive number up to 86,400 [CONFIG_INVALID]\n")

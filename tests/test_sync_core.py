@@ -12,7 +12,7 @@ from actionctl.manifest import FIELDS
 from actionctl.sync import manifest_writer
 from actionctl.sync.local import content_hash
 from actionctl.sync.model import SYNCED_FIELDS, LocalAction
-from actionctl.sync.state import State
+from actionctl.sync.state import State, state_path
 
 CODE = "async function execute(context) {\n  return 1;\n}\n"
 
@@ -88,13 +88,25 @@ def test_state_turns_a_remote_edit_into_a_conflict(tmp_path):
 
 
 def test_state_of_another_app_or_unreadable_is_ignored(tmp_path):
-    saved = State(tmp_path / ".actionctl/state/dev.json", 1, "http://x/")
+    saved = State.load(tmp_path, 1, "http://x/")
     saved.record("a", remote(), "h", "actions/a.yaml")
     saved.save()
-    assert State.load(tmp_path, "dev", 1, "http://x/").get("a").id == 7
-    assert State.load(tmp_path, "dev", 2, "http://x/").get("a") is None
-    (tmp_path / ".actionctl/state/dev.json").write_text("{not json")
-    assert State.load(tmp_path, "dev", 1, "http://x/").entries == {}
+    assert State.load(tmp_path, 1, "http://x/").get("a").id == 7
+    assert State.load(tmp_path, 2, "http://x/").get("a") is None
+    state_path(tmp_path, 1, "http://x/").write_text("{not json")
+    assert State.load(tmp_path, 1, "http://x/").entries == {}
+
+
+def test_each_app_and_service_has_a_state_of_its_own(tmp_path):
+    for app, url in [(1, "http://x/"), (2, "http://x/"), (1, "https://y.example:8443/api/")]:
+        state = State.load(tmp_path, app, url)
+        state.record("a", remote(id=app), f"hash-{app}-{url}", "actions/a.yaml")
+        state.save()
+    assert State.load(tmp_path, 1, "http://x/").get("a").hash == "hash-1-http://x/"
+    assert State.load(tmp_path, 2, "http://x/").get("a").hash == "hash-2-http://x/"
+    assert State.load(tmp_path, 1, "https://y.example:8443/api/").get("a").id == 1
+    assert state_path(tmp_path, 1, "https://y.example:8443/api/").name == "1@y.example-8443-api.json"
+    assert State.load(tmp_path, 1, "https://x/").entries == {}  # the file names the host, the file says the URL
 
 
 class _FlakyClient:

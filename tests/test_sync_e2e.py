@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from support import UNLIMITED, configure, edit, service_client, stats
 
+from actionctl.sync.state import state_path
+
 
 @pytest.fixture
 def git(monkeypatch):
@@ -93,6 +95,19 @@ def test_an_edit_on_the_service_is_a_conflict_unless_forced(cli, remote, project
     assert forced.exit_code == 0, forced.stderr
     remote_copy = api.find_action("hello")
     assert remote_copy["description"] != "edited in the browser" and "// local edit" in remote_copy["code"]
+
+
+def test_a_push_to_another_app_keeps_what_was_known_of_this_one(cli, remote, project, api):
+    cli("new", "hello")
+    assert cli("push", "--yes").exit_code == 0
+    assert cli("push", "--yes", "--app", "2").exit_code == 0  # the same actions into another app
+    api.update_action(api.find_action("hello")["id"], {"description": "edited in the browser"})
+    edit(project / "actions/hello.js", "return {", "// local edit\n  return {")
+    [step] = cli("diff", "--format", "json").json["actions"]  # no git: only the state can tell
+    assert step["action"] == "conflict" and "both" in step["reason"]
+    port = remote.url.split(":")[2].strip("/")
+    assert sorted(p.name for p in (project / ".actionctl/state").glob("*.json")) == [
+        f"1@127.0.0.1-{port}.json", f"2@127.0.0.1-{port}.json"]
 
 
 def test_an_edit_on_the_service_alone_is_refused_too_and_pull_takes_it(cli, remote, project, api, git):
@@ -209,7 +224,7 @@ def test_pull_keeps_unpushed_and_uncommitted_edits_unless_forced(cli, remote, pr
 def test_pull_without_state_trusts_only_what_git_holds(cli, remote, project, api, git):
     cli("new", "hello")
     cli("push", "--yes")
-    (project / ".actionctl/state/default.json").unlink()  # a fresh clone: no state
+    state_path(project, 1, remote.url).unlink()  # a fresh clone: no state
     api.update_action(api.find_action("hello")["id"], {"description": "from the service"})
     kept = cli("pull")
     assert kept.exit_code == 1 and "git does not hold a copy" in kept.stderr
@@ -392,7 +407,7 @@ def test_without_state_an_edit_on_the_service_is_caught_by_git_history(cli, remo
     git("add", "-A")
     git("commit", "-qm", "v1")
     cli("push", "--yes")
-    (project / ".actionctl/state/default.json").unlink()
+    state_path(project, 1, remote.url).unlink()
     api.update_action(api.find_action("hello")["id"], {"description": "edited in the browser"})
     [step] = cli("diff", "--format", "json").json["actions"]
     assert step["action"] == "conflict" and "matches no recent commit of actions/hello.yaml" in step["reason"]

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from support import ACTIONCTL, EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, configure, remote_names, stats
 
+from actionctl.sync.state import state_path
+
 CODE = "async function execute(context) {\n  return { n: %d };\n}\n"
 
 
@@ -75,7 +77,7 @@ def test_a_push_killed_part_way_converges_when_run_again(cli, remote, project, t
         process.wait()
     configure(remote, rate_limits=UNLIMITED)
     assert len(remote_names(remote)) == 15
-    json.loads((project / ".actionctl/state/default.json").read_text())  # never half written
+    json.loads(state_path(project, 1, remote.url).read_text())  # never half written
 
     rerun = cli("push", "--yes", "--format", "json")
     assert rerun.exit_code == 0, rerun.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from support import listing_service
 
-from actionctl.sync.state import State
+from actionctl.sync.state import State, state_path
 
 CODE = "async function execute(context) {\n  return 1;\n}\n"
 
@@ -324,7 +324,7 @@ def test_pulled_files_have_the_usual_permissions(cli, one_action_on_the_service,
 
 
 def _state(project: Path) -> State:
-    return State.load(project, None, 1, "http://service/")
+    return State.load(project, 1, "http://service/")
 
 
 def test_two_pushes_saving_one_state_both_keep_their_entries(project):
@@ -333,7 +333,7 @@ def test_two_pushes_saving_one_state_both_keep_their_entries(project):
     second.record("b", {"id": 2}, "hash-b", "actions/b.yaml")
     first.save()
     second.save()
-    saved = json.loads((project / ".actionctl/state/default.json").read_text())
+    saved = json.loads(state_path(project, 1, "http://service/").read_text())
     assert sorted(saved["actions"]) == ["a", "b"]
     assert sorted(_state(project).entries) == ["a", "b"]
 
@@ -341,7 +341,7 @@ def test_two_pushes_saving_one_state_both_keep_their_entries(project):
 def test_a_state_save_waits_for_the_lock_and_merges_what_was_saved_meanwhile(project):
     waiting = _state(project)
     waiting.record("a", {"id": 1}, "hash-a", "actions/a.yaml")
-    lock_path = project / ".actionctl/state/default.json.lock"
+    lock_path = project / ".actionctl/state/1@service.json.lock"
     lock_path.parent.mkdir(parents=True)
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another push is saving
@@ -354,7 +354,7 @@ def test_a_state_save_waits_for_the_lock_and_merges_what_was_saved_meanwhile(pro
         other.entries  # noqa: B018
         body = {"format": 1, "app": 1, "apiUrl": "http://service/",
                 "actions": {"b": {"id": 2, "updatedAt": None, "hash": "hash-b", "file": "actions/b.yaml"}}}
-        (project / ".actionctl/state/default.json").write_text(json.dumps(body))
+        state_path(project, 1, "http://service/").write_text(json.dumps(body))
     saver.join(10)
     assert not saver.is_alive()
     assert sorted(_state(project).entries) == ["a", "b"]

@@ -49,7 +49,7 @@ def ci(
 
     github = annotations is Annotations.github or (annotations is Annotations.auto
                                                    and os.environ.get(Env.GITHUB_ACTIONS) == "true")
-    project = open_project()
+    project = open_project(required=True)
     view = _View(fmt, github, deploy, project.relpath)
     report = pipeline.run(project, remote.profile, lambda: remote.target(project),
                           pipeline.CiOptions(deploy, prune, publish, skip_tests, strict),

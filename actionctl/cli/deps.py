@@ -22,7 +22,7 @@ def fetch(
     from actionctl.project import open_project
     from actionctl.render import console, json_writer
 
-    project = open_project()
+    project = open_project(required=True)
     urls = []
     for path in project.manifests():
         listed = load_manifest(path, project.root, with_code=False).data.get("dependencies")

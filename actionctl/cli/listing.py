@@ -20,7 +20,7 @@ def list_actions(
     from actionctl.project import open_project
     from actionctl.render import console, json_writer
 
-    infos = inventory.actions(open_project())
+    infos = inventory.actions(open_project(required=True))
     if fmt is OutputFormat.json:
         json_writer.emit({"actions": [i.as_json() for i in infos]})
         return
@@ -41,7 +41,10 @@ def schema(
         sys.stdout.write(schema_text())
         return
     from actionctl.atomicfile import write_atomic
+    from actionctl.errors import PathNotFoundError
     from actionctl.render import console
 
+    if not output.parent.is_dir():  # a typo in the path would otherwise become a folder nobody asked for
+        raise PathNotFoundError(str(output.parent), "folder")
     write_atomic(output, schema_text())
     console.note(f"wrote {output}")

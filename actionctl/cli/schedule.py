@@ -24,7 +24,7 @@ def schedule_command(
     from actionctl.project import open_project
     from actionctl.render import console, json_writer
 
-    infos = inventory.actions(open_project())
+    infos = inventory.actions(open_project(required=True))
     if names:
         infos = inventory.select(infos, names)
         unscheduled = [i.name for i in infos if not i.frequency]

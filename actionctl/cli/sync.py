@@ -44,7 +44,7 @@ def diff(
     from actionctl.render import console, plan_view
     from actionctl.sync.listing import refuse
 
-    project = open_project()
+    project = open_project(required=True)
     with remote.connected(project) as (target, client):
         plan, _state = sync.compare(project, client, target.profile, names=names, prune=prune, publish=publish)
     if fmt is OutputFormat.json:
@@ -73,7 +73,7 @@ def push(
     from actionctl.render import console, plan_view
     from actionctl.sync.listing import refuse
 
-    project = open_project()
+    project = open_project(required=True)
     _validate_all(project, remote.profile, fmt)
     with remote.connected(project) as (target, client):
         plan, state = sync.compare(project, client, target.profile, names=names, prune=prune, publish=publish)

@@ -27,7 +27,7 @@ def test_command(
     from actionctl.project import open_project
     from actionctl.render import console, json_writer, test_reports
 
-    project = open_project()
+    project = open_project(required=True)
     found = cases.collect(cases.test_files(project, targets or []), keyword, project.root)
     if not found:
         console.note("no test cases found (tests/*.test.yaml)" + (f" matching -k {keyword!r}" if keyword else ""))

@@ -33,7 +33,7 @@ def trigger(
     from actionctl.project import open_project
     from actionctl.render import console, execution_view, json_writer
 
-    project = open_project()
+    project = open_project(required=True)
     if kind is EventKind.schedule:
         if not name:
             raise UsageError("trigger schedule needs the action's NAME")

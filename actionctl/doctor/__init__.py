@@ -21,7 +21,7 @@ from actionctl.doctor.configuration import Options
 from actionctl.doctor.model import Check, Report
 from actionctl.doctor.shapes import scrub
 from actionctl.errors import ActionctlError
-from actionctl.project import open_project
+from actionctl.project import inspect_project
 
 __all__ = ["Check", "Options", "Report", "diagnose"]
 
@@ -29,7 +29,7 @@ __all__ = ["Check", "Options", "Report", "diagnose"]
 def diagnose(options: Options, log: Callable[[str], None] | None = None) -> Report:
     report = Report(__version__, options.live)
     report.checks += [machine.python(), machine.actionctl(), machine.worker()]
-    project, setup = open_project(), configuration.Setup()
+    project, setup = inspect_project(), configuration.Setup()
     report.checks += [configuration.project(project), configuration.target(project, options, setup),
                       configuration.routes(setup), configuration.stored_logins(setup),
                       configuration.token(options, setup)]

@@ -14,6 +14,7 @@ from actionctl.errors import (
     ActionctlError,
     ActionUnreadableError,
     SettingInvalidError,
+    UnknownProfileError,
     UsageError,
     ValidationFailedError,
 )
@@ -148,12 +149,24 @@ def _actions_for(running: ManifestFile, actions: Callable[[], list[dict]]) -> li
     return actions()
 
 
+def _synced_app(project: Project, profile: str | None) -> tuple[Any, str]:
+    """The app and service whose ids a local run knows: the profile's, when actionctl.yaml defines it (a local
+    run may name a profile only for its settings file), else the project's."""
+    from actionctl.remote.target import api_url_for
+
+    try:
+        chosen = project.settings(profile)
+    except UnknownProfileError:
+        chosen = project.settings(None)
+    return chosen.get("app"), api_url_for(chosen)
+
+
 def project_actions(project: Project, profile: str | None) -> list[dict]:
     """Every action of the project as Fliplet.App.V3.Actions sees it, variables filled as for a run; ids are
     those of the last push or pull (sync state)."""
     from actionctl.sync.state import known_ids
 
-    ids = known_ids(project.root, profile, project.config.get("app"))
+    ids = known_ids(project.root, *_synced_app(project, profile))
     values = variables.for_local(project.config, profile)
     actions = []
     for path in project.manifests():

@@ -4,7 +4,7 @@
     planner.py    local + the service's listing + state + git history → a Plan (model.py), one step per action
     executor.py   apply exactly that plan, one request per changed action, state saved after each
     gate.py       nothing is sent unless the whole project is valid
-    state.py      what was last synced, per profile (.actionctl/state/<profile>.json)
+    state.py      what was last synced, per app and service (.actionctl/state/<app>@<host>.json)
     history.py    what git knows: committed versions of an action's files, to tell whose edit a copy is
     pull.py       the service's actions written into the repository, never over a local edit
     manifest_writer.py   new manifests, and changed fields edited in place

@@ -165,7 +165,7 @@ def compare(project: Project, client, profile: str | None, *, names: list[str] |
     locals_ = local_actions(project, profile)
     listing = remote_listing(client)
     productions = remote_listing(client, production=True).actions if publish else None
-    state = State.load(project.root, profile, client.app, client.api_url)
+    state = State.load(project.root, client.app, client.api_url)
     history = History(project, profile)
     # An action the service holds but cannot be used is left out of the plan on both sides: creating it
     # again would clash with its name, deleting it would act on what nobody could see.

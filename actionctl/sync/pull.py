@@ -80,7 +80,7 @@ def pull(project: Project, client, profile: str | None, *, names: list[str] | No
     listing = remote_listing(client)
     remotes = listing.actions
     _check_names(names, locals_, remotes + [{"name": n} for n in listing.unusable_names], lookup.on_service(client))
-    state = State.load(project.root, profile, client.app, client.api_url)
+    state = State.load(project.root, client.app, client.api_url)
     values = variables.for_deploy(project.config, profile)  # what push filled in
     report = PullReport(unusable=[u for u in listing.unusable if not names or u.name in names])
     git = Git(project.root)

@@ -1,4 +1,8 @@
-"""What actionctl last saw of each action in one profile's app: `.actionctl/state/<profile>.json`.
+"""What actionctl last saw of each action of one app on one service: `.actionctl/state/<app>@<host>.json`.
+
+The file belongs to the app and the service it was synced with, whichever profile (or `--app`) reached
+them: a push to another app must not overwrite what was known of this one, or a later edit on this one
+in the browser would no longer be seen as a conflict.
 
 For each action name: the remote id, the service's `updatedAt`, the hash of the content last pulled
 or pushed, and the manifest file. The state only sharpens conflict detection ("changed on the
@@ -18,16 +22,21 @@ next pull recognises as its own half-done write and finishes (see pull.py).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from actionctl.atomicfile import locked, write_atomic
 from actionctl.errors import FileUnwritableError, StateUnwritableError
 
 STATE_DIR = ".actionctl/state"
-DEFAULT_PROFILE = "default"
 FORMAT = 1
+# What a file name keeps of an app id or a host: enough to tell them apart and to read; the file itself says
+# exactly which app and URL it is about, and is not used for another.
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_NAME_KEEP = 100
 
 
 # How content hashes are taken (sync/local.py). Entries written before `hashing: 2` read a missing timezone
@@ -61,9 +70,9 @@ class State:
     _pending_changed: dict[str, dict | None] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, root: Path, profile: str | None, app: Any, api_url: str) -> State:
-        """The state of `profile`; an empty one when there is none, or it is unreadable, or for another app."""
-        return cls._read(root / STATE_DIR / f"{profile or DEFAULT_PROFILE}.json", app, api_url)
+    def load(cls, root: Path, app: Any, api_url: str) -> State:
+        """The state of `app` at `api_url`; an empty one when there is none, or it is unreadable."""
+        return cls._read(state_path(root, app, api_url), app, api_url)
 
     @classmethod
     def _read(cls, path: Path, app: Any, api_url: str) -> State:
@@ -137,13 +146,24 @@ def _apply(into: dict, changes: dict) -> None:
             into[name] = value
 
 
-def known_ids(root: Path, profile: str | None, app: Any) -> dict[str, Any]:
-    """Each action's id on the service as last pushed or pulled for `app` under `profile`; {} when unknown.
+def state_path(root: Path, app: Any, api_url: str) -> Path:
+    """Where the state of `app` at `api_url` is kept: `.actionctl/state/<app>@<host>.json`."""
+    parts = urlsplit(api_url)
+    host = _file_name_part(parts.netloc + parts.path.rstrip("/"))
+    return root / STATE_DIR / f"{_file_name_part(str(app))}@{host}.json"
+
+
+def _file_name_part(text: str) -> str:
+    return _UNSAFE.sub("-", text).strip("-.")[:_NAME_KEEP] or "-"
+
+
+def known_ids(root: Path, app: Any, api_url: str) -> dict[str, Any]:
+    """Each action's id on the service as last pushed or pulled for `app` at `api_url`; {} when unknown.
 
     What a local run answers for Fliplet.App.V3.Actions ids: a project never synced has none.
     """
-    saved = _saved(root / STATE_DIR / f"{profile or DEFAULT_PROFILE}.json", app)
-    if saved is None or not isinstance(saved.get("actions"), dict):
+    saved = _saved(state_path(root, app, api_url), app)
+    if saved is None or saved.get("apiUrl") != api_url or not isinstance(saved.get("actions"), dict):
         return {}
     return {name: entry.get("id") for name, entry in saved["actions"].items() if isinstance(entry, dict)}
 

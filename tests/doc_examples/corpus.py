@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from actionctl.sync.state import state_path
+
 CORPUS = Path(__file__).with_name("corpus.yaml")
 RUNS, GAP, EXCLUDED = "runs", "gap", "excluded"
 # The API the EU service answers `Fliplet.API.request('v1/…')` from; a fixture is written for both forms.
@@ -106,8 +108,9 @@ def _write_ids(root: Path, ids: dict[str, int]) -> None:
     """The helper actions' ids on the service, as a push would have left them (examples run one by id)."""
     state = {"format": 1, "app": APP, "apiUrl": API_HOST,
              "actions": {name: {"id": id_, "hash": "", "file": f"actions/{name}.yaml"} for name, id_ in ids.items()}}
-    (root / ".actionctl" / "state").mkdir(parents=True)
-    (root / ".actionctl" / "state" / "default.json").write_text(json.dumps(state, indent=2) + "\n")
+    path = state_path(root, APP, API_HOST)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(state, indent=2) + "\n")
 
 
 def _write_example(root: Path, example: Example, shared: dict) -> None:
