@@ -25,7 +25,12 @@ def validate_paths(paths: list[Path] | None = None, profile: str | None = None) 
     manifest_args = [p for p in paths if p.suffix != ".js"]
     selected = select_manifests(project, manifest_args) if manifest_args or not paths else []
     selected += _manifests_for_code(project, code_files)
-    return validate_manifests(project, selected, profile)
+    # A manifest named with its own code (`git diff --name-only | xargs actionctl validate`) is one action:
+    # validated twice, it would clash with itself over its name.
+    once: dict[Path, Path] = {}
+    for path in selected:
+        once.setdefault(resolved(path), path)
+    return validate_manifests(project, list(once.values()), profile)
 
 
 def validate_manifests(project: Project, paths: list[Path], profile: str | None = None, *,

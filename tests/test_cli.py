@@ -153,6 +153,14 @@ def test_validate_a_js_file_checks_its_manifest(cli, tree):
     assert result.exit_code == 2 and "no manifest in the project uses actions/lonely.js" in result.stderr
 
 
+def test_validate_a_manifest_and_its_own_code_is_one_action(cli, tree):
+    # What `git diff --name-only | xargs actionctl validate` and editors pass: the action must not clash with itself.
+    tree({"actions/a.yaml": GOOD.replace("good", "a"), "actions/a.js": GOOD_JS})
+    for args in (("actions/a.yaml", "actions/a.js"), ("actions/a.js", "actions/a.yaml")):
+        result = cli("validate", *args, "--format", "json")
+        assert (result.exit_code, result.json) == (0, {"ok": True, "actions": 1, "diagnostics": []})
+
+
 def test_validate_outside_a_project_uses_the_folder(cli, tmp_path, monkeypatch):
     (tmp_path / "x.yaml").write_text(GOOD)
     (tmp_path / "x.js").write_text(GOOD_JS)
