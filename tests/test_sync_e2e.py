@@ -251,8 +251,8 @@ def test_undefined_variable_is_a_validation_error_with_its_place(cli, remote, pr
     edit(project / "actions/hello.js", "return {", "const x = @@MISSING@@;\n  return {")
     result = cli("validate", "--format", "json")
     assert result.exit_code == 1
-    [problem] = [d for d in result.json["diagnostics"] if d["code"] == "VAR_UNDEFINED"]
-    assert problem["file"] == "actions/hello.js" and problem["column"] == 13
+    [problem] = result.json["diagnostics"]  # the placeholder, and no syntax error where it stands
+    assert (problem["code"], problem["file"], problem["column"]) == ("VAR_UNDEFINED", "actions/hello.js", 13)
     pushed = cli("push", "--yes")
     assert pushed.exit_code == 1 and "VALIDATION_FAILED" in pushed.stderr
 
@@ -334,17 +334,38 @@ def test_an_action_renamed_on_the_service_is_renamed_in_its_manifest(cli, remote
     assert cli("diff", "--exit-code").exit_code == 0
 
 
-def test_variables_only_profiles_define_validate_plainly_but_a_push_needs_the_profile(cli, remote, project, api):
+def test_a_variable_only_profiles_define_fails_validate_as_it_fails_push_when_the_top_level_deploys(cli, remote,
+                                                                                                    project, api):
+    # Every profile defines BOOKINGS, the top level (which names an app) does not: one verdict from validate,
+    # diff, push and ci, and it names the profiles that would do.
     (project / "actionctl.yaml").write_text(
         f"app: 1\napi_url: {remote.url}\nrate_limits: {json.dumps(UNLIMITED)}\n"
+        "profiles:\n  dev:\n    app: 1\n    vars: {BOOKINGS: 101}\n  prod:\n    app: 2\n    vars: {BOOKINGS: 202}\n")
+    cli("new", "bookings")
+    edit(project / "actions/bookings.js", "return {", "const source = @@BOOKINGS@@;\n  return {")
+    message = ("variable BOOKINGS is not defined for actionctl.yaml: add it under vars:, or choose a profile "
+               "defining it with --profile (dev, prod)")
+    validated = cli("validate", "--format", "json")
+    assert validated.exit_code == 1
+    assert [(d["code"], d["file"], d["line"], d["column"], d["message"]) for d in validated.json["diagnostics"]] == [
+        ("VAR_UNDEFINED", "actions/bookings.js", 8, 18, message)]
+    assert cli("diff").exit_code == 1 and cli("ci").exit_code == 1
+    pushed = cli("push", "--yes")  # no profile: the top level, where BOOKINGS is not defined
+    assert pushed.exit_code == 1 and message in pushed.stdout and api.list_actions() == []
+    assert cli("validate", "--profile", "dev").exit_code == 0
+    assert cli("push", "--yes", "--profile", "dev").exit_code == 0
+
+
+def test_a_variable_some_profile_lacks_is_reported_for_that_profile(cli, remote, project, api):
+    (project / "actionctl.yaml").write_text(
+        f"api_url: {remote.url}\nrate_limits: {json.dumps(UNLIMITED)}\n"
         "profiles:\n  dev:\n    app: 1\n    vars: {BOOKINGS: 101}\n  prod:\n    app: 2\n    vars: {}\n")
     cli("new", "bookings")
     edit(project / "actions/bookings.js", "return {", "const source = @@BOOKINGS@@;\n  return {")
     lacking = cli("validate", "--format", "json")
     [problem] = lacking.json["diagnostics"]
     assert problem["code"] == "VAR_UNDEFINED" and "prod" in problem["message"]
-    pushed = cli("push", "--yes")  # no profile: the top level, where BOOKINGS is not defined
-    assert pushed.exit_code == 1 and "VAR_UNDEFINED" in pushed.stdout and api.list_actions() == []
+    assert cli("push", "--yes", "--profile", "prod").exit_code == 1 and api.list_actions() == []
     assert cli("push", "--yes", "--profile", "dev").exit_code == 0
 
 
