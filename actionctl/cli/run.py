@@ -51,7 +51,7 @@ def run(
     from actionctl.execution import prepare
     from actionctl.project import open_project
     from actionctl.render import console, execution_view, json_writer
-    from actionctl.runtime import fixtures
+    from actionctl.runtime import writeback
 
     project = open_project()
     options = prepare.RunOptions(
@@ -74,7 +74,7 @@ def run(
             console.note(f"{prepared.name} runs {prepared.deadline.describe()}")
         execution_view.render(prepared.name, outcome, project.root)
     if write_fixtures and outcome.ok:
-        for path in fixtures.write_back(prepared.fixtures, outcome.effects.get("datasources", [])):
+        for path in writeback.write_back(prepared.fixtures, outcome.effects.get("datasources", [])):
             console.note(f"updated {project.relpath(path)} with this run's data-source writes")
     raise typer.Exit(0 if outcome.ok else 1)
 
