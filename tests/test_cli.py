@@ -161,6 +161,17 @@ def test_validate_a_manifest_and_its_own_code_is_one_action(cli, tree):
         assert (result.exit_code, result.json) == (0, {"ok": True, "actions": 1, "diagnostics": []})
 
 
+def test_validate_named_fixtures_and_tests_are_not_manifests(cli, tree):
+    tree({"actions/a.yaml": GOOD.replace("good", "a"), "actions/a.js": GOOD_JS,
+          "fixtures/datasources/158.yaml": "name: People\nentries: []\n",
+          "tests/a.test.yaml": "action: a\ncases: []\n"})
+    empty = cli("validate", "fixtures/", "--format", "json")
+    assert (empty.exit_code, empty.json) == (0, {"ok": True, "actions": 0, "diagnostics": []})
+    changed = cli("validate", "actions/a.yaml", "fixtures/datasources/158.yaml", "tests/a.test.yaml", "actionctl.yaml",
+                  "--format", "json")  # what `git diff --name-only | xargs actionctl validate` passes
+    assert (changed.exit_code, changed.json) == (0, {"ok": True, "actions": 1, "diagnostics": []})
+
+
 def test_validate_outside_a_project_uses_the_folder(cli, tmp_path, monkeypatch):
     (tmp_path / "x.yaml").write_text(GOOD)
     (tmp_path / "x.js").write_text(GOOD_JS)
