@@ -349,6 +349,19 @@ def test_hostile_code_ends_with_a_coded_error(cli, action, body, expected, timeo
     assert run_json(cli, "a", "--timeout", str(timeout))[0] == 1  # again: the next run gets a working engine
 
 
+def test_a_stopped_or_refused_run_keeps_the_documented_effects_shape(cli, action):
+    every_kind = {kind: [] for kind in ("emails", "sms", "pushes", "notifications", "requests", "media", "settings",
+                                        "actions", "appLogs", "datasources")}
+    action("async function execute(context) { return 1; }\n", "fine")
+    assert run_json(cli, "fine")[1]["effects"] == every_kind  # what the harness records: the same kinds
+    action("async function execute(context) { await new Promise(() => {}); }\n", "stuck")
+    exit_code, stopped, _ = run_json(cli, "stuck", "--timeout", "1")
+    assert (exit_code, stopped["error"]["code"], stopped["effects"]) == (1, "EXECUTION_TIMEOUT", every_kind)
+    action("async function execute(context) { return 1; }\n", "odd", "name: odd\nenvironment: mars\n")
+    exit_code, refused, _ = run_json(cli, "odd")
+    assert (refused["error"]["code"], refused["effects"]) == ("VALIDATION_FAILED", every_kind)
+
+
 def test_a_run_past_its_deadline_kills_the_worker_and_the_next_job_gets_a_new_one():
     worker = Worker(256)
     try:

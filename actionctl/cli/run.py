@@ -82,7 +82,8 @@ def run(
 def _refusal_json(refused: ValidationFailedError) -> None:
     from actionctl.render import json_writer
     from actionctl.render.diagnostic_formats import to_json
+    from actionctl.runtime.host import no_effects
 
     error = {"code": refused.code, "message": refused.message, "stack": ""}
     json_writer.emit({"ok": False, "result": None, "error": error,
-                      "logs": [], "effects": {}, "durationMs": 0, "validation": to_json(refused.report)})
+                      "logs": [], "effects": no_effects(), "durationMs": 0, "validation": to_json(refused.report)})

@@ -35,15 +35,14 @@ from actionctl.errors import ActionctlError, FixtureError, TestsNotFoundError
 from actionctl.execution import prepare
 from actionctl.project import MAX_SECONDS, Project, number_problem
 from actionctl.runtime import fixtures as fixture_files
-from actionctl.runtime.host import Execution, WorkerPool
+from actionctl.runtime.host import EFFECT_KINDS, Execution, WorkerPool
 from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import YamlLoadError
 
 CASE_FIXTURES = ("datasources", "http", "settings")
 CASE_KEYS = ("name", "payload", "trigger", "event", "now", "seed", "timeout", "fixtures", "expect")
 # Effects a case may expect, each a count or a list of subsets in order (see the harness's `effects`).
-COUNTED_EFFECTS = ("emails", "sms", "pushes", "notifications", "requests", "media", "settings", "actions",
-                   "appLogs")
+COUNTED_EFFECTS = tuple(kind for kind in EFFECT_KINDS if kind != "datasources")
 EXPECT_KEYS = ("result", "result_contains", "error", *COUNTED_EFFECTS, "datasources", "logs")
 _MISSING = object()
 _UNREADABLE = object()  # what a test file that cannot be read tests
