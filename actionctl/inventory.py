@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from actionctl import lookup, schedule
-from actionctl.manifest import DEFAULT_ENVIRONMENT, load_manifest
+from actionctl.manifest import DEFAULT_ENVIRONMENT, load_manifest, trigger_kinds
 from actionctl.project import Project
 
 
@@ -46,8 +46,7 @@ def actions(project: Project) -> list[ActionInfo]:
 def _info(project: Project, path: Path) -> ActionInfo:
     manifest = load_manifest(path, project.root, with_code=False)
     data = manifest.data
-    triggers = data.get("triggers")
-    kinds = [t.get("trigger") for t in triggers if isinstance(t, dict)] if isinstance(triggers, list) else []
+    kinds = trigger_kinds(data)
     setting = data.get("code")
     code = path.parent / setting if isinstance(setting, str) and setting.strip() else path.with_suffix(".js")
     dependencies = data.get("dependencies")

@@ -165,6 +165,16 @@ def test_an_inactive_action_runs_with_a_warning(cli, action):
     assert "warning: a is inactive" in result.stderr
 
 
+def test_running_with_a_trigger_the_action_lacks_warns(cli, action):
+    action("async function execute(context) { return 1; }", manifest="name: a\nactive: true\n"
+           "triggers: [{trigger: manual}, {trigger: log, where: {type: x}}]\n")
+    result = cli("run", "a", "--trigger", "schedule")
+    assert result.exit_code == 0
+    assert result.stderr == ("warning: a has no schedule trigger (its triggers: manual, log): the service never "
+                             "starts it that way\n")
+    assert cli("run", "a", "--trigger", "log", "--event", '{"type": "x"}').stderr == ""
+
+
 def test_unknown_action_suggests_a_name(cli, action):
     action("async function execute(context) { return 1; }", name="confirm-booking")
     result = cli("run", "confirm-bookin")
