@@ -91,6 +91,9 @@ def new_action(name: str, template: str = "on-demand", start: Path | None = None
     text = _template(template, "action.yaml").replace("__NAME__", name).replace("__SCHEMA__", relative_schema)
     scaffold.add(manifest, text)
     scaffold.add(code, _template(template, "action.js").replace("__NAME__", name))
+    # A first test case, so that `actionctl test` has something to run from the start (kept if one is there).
+    scaffold.add(project.root / "tests" / f"{name}.test.yaml", _template(template, "action.test.yaml")
+                 .replace("__NAME__", name))
     return scaffold
 
 

@@ -58,12 +58,15 @@ def test_every_template_validates_clean_and_strict(cli, empty, template):
     cli("init")
     result = cli("new", f"my-{template}", "--template", template, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    assert result.json["created"] == [f"actions/my-{template}.yaml", f"actions/my-{template}.js"]
+    assert result.json["created"] == [f"actions/my-{template}.yaml", f"actions/my-{template}.js",
+                                      f"tests/my-{template}.test.yaml"]
     manifest = (empty / "actions" / f"my-{template}.yaml").read_text()
     assert manifest.startswith("# yaml-language-server: $schema=../.actionctl/manifest.schema.json\n")
     assert f"name: my-{template}\n" in manifest
     check = cli("validate", "--strict", "--format", "json")
     assert check.json == {"ok": True, "actions": 1, "diagnostics": []}
+    tested = cli("test", "--format", "json")  # the first case passes as written
+    assert (tested.exit_code, tested.json["passed"], tested.json["failed"]) == (0, 1, 0)
 
 
 def test_new_user_walkthrough_in_text(cli, empty):
@@ -71,7 +74,8 @@ def test_new_user_walkthrough_in_text(cli, empty):
     assert "created actionctl.yaml" in init.stdout
     assert "next: actionctl new hello --template on-demand" in init.stderr
     new = cli("new", "hello", "--template", "on-demand")
-    assert new.stdout.splitlines() == ["created actions/hello.yaml", "created actions/hello.js"]
+    assert new.stdout.splitlines() == ["created actions/hello.yaml", "created actions/hello.js",
+                                       "created tests/hello.test.yaml"]
     validate = cli("validate")
     assert validate.exit_code == 0
     assert validate.stdout.strip() == "✓ 1 action valid"
