@@ -95,6 +95,21 @@ def test_an_edit_on_the_service_is_a_conflict_unless_forced(cli, remote, project
     assert remote_copy["description"] != "edited in the browser" and "// local edit" in remote_copy["code"]
 
 
+def test_the_push_prompt_counts_conflicts_apart_from_updates(cli, remote, project, api, monkeypatch):
+    cli("new", "hello")
+    cli("new", "other")
+    cli("push", "--yes")
+    api.update_action(api.find_action("hello")["id"], {"description": "edited in the browser"})
+    edit(project / "actions/hello.js", "return {", "// local edit\n  return {")
+    edit(project / "actions/other.js", "return {", "// local edit\n  return {")
+    monkeypatch.setattr("actionctl.cli.confirm.interactive", lambda: True)
+    asked = cli("push", input="n\n")
+    assert "Push to app 1: create 0, update 1, leave 1 in conflict (--force overwrites)? [y/N]" in asked.stderr
+    forced = cli("push", "--force", input="n\n")
+    assert "Push to app 1: create 0, update 1, OVERWRITE 1 changed on the service? [y/N]" in forced.stderr
+    assert api.find_action("hello")["description"] == "edited in the browser"  # both declined
+
+
 def test_an_edit_on_the_service_alone_is_refused_too_and_pull_takes_it(cli, remote, project, api, git):
     cli("new", "hello")
     cli("push", "--yes")
