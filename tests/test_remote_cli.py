@@ -175,6 +175,20 @@ def test_publish_all_and_unpublish(cli, api):
     assert cli("publish").exit_code == 2
 
 
+def test_publish_all_asks_first_in_a_terminal(cli, api, monkeypatch):
+    for name in ("one", "two"):
+        api.create_action(action(name))
+    monkeypatch.setattr("actionctl.cli.confirm.interactive", lambda: True)
+    declined = cli("publish", "--all", input="n\n")
+    assert "publish all 2 actions of app 1 to production? [y/N]" in declined.stderr
+    assert declined.exit_code != 0 and not any(a["published"] for a in cli("remote", "list", "--format",
+                                                                              "json").json["actions"])
+    accepted = cli("publish", "--all", input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert cli("publish", "--all", "--yes").exit_code == 0  # --yes: not asked
+    assert all(a["published"] for a in cli("remote", "list", "--format", "json").json["actions"])
+
+
 def test_versions_and_rollback(cli, api):
     created = api.create_action(action("greet"))
     api.update_action(created["id"], {"code": GREET.replace("Hello", "Hi")})

@@ -34,9 +34,12 @@ def publish(
     release: Release = typer.Option(None, "--app-release", help="Publish the app first, as this kind of release "
                                     "(its actions can only be published once it is)."),
     changelog: str = typer.Option(None, "--changelog", help="The app release's changelog (with --app-release)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Publish --all without asking (asked only in a terminal)."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Copy actions to production, where scheduled and triggered runs use them; --app-release publishes the app."""
+    from actionctl.cli.confirm import confirm, interactive
+
     if (names and everything) or not (names or everything or release):
         raise UsageError("name the actions to publish, or pass --all (not both), or --app-release to publish the app")
     if changelog is not None and release is None:
@@ -45,6 +48,8 @@ def publish(
         # The names are looked up first: a name that is not there stops the command before the app is published.
         actions = (_usable(client) if everything else lookup.remote_actions(client, names)) if names or everything \
             else []
+        if everything and actions and interactive():  # every production copy at once: asked where one can answer
+            confirm(f"publish all {len(actions)} actions of app {client.app} to production?", yes)
         released = _publish_app(client, release, changelog, fmt) if release else None
         published = []
         for action in actions:
