@@ -189,6 +189,20 @@ def test_publish_all_asks_first_in_a_terminal(cli, api, monkeypatch):
     assert all(a["published"] for a in cli("remote", "list", "--format", "json").json["actions"])
 
 
+def test_versions_have_a_header_and_mark_the_current_one(cli, api):
+    created = api.create_action(action("greet"))
+    api.update_action(created["id"], {"code": GREET.replace("Hello", "Hi")})
+    listed = cli("versions", "greet", "--format", "json").json["versions"]
+    assert [v["current"] for v in listed] == [True, False]  # the newest is what the master holds now
+    lines = cli("versions", "greet").stdout.splitlines()
+    assert lines[0].split() == ["VERSION", "SAVED", "AT", "BY"] and len(lines) == 3
+    assert lines[1].endswith("← current") and lines[1].startswith(str(listed[0]["id"]))
+    assert "current" not in lines[2]
+    cli("rollback", "greet", str(listed[-1]["id"]))  # restoring saves versions too: the restored one is current
+    again = cli("versions", "greet", "--format", "json").json["versions"]
+    assert [v["current"] for v in again][:2] == [True, False]
+
+
 def test_versions_and_rollback(cli, api):
     created = api.create_action(action("greet"))
     api.update_action(created["id"], {"code": GREET.replace("Hello", "Hi")})
