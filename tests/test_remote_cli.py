@@ -81,6 +81,15 @@ def test_list_follows_pagination_past_50(cli, api):
     assert text.exit_code == 0 and "a119" in text.stdout
 
 
+def test_remote_list_production_marks_the_copies_published(cli, api):
+    api.create_action(action("greet"))
+    assert cli("publish", "greet").exit_code == 0
+    copies = cli("remote", "list", "--production", "--format", "json").json["actions"]
+    assert [(c["name"], c["published"]) for c in copies] == [("greet", True)]
+    header, row = cli("remote", "list", "--production").stdout.splitlines()[:2]
+    assert row[header.index("published"):].split()[0] == "yes"
+
+
 def test_show_master_and_production(cli, api):
     api.create_action(action("greet", description="says hello"))
     shown = cli("remote", "show", "greet", "--format", "json")
