@@ -69,6 +69,16 @@ def test_every_template_validates_clean_and_strict(cli, empty, template):
     assert (tested.exit_code, tested.json["passed"], tested.json["failed"]) == (0, 1, 0)
 
 
+def test_init_app_in_an_existing_project_says_it_kept_the_old_value(cli, empty):
+    assert cli("init", "--app", "5").exit_code == 0
+    again = cli("init", "--app", "6")
+    assert again.exit_code == 0
+    assert ("actionctl.yaml is kept as it is (it says app: 5): --app 6 was not written — edit actionctl.yaml to "
+            "change it\n") in again.stderr
+    assert "app: 5\n" in (empty / "actionctl.yaml").read_text()
+    assert "notes" not in cli("init", "--app", "5", "--format", "json").json  # nothing asked that it lacks
+
+
 def test_new_user_walkthrough_in_text(cli, empty):
     init = cli("init")
     assert "created actionctl.yaml" in init.stdout
