@@ -213,20 +213,24 @@ def test_config_problems_are_diagnostics(cli, tree):
     assert 'did you mean "actions"?' in result.json["diagnostics"][1]["message"]
 
 
-def test_list_shows_actions(cli, tree):
+def test_list_shows_actions_and_invents_nothing_for_an_unreadable_one(cli, tree):
     tree({"actions/good.yaml": GOOD + "dependencies: [fliplet-datasources]\n", "actions/good.js": GOOD_JS,
           "actions/broken.yaml": "name: [unclosed\n"})
     result = cli("list", "--format", "json")
     assert result.exit_code == 0
     assert result.json["actions"] == [
-        {"name": None, "file": "actions/broken.yaml", "code": None, "environment": "server", "active": False,
-         "triggers": [], "frequency": None, "timezone": None, "dependencies": [], "readable": False},
+        {"name": None, "file": "actions/broken.yaml", "code": None, "environment": None, "active": None,
+         "triggers": None, "frequency": None, "timezone": None, "dependencies": None, "readable": False,
+         "problem": "YAML_SYNTAX_ERROR: did not find expected ',' or ']' (while parsing a flow sequence)"},
         {"name": "good", "file": "actions/good.yaml", "code": "actions/good.js", "environment": "server",
          "active": True, "triggers": ["manual"], "frequency": None, "timezone": None,
-         "dependencies": ["fliplet-datasources"], "readable": True},
+         "dependencies": ["fliplet-datasources"], "readable": True, "problem": None},
     ]
-    text = cli("list").stdout
-    assert "good" in text and "fliplet-datasources" in text and "(unreadable)" in text
+    text = cli("list")
+    assert "good" in text.stdout and "fliplet-datasources" in text.stdout and "(unreadable)" in text.stdout
+    [broken] = [line for line in text.stdout.splitlines() if "(unreadable)" in line]
+    assert "server" not in broken and " no " not in broken  # no default environment, no "inactive"
+    assert "actions/broken.yaml cannot be read (YAML_SYNTAX_ERROR: " in text.stderr
 
 
 def test_list_in_an_empty_project(cli, project):
