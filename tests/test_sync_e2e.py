@@ -66,6 +66,21 @@ def test_the_whole_round_trip(cli, remote, project, api, tmp_path_factory, monke
     assert {k: v for k, v in theirs.items() if k != ".gitkeep"} == {k: v for k, v in mine.items()}
 
 
+def test_the_create_plan_lists_the_fields_it_will_send(cli, remote, project, api):
+    cli("new", "hello")
+    text = cli("diff").stdout.splitlines()
+    start = next(i for i, line in enumerate(text) if line.startswith("+ create      hello"))
+    assert text[start + 1:start + 6] == [
+        '    name: "hello"', '    description: "Runs when the app asks for it, with a payload"', "    active: true",
+        '    environment: "server"', '    triggers: [{"trigger": "manual"}]']
+    assert text[start + 6].startswith("    code: ") and text[start + 6].endswith(" lines (hello.js)")
+    [step] = cli("diff", "--format", "json").json["actions"]
+    assert step["fields"] == ["name", "description", "active", "environment", "triggers", "code"]
+    cli("push", "--yes")
+    sent = api.find_action("hello")
+    assert all(sent.get(name) is not None for name in step["fields"])  # what the plan said is what went
+
+
 def test_push_of_nothing_changed_sends_only_the_listing(cli, remote, project):
     cli("new", "hello")
     assert cli("push", "--yes").exit_code == 0
