@@ -62,7 +62,7 @@ class ActionCodeNotFoundError(ActionNotFoundError):
 
 
 class TestsNotFoundError(UsageError):
-    """`test NAME` for an action no test file tests."""
+    """`test NAME` for an action no test file tests; `test` that finds no case at all, or none matching `-k`."""
 
     code = "TESTS_NOT_FOUND"
 

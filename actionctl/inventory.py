@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from actionctl import lookup, schedule
-from actionctl.manifest import DEFAULT_ENVIRONMENT, load_manifest
+from actionctl.manifest import DEFAULT_ENVIRONMENT, load_manifest, trigger_kinds
 from actionctl.project import Project
 
 
@@ -19,11 +19,12 @@ class ActionInfo:
     code: str | None
     environment: Any
     active: Any
-    triggers: list[str]
+    triggers: list[str] | None
     frequency: Any
     timezone: Any
-    dependencies: list[Any]
-    readable: bool  # False when the manifest could not be loaded
+    dependencies: list[Any] | None
+    readable: bool  # False when the manifest could not be loaded: then nothing it would say is known (None)
+    problem: str | None = None  # why it could not be loaded
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -45,23 +46,27 @@ def actions(project: Project) -> list[ActionInfo]:
 
 def _info(project: Project, path: Path) -> ActionInfo:
     manifest = load_manifest(path, project.root, with_code=False)
+    if manifest.problem is not None:  # a default shown here ("server", inactive) would be a guess
+        problem = f"{manifest.problem.code}: {manifest.problem.message}"
+        return ActionInfo(manifest.name, project.relpath(path), code=None, environment=None, active=None,
+                          triggers=None, frequency=None, timezone=None, dependencies=None, readable=False,
+                          problem=problem)
     data = manifest.data
-    triggers = data.get("triggers")
-    kinds = [t.get("trigger") for t in triggers if isinstance(t, dict)] if isinstance(triggers, list) else []
+    kinds = trigger_kinds(data)
     setting = data.get("code")
     code = path.parent / setting if isinstance(setting, str) and setting.strip() else path.with_suffix(".js")
     dependencies = data.get("dependencies")
     return ActionInfo(
         name=manifest.name,
         file=project.relpath(path),
-        code=project.relpath(code) if manifest.problem is None else None,
+        code=project.relpath(code),
         environment=data.get("environment") or DEFAULT_ENVIRONMENT,
         active=data.get("active", False),
         triggers=[str(k) for k in kinds],
         frequency=data.get("frequency"),
         timezone=data.get("timezone"),
         dependencies=dependencies if isinstance(dependencies, list) else [],
-        readable=manifest.problem is None,
+        readable=True,
     )
 
 

@@ -28,6 +28,12 @@ ALLOWED_TRIGGERS = {
 TRIGGER_KEYS = ("trigger", "where")
 
 
+def trigger_kinds(data: dict) -> list:
+    """The `trigger:` of each trigger the manifest lists as a mapping, in order (what starts the action)."""
+    triggers = data.get("triggers")
+    return [t.get("trigger") for t in triggers if isinstance(t, dict)] if isinstance(triggers, list) else []
+
+
 NAME_MAX = 255
 DESCRIPTION_MAX = 1000
 

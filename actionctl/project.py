@@ -167,6 +167,8 @@ def select_manifests(project: Project, paths: list[Path]) -> list[Path]:
         if not path.exists():
             raise PathNotFoundError(str(path))
         resolved = path.resolve()
+        if not _may_hold_manifests(project, resolved):
+            continue  # fixtures/, tests/, actionctl.yaml: named by `git diff --name-only | xargs`, never manifests
         if resolved.is_file():
             selected[resolved] = None
         elif resolved == project.root:
@@ -192,6 +194,23 @@ def _walk(folder: Path, problems: list[Diagnostic]) -> list[Path]:
             if name.endswith(_MANIFEST_SUFFIXES) and not _is_special(name):
                 found.append(here / name)
     return found
+
+
+def _may_hold_manifests(project: Project, path: Path) -> bool:
+    """Whether a path named on the command line is, or is in, a place the project's walk looks for manifests."""
+    base = project.actions_dir.resolve() if project.config_path is not None else project.root
+    for folder in (base, project.root):
+        try:
+            parts = path.relative_to(folder).parts
+            break
+        except ValueError:
+            continue
+    else:
+        return True  # outside the project: taken as named
+    folders = parts[:-1] if path.is_file() else parts
+    if any(part.startswith(".") or part in _NOT_MANIFEST_DIRS for part in folders):
+        return False
+    return not (path.is_file() and _is_special(path.name))
 
 
 def _is_special(name: str) -> bool:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actionctl import yamldoc
 from actionctl.atomicfile import write_new
 from actionctl.errors import (
     NameRefusedError,
@@ -28,6 +29,7 @@ class Scaffold:
     root: Path
     created: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # already there, left untouched
+    notes: list[str] = field(default_factory=list)  # what an option asked for that a kept file does not say
 
     def add(self, path: Path, text: str) -> None:
         (self.created if write_new(path, text) else self.kept).append(path)
@@ -54,6 +56,8 @@ def init_project(folder: Path, app: int | None = None, region: str = "eu", api_u
         app_line += f"\napi_url: {api_url}"
     config = _template("project", "actionctl.yaml").replace("__APP__", app_line).replace("__REGION__", region)
     scaffold.add(folder / CONFIG_FILE, config)
+    if app is not None and folder / CONFIG_FILE in scaffold.kept:
+        scaffold.notes.extend(_not_written(folder / CONFIG_FILE, "app", app))
     scaffold.add(folder / ".gitignore", _template("project", "gitignore"))
     scaffold.add(folder / SCHEMA_FILE, schema_text())
     for sub in PROJECT_FOLDERS:
@@ -64,6 +68,20 @@ def init_project(folder: Path, app: int | None = None, region: str = "eu", api_u
         else:
             scaffold.add(target / ".gitkeep", "")
     return scaffold
+
+
+def _not_written(config: Path, key: str, given: object) -> list[str]:
+    """Why `--KEY given` changed nothing in a kept actionctl.yaml, unless it already says so."""
+    try:
+        data = yamldoc.load_data(config.read_bytes())
+    except (OSError, yamldoc.YamlLoadError):
+        data = None
+    current = data.get(key) if isinstance(data, dict) else None
+    if current == given:
+        return []
+    said = f"it says {key}: {current}" if current is not None else f"it sets no {key}"
+    return [f"{CONFIG_FILE} is kept as it is ({said}): --{key} {given} was not written — edit {CONFIG_FILE} to "
+            "change it"]
 
 
 def new_action(name: str, template: str = "on-demand", start: Path | None = None) -> Scaffold:
@@ -87,6 +105,9 @@ def new_action(name: str, template: str = "on-demand", start: Path | None = None
     text = _template(template, "action.yaml").replace("__NAME__", name).replace("__SCHEMA__", relative_schema)
     scaffold.add(manifest, text)
     scaffold.add(code, _template(template, "action.js").replace("__NAME__", name))
+    # A first test case, so that `actionctl test` has something to run from the start (kept if one is there).
+    scaffold.add(project.root / "tests" / f"{name}.test.yaml", _template(template, "action.test.yaml")
+                 .replace("__NAME__", name))
     return scaffold
 
 

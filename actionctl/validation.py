@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from actionctl import variables
@@ -31,7 +32,12 @@ def validate_paths(paths: list[Path] | None = None, profile: str | None = None) 
     manifest_args = [p for p in paths if p.suffix != ".js"]
     selected = select_manifests(project, manifest_args) if manifest_args or not paths else []
     selected += _manifests_for_code(project, code_files)
-    return validate_manifests(project, selected, profile)
+    # A manifest named with its own code (`git diff --name-only | xargs actionctl validate`) is one action:
+    # validated twice, it would clash with itself over its name.
+    once: dict[Path, Path] = {}
+    for path in selected:
+        once.setdefault(resolved(path), path)
+    return validate_manifests(project, list(once.values()), profile)
 
 
 def validate_manifests(project: Project, paths: list[Path], profile: str | None = None, *,
@@ -61,7 +67,10 @@ def load_action(project: Project, path: Path, profile: str | None = None, *, wit
                 deploying: bool = False) -> tuple[ManifestFile, list[Diagnostic]]:
     """A copy of a manifest and its code with the variables filled in, and a diagnostic per unknown variable.
 
-    `deploying`: as diff/push/pull see it, where no profile means the top-level variables only.
+    Without a profile, every deploy actionctl.yaml describes is judged — each profile with its variables, and
+    the top level with its own `vars:` when it names an `app:` (or there are no profiles) — so that `validate`
+    and the deploy gate of diff, push and ci give one verdict. `deploying`: filled in as a push without a
+    profile sends it (the top-level variables only).
     """
     manifest = load_manifest(path, project.root, with_code=with_code)
     if manifest.problem is not None:
@@ -72,19 +81,39 @@ def load_action(project: Project, path: Path, profile: str | None = None, *, wit
     values = (variables.for_deploy if deploying else variables.for_local)(project.config, profile)
     filled = variables.fill(manifest, values)
     where = f'profile "{profile}"' if profile else "actionctl.yaml"
-    name = filled.manifest.name
-    found = []
-    for item in filled.in_data:  # positions in the manifest as written, where the placeholder stands
-        mark = manifest.doc.char_mark(item.path, item.offset)
-        found.append(undefined(item.name, where, path, mark.line, mark.column, name))
-    for item in filled.in_code:
-        line, column = _line_column(manifest.code.text, item.offset)
-        found.append(undefined(item.name, where, manifest.code.path, line, column, name))
-    if not profile and not deploying:  # each profile must define what it will be asked to fill in
+    found = _placed(project, manifest, filled, where, hint=not profile)
+    if not profile and variables.top_level_deploys(project.config):  # where a push without --profile goes
+        top = variables.fill(manifest, variables.top_level(project.config) or {})
+        found += _placed(project, manifest, top, where, hint=True, only=set(values))
+    if not profile:  # each profile must define what it will be asked to fill in
         for missing, profiles in variables.missing_in_profiles(project.config, used & set(values)).items():
             mark = manifest.doc.value_mark(())
-            found.append(undefined(missing, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column, name))
+            found.append(undefined(missing, "profile(s) " + ", ".join(profiles), path, mark.line, mark.column,
+                                   filled.manifest.name))
+    if filled.in_code:  # the placeholder is the error: the syntax check must not report it a second time
+        code = dataclasses.replace(filled.manifest.code, text=variables.as_identifiers(filled.manifest.code.text))
+        return dataclasses.replace(filled.manifest, code=code), found
     return filled.manifest, found
+
+
+def _placed(project: Project, manifest: ManifestFile, filled: variables.Filled, where: str, *, hint: bool,
+            only: set[str] | None = None) -> list[Diagnostic]:
+    """VAR_UNDEFINED where each placeholder `filled` left stands (of the names in `only`, when given); with
+    `hint`, naming the profiles that define it."""
+    def wanted(item: variables.Undefined) -> bool:
+        return only is None or item.name in only
+
+    def problem(item: variables.Undefined, file: Path, line: int, column: int) -> Diagnostic:
+        profiles = variables.profiles_defining(project.config, item.name) if hint else []
+        return undefined(item.name, where, file, line, column, filled.manifest.name, profiles)
+
+    found = []
+    for item in filter(wanted, filled.in_data):  # positions in the manifest as written, where the placeholder is
+        mark = manifest.doc.char_mark(item.path, item.offset)
+        found.append(problem(item, manifest.path, mark.line, mark.column))
+    for item in filter(wanted, filled.in_code):
+        found.append(problem(item, manifest.code.path, *_line_column(manifest.code.text, item.offset)))
+    return found
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

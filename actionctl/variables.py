@@ -53,6 +53,11 @@ def top_level(config: dict) -> dict[str, Any] | None:
     return dict(_mapping(config.get("vars"))) if "vars" in config else None
 
 
+def top_level_deploys(config: dict) -> bool:
+    """Whether actionctl.yaml describes a deploy without a profile: it names a top-level app, or has no profiles."""
+    return "app" in config or not _mapping(config.get("profiles"))
+
+
 def across_profiles(config: dict) -> dict[str, Any] | None:
     """What the local commands (validate, run, test) fill in without a profile; None when no variable is defined.
 
@@ -75,6 +80,12 @@ def for_deploy(config: dict, profile: str | None) -> dict[str, Any]:
 def for_local(config: dict, profile: str | None) -> dict[str, Any]:
     """What validate, run and test fill in: the profile's variables, or without one those of any profile."""
     return for_profile(config, profile) if profile else across_profiles(config) or {}
+
+
+def profiles_defining(config: dict, name: str) -> list[str]:
+    """The profiles whose own `vars:` define `name`."""
+    return [str(profile) for profile, settings in _mapping(config.get("profiles")).items()
+            if name in _mapping(_mapping(settings).get("vars"))]
 
 
 def missing_in_profiles(config: dict, names: set[str]) -> dict[str, list[str]]:
@@ -166,6 +177,13 @@ def fill(manifest: ManifestFile, values: dict[str, Any]) -> Filled:
     if code is not None and code.text:
         code = dataclasses.replace(code, text=fill_text(code.text, values, in_code))
     return Filled(dataclasses.replace(manifest, doc=doc, code=code), in_data, in_code)
+
+
+def as_identifiers(text: str) -> str:
+    """`text` with each placeholder left in it written as an identifier of the same length (`@@X@@` → `__X__`):
+    what the syntax check reads once the placeholders are reported, so that none is also a syntax error and
+    the columns of real ones stay where they are."""
+    return PLACEHOLDER.sub(lambda m: f"__{m.group(1)}__", text) if "@@" in text else text
 
 
 # --- restoring (pull) ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ cases:
 
 def test_ci_without_deploy_validates_tests_and_shows_the_plan(cli, remote, project):
     cli("new", "hello")
-    (project / "tests").mkdir()
+    (project / "tests").mkdir(exist_ok=True)  # `new` made it, with a first case
     (project / "tests/hello.test.yaml").write_text(GOOD_TEST)
     result = cli("ci", "--format", "json")
     assert result.exit_code == 0, result.stderr
@@ -50,7 +50,7 @@ def test_ci_stops_at_a_validation_error_with_github_annotations(cli, remote, pro
 
 def test_ci_stops_at_a_failing_test_and_annotates_it(cli, remote, project):
     cli("new", "hello")
-    (project / "tests").mkdir()
+    (project / "tests").mkdir(exist_ok=True)  # `new` made it, with a first case
     (project / "tests/hello.test.yaml").write_text(GOOD_TEST.replace("success: true", "success: false"))
     result = cli("ci", "--deploy", "--annotations", "github")
     assert result.exit_code == 1
@@ -99,7 +99,7 @@ def without_durations(value):
 def test_ci_embeds_the_test_report_as_test_prints_it(cli, remote, project, monkeypatch):
     monkeypatch.delenv("ACTIONCTL_TOKEN")
     cli("new", "hello")
-    (project / "tests").mkdir()
+    (project / "tests").mkdir(exist_ok=True)  # `new` made it, with a first case
     (project / "tests/hello.test.yaml").write_text(GOOD_TEST + GOOD_TEST.split("cases:\n")[1].replace(
         "says hello", "fails").replace("success: true", "success: false"))
     tested = cli("test", "--format", "json")
@@ -111,6 +111,7 @@ def test_ci_embeds_the_test_report_as_test_prints_it(cli, remote, project, monke
 
 def test_ci_without_test_cases_reports_an_empty_test_report(cli, remote, project):
     cli("new", "hello")
+    (project / "tests/hello.test.yaml").unlink()
     result = cli("ci", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json["test"] == {"ok": True, "passed": 0, "failed": 0, "cases": []}

@@ -153,6 +153,25 @@ def test_validate_a_js_file_checks_its_manifest(cli, tree):
     assert result.exit_code == 2 and "no manifest in the project uses actions/lonely.js" in result.stderr
 
 
+def test_validate_a_manifest_and_its_own_code_is_one_action(cli, tree):
+    # What `git diff --name-only | xargs actionctl validate` and editors pass: the action must not clash with itself.
+    tree({"actions/a.yaml": GOOD.replace("good", "a"), "actions/a.js": GOOD_JS})
+    for args in (("actions/a.yaml", "actions/a.js"), ("actions/a.js", "actions/a.yaml")):
+        result = cli("validate", *args, "--format", "json")
+        assert (result.exit_code, result.json) == (0, {"ok": True, "actions": 1, "diagnostics": []})
+
+
+def test_validate_named_fixtures_and_tests_are_not_manifests(cli, tree):
+    tree({"actions/a.yaml": GOOD.replace("good", "a"), "actions/a.js": GOOD_JS,
+          "fixtures/datasources/158.yaml": "name: People\nentries: []\n",
+          "tests/a.test.yaml": "action: a\ncases: []\n"})
+    empty = cli("validate", "fixtures/", "--format", "json")
+    assert (empty.exit_code, empty.json) == (0, {"ok": True, "actions": 0, "diagnostics": []})
+    changed = cli("validate", "actions/a.yaml", "fixtures/datasources/158.yaml", "tests/a.test.yaml", "actionctl.yaml",
+                  "--format", "json")  # what `git diff --name-only | xargs actionctl validate` passes
+    assert (changed.exit_code, changed.json) == (0, {"ok": True, "actions": 1, "diagnostics": []})
+
+
 def test_validate_outside_a_project_uses_the_folder_it_is_given(cli, tmp_path, monkeypatch):
     (tmp_path / "x.yaml").write_text(GOOD)
     (tmp_path / "x.js").write_text(GOOD_JS)
@@ -194,20 +213,24 @@ def test_config_problems_are_diagnostics(cli, tree):
     assert 'did you mean "actions"?' in result.json["diagnostics"][1]["message"]
 
 
-def test_list_shows_actions(cli, tree):
+def test_list_shows_actions_and_invents_nothing_for_an_unreadable_one(cli, tree):
     tree({"actions/good.yaml": GOOD + "dependencies: [fliplet-datasources]\n", "actions/good.js": GOOD_JS,
           "actions/broken.yaml": "name: [unclosed\n"})
     result = cli("list", "--format", "json")
     assert result.exit_code == 0
     assert result.json["actions"] == [
-        {"name": None, "file": "actions/broken.yaml", "code": None, "environment": "server", "active": False,
-         "triggers": [], "frequency": None, "timezone": None, "dependencies": [], "readable": False},
+        {"name": None, "file": "actions/broken.yaml", "code": None, "environment": None, "active": None,
+         "triggers": None, "frequency": None, "timezone": None, "dependencies": None, "readable": False,
+         "problem": "YAML_SYNTAX_ERROR: did not find expected ',' or ']' (while parsing a flow sequence)"},
         {"name": "good", "file": "actions/good.yaml", "code": "actions/good.js", "environment": "server",
          "active": True, "triggers": ["manual"], "frequency": None, "timezone": None,
-         "dependencies": ["fliplet-datasources"], "readable": True},
+         "dependencies": ["fliplet-datasources"], "readable": True, "problem": None},
     ]
-    text = cli("list").stdout
-    assert "good" in text and "fliplet-datasources" in text and "(unreadable)" in text
+    text = cli("list")
+    assert "good" in text.stdout and "fliplet-datasources" in text.stdout and "(unreadable)" in text.stdout
+    [broken] = [line for line in text.stdout.splitlines() if "(unreadable)" in line]
+    assert "server" not in broken and " no " not in broken  # no default environment, no "inactive"
+    assert "actions/broken.yaml cannot be read (YAML_SYNTAX_ERROR: " in text.stderr
 
 
 def test_list_in_an_empty_project(cli, project):

@@ -335,6 +335,46 @@ def test_changes_show_as_a_diff(cli, confirm):
     assert (confirm / "fixtures/datasources/158.yaml").read_text() == FIXTURE   # untouched unless asked
 
 
+def test_write_fixtures_keeps_comments_flow_style_and_the_fields_written(cli, tree):
+    root = tree({"actions/confirm.yaml": ACTION, "actions/confirm.js": CODE, "fixtures/datasources/158.yaml": (
+        "# the people we know\nname: People\nentries:\n"
+        "  - id: 1   # Ann\n    data: {Name: Ann, Status: Pending}\n"
+        "  - id: 2\n    data: {Name: Bob, Status: Pending}\n")})
+    result = cli("run", "confirm", "--now", "2026-01-05T08:00:00Z", "--write-fixtures")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert (root / "fixtures/datasources/158.yaml").read_text() == (
+        "# the people we know\nname: People\nentries:\n"
+        "  - id: 1   # Ann\n    data: {Name: Ann, Status: Confirmed}\n"
+        "  - id: 3\n    data: {Name: Fay, Status: New}\n"
+        "    createdAt: '2026-01-05T08:00:00.000Z'\n    updatedAt: '2026-01-05T08:00:00.000Z'\n")
+
+
+def test_write_fixtures_adds_no_field_but_the_id_a_removal_would_renumber(cli, tree):
+    root = tree({"actions/confirm.yaml": ACTION, "actions/confirm.js": CODE, "fixtures/datasources/158.yaml": (
+        "name: People\nentries:\n"
+        "  - data:\n      Name: Ann   # the first\n      Status: Pending\n"
+        "  - data: {Name: Bob, Status: Pending}\n"
+        "  - data: {Name: Cai, Status: Pending}   # stays number 3\n")})
+    assert cli("run", "confirm", "--now", "2026-01-05T08:00:00Z", "--write-fixtures").exit_code == 0
+    assert (root / "fixtures/datasources/158.yaml").read_text() == (
+        "name: People\nentries:\n"
+        "  - data:\n      Name: Ann   # the first\n      Status: Confirmed\n"
+        "  - id: 3\n    data: {Name: Cai, Status: Pending}   # stays number 3\n"
+        "  - id: 4\n    data: {Name: Fay, Status: New}\n"
+        "    createdAt: '2026-01-05T08:00:00.000Z'\n    updatedAt: '2026-01-05T08:00:00.000Z'\n")
+    again = cli("run", "confirm", "--format", "json")  # what was written reads back as the run left it
+    assert "not found" in again.json["error"]["message"].lower() or "ENTRY_NOT_FOUND" in again.json["error"]["message"]
+
+
+def test_write_fixtures_in_json_keeps_the_fields_written(cli, tree):
+    root = tree({"actions/confirm.yaml": ACTION, "actions/confirm.js": CODE, "fixtures/datasources/158.json": (
+        '{"entries": [{"data": {"Name": "Ann"}}, {"id": 2, "data": {"Name": "Bob"}}]}')})
+    assert cli("run", "confirm", "--now", "2026-01-05T08:00:00Z", "--write-fixtures").exit_code == 0
+    saved = json.loads((root / "fixtures/datasources/158.json").read_text())
+    assert list(saved) == ["entries"] and saved["entries"][0] == {"data": {"Name": "Ann", "Status": "Confirmed"}}
+    assert [e["id"] for e in saved["entries"][1:]] == [3]
+
+
 def test_write_fixtures_persists_the_changes(cli, confirm):
     result = cli("run", "confirm", "--now", "2026-01-05T08:00:00Z", "--write-fixtures", "--format", "json")
     assert result.exit_code == 0, result.stdout + result.stderr

@@ -52,7 +52,7 @@ def test_a_failed_check_ends_the_run_before_the_service_is_asked(cli, project):
     assert report.validation.errors == 1 and report.tests is None and report.error is None
 
     edit(project / "actions/hello.yaml", "environment: moon", "environment: server")
-    (project / "tests").mkdir()
+    (project / "tests").mkdir(exist_ok=True)  # `new` made it, with a first case
     (project / "tests/hello.test.yaml").write_text("action: hello\ncases:\n  - name: fails\n    expect:\n"
                                                   "      result: {success: false}\n")
     report, told = run(pipeline.CiOptions(deploy=True), never_connect)
@@ -62,6 +62,7 @@ def test_a_failed_check_ends_the_run_before_the_service_is_asked(cli, project):
 def test_without_a_token_the_diff_is_skipped_unless_deploying(cli, project, monkeypatch):
     monkeypatch.delenv("ACTIONCTL_TOKEN", raising=False)
     cli("new", "hello")
+    (project / "tests/hello.test.yaml").unlink()
     report, told = run(pipeline.CiOptions())
     assert told == ["validate", "test", "diff"] and report.ok and report.diff_skipped == pipeline.NO_TOKEN
     assert report.tests.results == [] and report.plan is None

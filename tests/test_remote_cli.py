@@ -81,6 +81,15 @@ def test_list_follows_pagination_past_50(cli, api):
     assert text.exit_code == 0 and "a119" in text.stdout
 
 
+def test_remote_list_production_marks_the_copies_published(cli, api):
+    api.create_action(action("greet"))
+    assert cli("publish", "greet").exit_code == 0
+    copies = cli("remote", "list", "--production", "--format", "json").json["actions"]
+    assert [(c["name"], c["published"]) for c in copies] == [("greet", True)]
+    header, row = cli("remote", "list", "--production").stdout.splitlines()[:2]
+    assert row[header.index("published"):].split()[0] == "yes"
+
+
 def test_show_master_and_production(cli, api):
     api.create_action(action("greet", description="says hello"))
     shown = cli("remote", "show", "greet", "--format", "json")
@@ -173,6 +182,34 @@ def test_publish_all_and_unpublish(cli, api):
     again = cli("unpublish", "one")
     assert again.exit_code == 3 and "ACTION_NOT_PUBLISHED" in again.stderr
     assert cli("publish").exit_code == 2
+
+
+def test_publish_all_asks_first_in_a_terminal(cli, api, monkeypatch):
+    for name in ("one", "two"):
+        api.create_action(action(name))
+    monkeypatch.setattr("actionctl.cli.confirm.interactive", lambda: True)
+    declined = cli("publish", "--all", input="n\n")
+    assert "publish all 2 actions of app 1 to production? [y/N]" in declined.stderr
+    assert declined.exit_code != 0 and not any(a["published"] for a in cli("remote", "list", "--format",
+                                                                              "json").json["actions"])
+    accepted = cli("publish", "--all", input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert cli("publish", "--all", "--yes").exit_code == 0  # --yes: not asked
+    assert all(a["published"] for a in cli("remote", "list", "--format", "json").json["actions"])
+
+
+def test_versions_have_a_header_and_mark_the_current_one(cli, api):
+    created = api.create_action(action("greet"))
+    api.update_action(created["id"], {"code": GREET.replace("Hello", "Hi")})
+    listed = cli("versions", "greet", "--format", "json").json["versions"]
+    assert [v["current"] for v in listed] == [True, False]  # the newest is what the master holds now
+    lines = cli("versions", "greet").stdout.splitlines()
+    assert lines[0].split() == ["VERSION", "SAVED", "AT", "BY"] and len(lines) == 3
+    assert lines[1].endswith("← current") and lines[1].startswith(str(listed[0]["id"]))
+    assert "current" not in lines[2]
+    cli("rollback", "greet", str(listed[-1]["id"]))  # restoring saves versions too: the restored one is current
+    again = cli("versions", "greet", "--format", "json").json["versions"]
+    assert [v["current"] for v in again][:2] == [True, False]
 
 
 def test_versions_and_rollback(cli, api):

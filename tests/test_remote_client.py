@@ -13,7 +13,7 @@ import httpx
 import pytest
 from support import FakeClock
 
-from actionctl.remote import credentials, target
+from actionctl.remote import credentials, paths, target
 from actionctl.remote.client import MAX_PAGES, RETRIES, Client
 from actionctl.remote.errors import (
     ApiUrlInvalidError,
@@ -410,6 +410,20 @@ def test_verbose_logs_name_requests_but_not_the_token():
         client.whoami()
     assert any(line.startswith("GET https://api.example.test/v1/user → 200") for line in lines)
     assert all(TOKEN not in line for line in lines)
+
+
+def test_verbose_request_lines_show_the_query_cut_short_when_long():
+    lines: list[str] = []
+    with client_with(lambda r: answer(200, {"logs": []}), log=lines.append) as client:
+        client.logs(7, type="error", limit=5)
+    assert lines == [line for line in lines if " → 200 in " in line]
+    assert lines[0].startswith("GET https://api.example.test/v3/apps/7/actions/7/logs?limit=5&offset=0&where=")
+    lines.clear()
+    with client_with(lambda r: answer(200, {"success": True, "data": 1}), log=lines.append) as client:
+        client.routes = paths.Routes({"run_action": {"payload": "query"}})
+        client.run_action(7, {"text": "x" * 500})
+    [line] = lines
+    assert "?wait=true&payload=" in line and "…(" in line and len(line) < 400
 
 
 def test_a_request_httpx_cannot_send_is_not_retried_as_a_network_failure():

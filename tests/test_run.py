@@ -164,6 +164,16 @@ def test_an_inactive_action_runs_with_a_warning(cli, action):
     assert "warning: a is inactive" in result.stderr
 
 
+def test_running_with_a_trigger_the_action_lacks_warns(cli, action):
+    action("async function execute(context) { return 1; }", manifest="name: a\nactive: true\n"
+           "triggers: [{trigger: manual}, {trigger: log, where: {type: x}}]\n")
+    result = cli("run", "a", "--trigger", "schedule")
+    assert result.exit_code == 0
+    assert result.stderr == ("warning: a has no schedule trigger (its triggers: manual, log): the service never "
+                             "starts it that way\n")
+    assert cli("run", "a", "--trigger", "log", "--event", '{"type": "x"}').stderr == ""
+
+
 def test_unknown_action_suggests_a_name(cli, action):
     action("async function execute(context) { return 1; }", name="confirm-booking")
     result = cli("run", "confirm-bookin")
@@ -346,6 +356,19 @@ def test_hostile_code_ends_with_a_coded_error(cli, action, body, expected, timeo
     if expected == "EXECUTION_TIMEOUT":
         assert result["error"]["message"] == STOPPED.format(timeout)
     assert run_json(cli, "a", "--timeout", str(timeout))[0] == 1  # again: the next run gets a working engine
+
+
+def test_a_stopped_or_refused_run_keeps_the_documented_effects_shape(cli, action):
+    every_kind = {kind: [] for kind in ("emails", "sms", "pushes", "notifications", "requests", "media", "settings",
+                                        "actions", "appLogs", "datasources")}
+    action("async function execute(context) { return 1; }\n", "fine")
+    assert run_json(cli, "fine")[1]["effects"] == every_kind  # what the harness records: the same kinds
+    action("async function execute(context) { await new Promise(() => {}); }\n", "stuck")
+    exit_code, stopped, _ = run_json(cli, "stuck", "--timeout", "1")
+    assert (exit_code, stopped["error"]["code"], stopped["effects"]) == (1, "EXECUTION_TIMEOUT", every_kind)
+    action("async function execute(context) { return 1; }\n", "odd", "name: odd\nenvironment: mars\n")
+    exit_code, refused, _ = run_json(cli, "odd")
+    assert (refused["error"]["code"], refused["effects"]) == ("VALIDATION_FAILED", every_kind)
 
 
 def test_a_run_past_its_deadline_kills_the_worker_and_the_next_job_gets_a_new_one():

@@ -58,12 +58,25 @@ def test_every_template_validates_clean_and_strict(cli, empty, template):
     cli("init")
     result = cli("new", f"my-{template}", "--template", template, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    assert result.json["created"] == [f"actions/my-{template}.yaml", f"actions/my-{template}.js"]
+    assert result.json["created"] == [f"actions/my-{template}.yaml", f"actions/my-{template}.js",
+                                      f"tests/my-{template}.test.yaml"]
     manifest = (empty / "actions" / f"my-{template}.yaml").read_text()
     assert manifest.startswith("# yaml-language-server: $schema=../.actionctl/manifest.schema.json\n")
     assert f"name: my-{template}\n" in manifest
     check = cli("validate", "--strict", "--format", "json")
     assert check.json == {"ok": True, "actions": 1, "diagnostics": []}
+    tested = cli("test", "--format", "json")  # the first case passes as written
+    assert (tested.exit_code, tested.json["passed"], tested.json["failed"]) == (0, 1, 0)
+
+
+def test_init_app_in_an_existing_project_says_it_kept_the_old_value(cli, empty):
+    assert cli("init", "--app", "5").exit_code == 0
+    again = cli("init", "--app", "6")
+    assert again.exit_code == 0
+    assert ("actionctl.yaml is kept as it is (it says app: 5): --app 6 was not written — edit actionctl.yaml to "
+            "change it\n") in again.stderr
+    assert "app: 5\n" in (empty / "actionctl.yaml").read_text()
+    assert "notes" not in cli("init", "--app", "5", "--format", "json").json  # nothing asked that it lacks
 
 
 def test_new_user_walkthrough_in_text(cli, empty):
@@ -71,7 +84,8 @@ def test_new_user_walkthrough_in_text(cli, empty):
     assert "created actionctl.yaml" in init.stdout
     assert "next: actionctl new hello --template on-demand" in init.stderr
     new = cli("new", "hello", "--template", "on-demand")
-    assert new.stdout.splitlines() == ["created actions/hello.yaml", "created actions/hello.js"]
+    assert new.stdout.splitlines() == ["created actions/hello.yaml", "created actions/hello.js",
+                                       "created tests/hello.test.yaml"]
     validate = cli("validate")
     assert validate.exit_code == 0
     assert validate.stdout.strip() == "✓ 1 action valid"

@@ -119,10 +119,17 @@ def test_text_output_shows_both_clocks_and_the_description(cli, scheduled):
     assert "Mon 2026-03-30 08:00 CEST" in result.stdout and "2026-03-30 06:00Z" in result.stdout
 
 
-def test_an_invalid_frequency_is_reported_not_crashed_on(cli, scheduled):
-    scheduled("broken", "0 8 * *")
-    [item] = _runs(cli)
-    assert item["runs"] == [] and item["error"].startswith("FREQUENCY_INVALID")
+@pytest.mark.parametrize(("cron", "zone", "code"), [("0 8 * *", "Europe/Rome", "FREQUENCY_INVALID"),
+                                                   ("0 8 * * *", "Mars/Base", "TIMEZONE_INVALID")])
+def test_an_invalid_frequency_or_timezone_is_reported_and_exits_1(cli, scheduled, cron, zone, code):
+    scheduled("broken", cron, zone)
+    scheduled("fine", "0 8 * * 1")
+    result = cli("schedule", "--format", "json")
+    assert result.exit_code == 1
+    broken, fine = result.json["schedules"]
+    assert broken["runs"] == [] and broken["error"].startswith(code) and fine["error"] is None
+    text = cli("schedule")
+    assert text.exit_code == 1 and f"  {code}: " in text.stdout
 
 
 @pytest.mark.parametrize(("cron", "too_frequent"), [

@@ -68,6 +68,21 @@ def test_the_whole_round_trip(cli, remote, project, api, tmp_path_factory, monke
     assert {k: v for k, v in theirs.items() if k != ".gitkeep"} == {k: v for k, v in mine.items()}
 
 
+def test_the_create_plan_lists_the_fields_it_will_send(cli, remote, project, api):
+    cli("new", "hello")
+    text = cli("diff").stdout.splitlines()
+    start = next(i for i, line in enumerate(text) if line.startswith("+ create      hello"))
+    assert text[start + 1:start + 6] == [
+        '    name: "hello"', '    description: "Runs when the app asks for it, with a payload"', "    active: true",
+        '    environment: "server"', '    triggers: [{"trigger": "manual"}]']
+    assert text[start + 6].startswith("    code: ") and text[start + 6].endswith(" lines (hello.js)")
+    [step] = cli("diff", "--format", "json").json["actions"]
+    assert step["fields"] == ["name", "description", "active", "environment", "triggers", "code"]
+    cli("push", "--yes")
+    sent = api.find_action("hello")
+    assert all(sent.get(name) is not None for name in step["fields"])  # what the plan said is what went
+
+
 def test_push_of_nothing_changed_sends_only_the_listing(cli, remote, project):
     cli("new", "hello")
     assert cli("push", "--yes").exit_code == 0
@@ -108,6 +123,21 @@ def test_a_push_to_another_app_keeps_what_was_known_of_this_one(cli, remote, pro
     port = remote.url.split(":")[2].strip("/")
     assert sorted(p.name for p in (project / ".actionctl/state").glob("*.json")) == [
         f"1@127.0.0.1-{port}.json", f"2@127.0.0.1-{port}.json"]
+
+
+def test_the_push_prompt_counts_conflicts_apart_from_updates(cli, remote, project, api, monkeypatch):
+    cli("new", "hello")
+    cli("new", "other")
+    cli("push", "--yes")
+    api.update_action(api.find_action("hello")["id"], {"description": "edited in the browser"})
+    edit(project / "actions/hello.js", "return {", "// local edit\n  return {")
+    edit(project / "actions/other.js", "return {", "// local edit\n  return {")
+    monkeypatch.setattr("actionctl.cli.confirm.interactive", lambda: True)
+    asked = cli("push", input="n\n")
+    assert "Push to app 1: create 0, update 1, leave 1 in conflict (--force overwrites)? [y/N]" in asked.stderr
+    forced = cli("push", "--force", input="n\n")
+    assert "Push to app 1: create 0, update 1, OVERWRITE 1 changed on the service? [y/N]" in forced.stderr
+    assert api.find_action("hello")["description"] == "edited in the browser"  # both declined
 
 
 def test_an_edit_on_the_service_alone_is_refused_too_and_pull_takes_it(cli, remote, project, api, git):
@@ -266,8 +296,8 @@ def test_undefined_variable_is_a_validation_error_with_its_place(cli, remote, pr
     edit(project / "actions/hello.js", "return {", "const x = @@MISSING@@;\n  return {")
     result = cli("validate", "--format", "json")
     assert result.exit_code == 1
-    [problem] = [d for d in result.json["diagnostics"] if d["code"] == "VAR_UNDEFINED"]
-    assert problem["file"] == "actions/hello.js" and problem["column"] == 13
+    [problem] = result.json["diagnostics"]  # the placeholder, and no syntax error where it stands
+    assert (problem["code"], problem["file"], problem["column"]) == ("VAR_UNDEFINED", "actions/hello.js", 13)
     pushed = cli("push", "--yes")
     assert pushed.exit_code == 1 and "VALIDATION_FAILED" in pushed.stderr
 
@@ -349,17 +379,38 @@ def test_an_action_renamed_on_the_service_is_renamed_in_its_manifest(cli, remote
     assert cli("diff", "--exit-code").exit_code == 0
 
 
-def test_variables_only_profiles_define_validate_plainly_but_a_push_needs_the_profile(cli, remote, project, api):
+def test_a_variable_only_profiles_define_fails_validate_as_it_fails_push_when_the_top_level_deploys(cli, remote,
+                                                                                                    project, api):
+    # Every profile defines BOOKINGS, the top level (which names an app) does not: one verdict from validate,
+    # diff, push and ci, and it names the profiles that would do.
     (project / "actionctl.yaml").write_text(
         f"app: 1\napi_url: {remote.url}\nrate_limits: {json.dumps(UNLIMITED)}\n"
+        "profiles:\n  dev:\n    app: 1\n    vars: {BOOKINGS: 101}\n  prod:\n    app: 2\n    vars: {BOOKINGS: 202}\n")
+    cli("new", "bookings")
+    edit(project / "actions/bookings.js", "return {", "const source = @@BOOKINGS@@;\n  return {")
+    message = ("variable BOOKINGS is not defined for actionctl.yaml: add it under vars:, or choose a profile "
+               "defining it with --profile (dev, prod)")
+    validated = cli("validate", "--format", "json")
+    assert validated.exit_code == 1
+    assert [(d["code"], d["file"], d["line"], d["column"], d["message"]) for d in validated.json["diagnostics"]] == [
+        ("VAR_UNDEFINED", "actions/bookings.js", 8, 18, message)]
+    assert cli("diff").exit_code == 1 and cli("ci").exit_code == 1
+    pushed = cli("push", "--yes")  # no profile: the top level, where BOOKINGS is not defined
+    assert pushed.exit_code == 1 and message in pushed.stdout and api.list_actions() == []
+    assert cli("validate", "--profile", "dev").exit_code == 0
+    assert cli("push", "--yes", "--profile", "dev").exit_code == 0
+
+
+def test_a_variable_some_profile_lacks_is_reported_for_that_profile(cli, remote, project, api):
+    (project / "actionctl.yaml").write_text(
+        f"api_url: {remote.url}\nrate_limits: {json.dumps(UNLIMITED)}\n"
         "profiles:\n  dev:\n    app: 1\n    vars: {BOOKINGS: 101}\n  prod:\n    app: 2\n    vars: {}\n")
     cli("new", "bookings")
     edit(project / "actions/bookings.js", "return {", "const source = @@BOOKINGS@@;\n  return {")
     lacking = cli("validate", "--format", "json")
     [problem] = lacking.json["diagnostics"]
     assert problem["code"] == "VAR_UNDEFINED" and "prod" in problem["message"]
-    pushed = cli("push", "--yes")  # no profile: the top level, where BOOKINGS is not defined
-    assert pushed.exit_code == 1 and "VAR_UNDEFINED" in pushed.stdout and api.list_actions() == []
+    assert cli("push", "--yes", "--profile", "prod").exit_code == 1 and api.list_actions() == []
     assert cli("push", "--yes", "--profile", "dev").exit_code == 0
 
 

@@ -113,10 +113,24 @@ def test_broken_test_files_fail_as_cases_not_crashes(cli, tree, greet):
     body = cli("test", "--format", "json").json
     failures = {c["name"] + "@" + c["file"]: c["failures"] for c in body["cases"] if not c["ok"]}
     assert failures["no expect@tests/bad.test.yaml"] == ["the case has no `expect` — say what must happen"]
-    assert failures["typo@tests/bad.test.yaml"][0].startswith("unknown case field(s) expct")
+    assert failures["typo@tests/bad.test.yaml"][0].startswith('unknown case field(s) expct — did you mean "expect"?')
     assert failures["(file)@tests/worse.test.yaml"][0].startswith("cannot read the test file")
     assert failures["x@tests/ghost.test.yaml"] == ['no action named "ghost" in the repository — see `actionctl list`']
     assert body["passed"] == 3
+
+
+def test_a_misspelt_expectation_gets_a_suggestion(cli, tree, greet):
+    tree({"tests/greet.test.yaml": "action: greet\ncases:\n  - {name: typo, expect: {reslt: 1}}\n"})
+    [case] = cli("test", "--format", "json").json["cases"]
+    assert case["failures"][0].startswith('unknown expectation(s) reslt — did you mean "result"?; known: result, ')
+
+
+def test_a_test_file_that_cannot_be_read_fails_with_its_line_and_column_when_its_action_is_named(cli, tree, greet):
+    tree({"tests/greet.test.yaml": "action: greet\ncases:\n  - name: one\n\texpect: 2\n"})
+    result = cli("test", "greet", "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    [case] = result.json["cases"]
+    assert case["file"] == "tests/greet.test.yaml" and "(line 4, column 1) [YAML_SYNTAX_ERROR]" in case["failures"][0]
 
 
 def test_fixture_overrides_per_file_and_case(cli, tree):
@@ -153,9 +167,15 @@ def test_a_hanging_case_times_out_and_the_rest_still_run(cli, tree, greet):
     assert by_name["greets by name"]["ok"] is True  # the worker was replaced after the kill
 
 
-def test_no_tests_is_not_an_error(cli, project):
+def test_no_tests_is_an_error_that_says_why(cli, project):
     result = cli("test")
-    assert result.exit_code == 0 and "no test cases found" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == "error: no test cases found (tests/*.test.yaml): nothing was tested [TESTS_NOT_FOUND]\n"
+
+
+def test_a_keyword_matching_no_case_is_an_error_not_a_pass(cli, greet):
+    result = cli("test", "-k", "greats")
+    assert (result.exit_code, result.stderr) == (2, "error: no test case matches -k 'greats' [TESTS_NOT_FOUND]\n")
 
 
 @pytest.mark.parametrize(("actual", "expected", "problem"), [

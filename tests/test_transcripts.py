@@ -59,7 +59,17 @@ def test_diff_and_push_of_a_new_project(cli, tree, remote):
     plan = expect("""
         Plan for app 1 at http://127.0.0.1:<port>/
         + create      greet
+            name: "greet"
+            active: true
+            triggers: [{"trigger": "manual"}]
+            code: 4 lines (greet.js)
         + create      nightly
+            name: "nightly"
+            active: true
+            triggers: [{"trigger": "schedule"}]
+            frequency: "0 3 * * *"
+            timezone: "Europe/London"
+            code: 3 lines (nightly.js)
         Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged.
         """)
     assert transcript(cli, "diff") == f"exit 0\n--- stdout\n{plan}--- stderr\n"

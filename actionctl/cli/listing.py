@@ -28,6 +28,9 @@ def list_actions(
         console.note("no actions yet — add one with `actionctl new NAME`")
         return
     console.action_table(infos)
+    for info in infos:
+        if not info.readable:
+            console.note(f"{info.file} cannot be read ({info.problem}) — `actionctl validate` shows where")
 
 
 @app.command()

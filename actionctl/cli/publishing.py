@@ -34,9 +34,12 @@ def publish(
     release: Release = typer.Option(None, "--app-release", help="Publish the app first, as this kind of release "
                                     "(its actions can only be published once it is)."),
     changelog: str = typer.Option(None, "--changelog", help="The app release's changelog (with --app-release)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Publish --all without asking (asked only in a terminal)."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
     """Copy actions to production, where scheduled and triggered runs use them; --app-release publishes the app."""
+    from actionctl.cli.confirm import confirm, interactive
+
     if (names and everything) or not (names or everything or release):
         raise UsageError("name the actions to publish, or pass --all (not both), or --app-release to publish the app")
     if changelog is not None and release is None:
@@ -45,6 +48,8 @@ def publish(
         # The names are looked up first: a name that is not there stops the command before the app is published.
         actions = (_usable(client) if everything else lookup.remote_actions(client, names)) if names or everything \
             else []
+        if everything and actions and interactive():  # every production copy at once: asked where one can answer
+            confirm(f"publish all {len(actions)} actions of app {client.app} to production?", yes)
         released = _publish_app(client, release, changelog, fmt) if release else None
         published = []
         for action in actions:
@@ -225,18 +230,38 @@ def versions(
     """List an action's saved versions, newest first (the service keeps 100)."""
     with remote.client() as client:
         action = lookup.remote_action(client, name)
-        found = client.list_versions(action["id"])
+        found = _marked(client.list_versions(action["id"]), action)
     if fmt is OutputFormat.json:
         json_writer.emit({"action": {"id": action.get("id"), "name": action.get("name")}, "versions": found})
         return
     from actionctl.render import console
 
-    for version in found:
-        user = version.get("user")
-        who = user.get("email") or user.get("fullName") if isinstance(user, dict) else version.get("userId")
-        console.plain(console.printable(f"{version.get('id')}  {version.get('createdAt')}  {who or ''}"))
     if not found:
         console.note(f"{action.get('name')} has no saved versions")
+        return
+    rows = [(str(v.get("id")), str(v.get("createdAt")), _saved_by(v), "← current" if v["current"] else "")
+            for v in found]
+    widths = [max(len(row[i]) for row in [*rows, _VERSIONS_HEADER]) for i in range(3)]
+    for row in [_VERSIONS_HEADER, *rows]:
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        console.plain(console.printable(f"{line}  {row[3]}".rstrip()))
+
+
+_VERSIONS_HEADER = ("VERSION", "SAVED AT", "BY", "")
+
+
+def _marked(found: list[dict], action: dict) -> list[dict]:
+    """The versions (newest first), each with `current`: a version is saved with each change of the master, so
+    the newest one saved when the master last changed is what it holds now (a restore saves two at once)."""
+    current = next((v for v in found if v.get("createdAt") is not None
+                    and v.get("createdAt") == action.get("updatedAt")), None)
+    return [{**version, "current": version is current} for version in found]
+
+
+def _saved_by(version: dict) -> str:
+    user = version.get("user")
+    who = user.get("email") or user.get("fullName") if isinstance(user, dict) else version.get("userId")
+    return str(who or "")
 
 
 @app.command()

@@ -20,14 +20,15 @@ remote_app = typer.Typer(help="The app's actions on the service: list, show, run
 app.add_typer(remote_app, name="remote")
 
 
-def summary(action: dict) -> dict:
-    """The fields of an action worth a row: what it is, whether it runs, whether it is published."""
-    triggers = action.get("triggers") if isinstance(action.get("triggers"), list) else []
+def summary(action: dict, *, production_copy: bool = False) -> dict:
+    """The fields of an action worth a row: what it is, whether it runs, whether it is published (a production
+    copy is the published one: it has no copy of its own to point at)."""
+    from actionctl.manifest import trigger_kinds
+
     return {"id": action.get("id"), "name": action.get("name"), "active": action.get("active"),
-            "environment": action.get("environment"),
-            "triggers": [t.get("trigger") for t in triggers if isinstance(t, dict)],
+            "environment": action.get("environment"), "triggers": trigger_kinds(action),
             "frequency": action.get("frequency"), "timezone": action.get("timezone"),
-            "published": is_published(action),
+            "published": production_copy or is_published(action),
             "lastRunAt": action.get("lastRunAt"), "updatedAt": action.get("updatedAt")}
 
 
@@ -42,7 +43,7 @@ def list_remote(
 
     with remote.client() as client:
         listing = remote_listing(client, production=production)
-    actions = [summary(a) for a in listing.actions]
+    actions = [summary(a, production_copy=production) for a in listing.actions]
     if fmt is OutputFormat.json:
         json_writer.emit({"actions": actions, "unusable": [u.as_json() for u in listing.unusable]})
     else:

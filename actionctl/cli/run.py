@@ -51,7 +51,7 @@ def run(
     from actionctl.execution import prepare
     from actionctl.project import open_project
     from actionctl.render import console, execution_view, json_writer
-    from actionctl.runtime import fixtures
+    from actionctl.runtime import writeback
 
     project = open_project()
     options = prepare.RunOptions(
@@ -74,7 +74,7 @@ def run(
             console.note(f"{prepared.name} runs {prepared.deadline.describe()}")
         execution_view.render(prepared.name, outcome, project.root)
     if write_fixtures and outcome.ok:
-        for path in fixtures.write_back(prepared.fixtures, outcome.effects.get("datasources", [])):
+        for path in writeback.write_back(prepared.fixtures, outcome.effects.get("datasources", [])):
             console.note(f"updated {project.relpath(path)} with this run's data-source writes")
     raise typer.Exit(0 if outcome.ok else 1)
 
@@ -82,7 +82,8 @@ def run(
 def _refusal_json(refused: ValidationFailedError) -> None:
     from actionctl.render import json_writer
     from actionctl.render.diagnostic_formats import to_json
+    from actionctl.runtime.host import no_effects
 
     error = {"code": refused.code, "message": refused.message, "stack": ""}
     json_writer.emit({"ok": False, "result": None, "error": error,
-                      "logs": [], "effects": {}, "durationMs": 0, "validation": to_json(refused.report)})
+                      "logs": [], "effects": no_effects(), "durationMs": 0, "validation": to_json(refused.report)})

@@ -37,6 +37,8 @@ def schedule_command(
         console.note("no action has a frequency")
     else:
         console.schedules(found)
+    # A frequency or time zone that cannot be read never runs: shown with its reason, it is still a failure.
+    raise typer.Exit(1 if any(item.error for item in found) else 0)
 
 
 def _parse_start(text: str | None) -> dt.datetime:

@@ -88,7 +88,7 @@ def push(
                                   "requests": client.stats.as_json()})
             refuse(plan.unusable)
             return
-        confirm(_question(plan, target), yes)
+        confirm(_question(plan, target, force), yes)
         outcome = _apply(plan, client, state, force, text)
         if text:
             plan_view.render_outcome(console.err(), outcome)
@@ -112,11 +112,16 @@ def _validate_all(project, profile: str | None, fmt: OutputFormat) -> None:
         raise
 
 
-def _question(plan, target) -> str:
+def _question(plan, target, force: bool) -> str:
     counts = plan.summary()
     deleting = f", DELETE {counts['delete']}" if counts["delete"] else ""
     publishing = f", publish {counts['publish']}" if counts["publish"] else ""
-    return (f"Push to app {target.app}: create {counts['create']}, update {counts['update'] + counts['conflict']}"
+    # A conflict is not an update: without --force it is left alone (and the push fails), with it the edit made
+    # on the service is lost. Counted as an update, the answer would be given to the wrong question.
+    conflicts = counts["conflict"]
+    conflicting = "" if not conflicts else (f", OVERWRITE {conflicts} changed on the service" if force
+                                            else f", leave {conflicts} in conflict (--force overwrites)")
+    return (f"Push to app {target.app}: create {counts['create']}, update {counts['update']}{conflicting}"
             f"{deleting}{publishing}?")
 
 

@@ -23,15 +23,16 @@ def test_command(
 ) -> None:
     """Run test cases against local fixtures; exit 0 when all pass, 1 when any fails."""
     from actionctl.atomicfile import write_atomic
+    from actionctl.errors import TestsNotFoundError
     from actionctl.execution import cases
     from actionctl.project import open_project
     from actionctl.render import console, json_writer, test_reports
 
     project = open_project(required=True)
     found = cases.collect(cases.test_files(project, targets or []), keyword, project.root)
-    if not found:
-        console.note("no test cases found (tests/*.test.yaml)" + (f" matching -k {keyword!r}" if keyword else ""))
-        raise typer.Exit(0)
+    if not found:  # nothing tested is no pass: a -k misspelt, or tests in the wrong folder, would look green
+        raise TestsNotFoundError(f"no test case matches -k {keyword!r}" if keyword else
+                                 "no test cases found (tests/*.test.yaml): nothing was tested")
     report = cases.run_cases(project, found, workers, profile)
     if fmt is TestFormat.json:
         json_writer.emit(test_reports.to_json(report, project.relpath))

@@ -35,16 +35,17 @@ from actionctl.errors import ActionctlError, FixtureError, TestsNotFoundError
 from actionctl.execution import prepare
 from actionctl.project import MAX_SECONDS, Project, number_problem
 from actionctl.runtime import fixtures as fixture_files
-from actionctl.runtime.host import Execution, WorkerPool
+from actionctl.runtime.host import EFFECT_KINDS, Execution, WorkerPool
+from actionctl.suggest import did_you_mean
 from actionctl.yamldoc import YamlLoadError
 
 CASE_FIXTURES = ("datasources", "http", "settings")
 CASE_KEYS = ("name", "payload", "trigger", "event", "now", "seed", "timeout", "fixtures", "expect")
 # Effects a case may expect, each a count or a list of subsets in order (see the harness's `effects`).
-COUNTED_EFFECTS = ("emails", "sms", "pushes", "notifications", "requests", "media", "settings", "actions",
-                   "appLogs")
+COUNTED_EFFECTS = tuple(kind for kind in EFFECT_KINDS if kind != "datasources")
 EXPECT_KEYS = ("result", "result_contains", "error", *COUNTED_EFFECTS, "datasources", "logs")
 _MISSING = object()
+_UNREADABLE = object()  # what a test file that cannot be read tests
 
 
 @dataclass
@@ -104,7 +105,9 @@ def test_files(project: Project, targets: list[str]) -> list[Path]:
         if path.suffix in (".yaml", ".yml") and path.is_file():
             chosen[path.resolve()] = None
             continue
-        matching = [f for f in every if _action_of(f, project.root) == target]
+        # A file that cannot be read may be testing it: kept, it fails with why (its line and column), where
+        # leaving it out would say there is no test at all.
+        matching = [f for f in every if _action_of(f, project.root) in (target, _UNREADABLE)]
         if not matching:
             raise TestsNotFoundError(f'no test file tests an action named "{target}" (looked in '
                                      f"{project.relpath(folder)}/)")
@@ -112,11 +115,11 @@ def test_files(project: Project, targets: list[str]) -> list[Path]:
     return list(chosen)
 
 
-def _action_of(path: Path, root: Path) -> str | None:
+def _action_of(path: Path, root: Path) -> Any:
     try:
         content = _read(path, root)
     except (OSError, sourcefile.Refused, YamlLoadError):
-        return None
+        return _UNREADABLE
     return content.get("action") if isinstance(content, dict) else None
 
 
@@ -191,19 +194,26 @@ def _problem(spec: Any, shared: Any) -> str | None:
         return "a case is a mapping with `name`, a payload or event, and `expect`"
     unknown = [k for k in spec if k not in CASE_KEYS]
     if unknown:
-        return f"unknown case field(s) {', '.join(map(str, unknown))}; known: {', '.join(CASE_KEYS)}"
+        return (f"unknown case field(s) {', '.join(map(str, unknown))}{_suggested(unknown, CASE_KEYS)}; "
+                f"known: {', '.join(CASE_KEYS)}")
     expect = spec.get("expect")
     if not isinstance(expect, dict) or not expect:
         return "the case has no `expect` — say what must happen"
     unknown = [k for k in expect if k not in EXPECT_KEYS]
     if unknown:
-        return f"unknown expectation(s) {', '.join(map(str, unknown))}; known: {', '.join(EXPECT_KEYS)}"
+        return (f"unknown expectation(s) {', '.join(map(str, unknown))}{_suggested(unknown, EXPECT_KEYS)}; "
+                f"known: {', '.join(EXPECT_KEYS)}")
     if not isinstance(shared, dict):
         return "the file's `fixtures` must be a mapping"
     timeout = spec.get("timeout")
     if timeout is not None and number_problem(timeout, MAX_SECONDS) is not None:
         return f"timeout must be {number_problem(timeout, MAX_SECONDS)} (seconds), not {timeout!r}"
     return None
+
+
+def _suggested(unknown: list, known: tuple[str, ...]) -> str:
+    """' — did you mean "x"?' for each misspelt key that is close to a known one."""
+    return "".join(did_you_mean(str(key), known) for key in unknown)
 
 
 def _merge_fixtures(shared: dict, own: dict) -> dict:

@@ -19,7 +19,7 @@ from actionctl.errors import (
     ValidationFailedError,
 )
 from actionctl.execution.limits import PAYLOAD_WARNING, Deadline, deadline
-from actionctl.manifest import ManifestFile, load_manifest, manifests_using
+from actionctl.manifest import ManifestFile, load_manifest, manifests_using, trigger_kinds
 from actionctl.project import Project
 from actionctl.runtime import fixtures as fixture_files
 from actionctl.runtime import job, payloads
@@ -129,6 +129,11 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
         result_limit=int(limits["result"]), memory_mb=memory_mb(limits), fixtures=fixtures)
     if data.get("active") is not True:
         prepared.warnings.append(f"{prepared.name} is inactive (active is not true): the service would not run it")
+    kinds = trigger_kinds(data)
+    if options.trigger not in kinds:  # a run the service would never start this way proves little
+        listed = ", ".join(map(str, dict.fromkeys(kinds))) or "none"
+        prepared.warnings.append(f"{prepared.name} has no {options.trigger} trigger (its triggers: {listed}): the "
+                                 f"service never starts it that way")
     if options.trigger == "manual" and _payload_refused(prepared, payloads.size(payload), limits.get("payload")):
         return prepared
     prepared.job = job.build(

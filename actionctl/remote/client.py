@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus
 
 import httpx
 
@@ -45,6 +46,7 @@ BACKOFF_CAP = 5.0
 # Pages of one list: 50,000 actions at 50 a page, far more than an app holds. A service still saying
 # "more" past that is looping, and a listing must end.
 MAX_PAGES = 1_000
+QUERY_SHOWN = 200         # characters of a query string a `-v` line shows
 _NOT_APPLIED_STATUSES = {503}
 _MAYBE_APPLIED_STATUSES = {502, 504}
 # What `v1/user` may say of the token's owner that actionctl shows and stores (platform-notes, "Signing in").
@@ -269,7 +271,7 @@ class Client:
             raise NetworkError(redact(f"GET {route.path}: no answer from {self.api_url} ({type(exc).__name__})",
                                       self._token)) from None
         elapsed = (time.perf_counter() - started) * 1000
-        self._note(f"GET {response.request.url.copy_with(query=None)} → {response.status_code} in {elapsed:.0f} ms")
+        self._note(f"GET {_shown(response.request.url)} → {response.status_code} in {elapsed:.0f} ms")
         return Answer(response.status_code, dict(response.headers), _json(response), elapsed)
 
     # --- the request loop ----------------------------------------------------------------------
@@ -361,7 +363,7 @@ class Client:
                 raise _Unanswered(f"connection lost ({type(exc).__name__})") from None
             self._retry_or_fail(route, attempts + 1, f"no answer from {self.api_url} ({type(exc).__name__})")
             return None
-        self._note(f"{route.method} {response.request.url.copy_with(query=None)} → {response.status_code} "
+        self._note(f"{route.method} {_shown(response.request.url)} → {response.status_code} "
                    f"in {(time.perf_counter() - started) * 1000:.0f} ms")
         return response
 
@@ -403,6 +405,15 @@ class Client:
     def _note(self, line: str) -> None:
         if self._log is not None:
             self._log(redact(line, self._token))
+
+
+def _shown(url: httpx.URL) -> str:
+    """A request's URL for `-v`: with its query, decoded (the page, the filter are what a reader needs to see), cut
+    short past QUERY_SHOWN characters (a payload sent in `?payload=` may be long). `_note` hides the token."""
+    query = unquote_plus(url.query.decode("ascii", "replace"))  # `where={"type":"error"}`, not %7B%22type…
+    if len(query) > QUERY_SHOWN:
+        query = f"{query[:QUERY_SHOWN]}…({len(query)} characters)"
+    return f"{url.copy_with(query=None)}?{query}" if query else str(url)
 
 
 def _json(response: httpx.Response) -> Any:

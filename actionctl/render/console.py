@@ -170,8 +170,11 @@ def action_table(infos) -> None:
     for column in ("name", "environment", "active", "triggers", "schedule", "dependencies", "file"):
         table.add_column(column, overflow="fold")
     for info in infos:
+        if not info.readable:  # what it would say is not known: no default stands in for it
+            table.add_row(f"[red]{escape(info.name or '?')} (unreadable)[/]", "", "", "", "", "", escape(info.file))
+            continue
         when = f"{info.frequency} ({info.timezone or SERVER_DEFAULT_ZONE})" if info.frequency else ""
-        name = escape(info.name or "?") if info.readable else f"[red]{escape(info.name or '?')} (unreadable)[/]"
+        name = escape(info.name or "?")
         active = "yes" if info.active is True else "[yellow]no[/]"
         table.add_row(name, escape(str(info.environment)), active, escape(", ".join(info.triggers)),
                       escape(str(when)), escape(", ".join(map(str, info.dependencies))), escape(info.file))

@@ -70,6 +70,8 @@ def _step(console: Console, step: Step) -> None:
     console.print(line)
     if step.reason:
         console.print(Text(f"    {printable(step.reason)}", style=colour))
+    if step.kind == CREATE:  # what the create will send, as an update shows what it changes
+        _fields(console, step)
     for change in step.changes:
         if change.field == "code":
             continue
@@ -80,6 +82,15 @@ def _step(console: Console, step: Step) -> None:
             style = ("green" if diff_line.startswith("+") else "red" if diff_line.startswith("-")
                      else "cyan" if diff_line.startswith("@@") else "")
             console.print(Text(f"      {printable(diff_line)}", style=style))
+
+
+def _fields(console: Console, step: Step) -> None:
+    for name, value in step.payload().items():
+        if name == "code":
+            lines = len(value.splitlines()) if isinstance(value, str) else 0
+            console.print(Text(f"    code: {lines} lines ({printable(step.local.code.name)})"))
+        else:
+            console.print(Text(f"    {name}: {_short(value)}"))
 
 
 def _short(value: Any) -> str:

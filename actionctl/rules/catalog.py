@@ -56,8 +56,9 @@ CODES: dict[str, CodeInfo] = {
     "UNKNOWN_KEY": CodeInfo("error", False, "A field the service does not know (with a suggestion)."),
     "TYPE_INVALID": CodeInfo("error", False, "A field has the wrong type (e.g. a number where text is needed)."),
     "CONFIG_INVALID": CodeInfo("error", False, "A setting in actionctl.yaml has a wrong value."),
-    "VAR_UNDEFINED": CodeInfo("error", False, "A @@NAME@@ placeholder names no variable of vars: (for the profile, "
-                                              "or for some profile when none is chosen)."),
+    "VAR_UNDEFINED": CodeInfo("error", False, "A @@NAME@@ placeholder names no variable of vars: (for the profile; "
+                                              "when none is chosen, for some profile, or for the top level when it "
+                                              "names an app:)."),
     # Warnings: accepted by the service, but probably not what was meant.
     "ACTIVE_NOT_SET": CodeInfo("warning", False, "active is not set, so the service creates the action inactive."),
     "NAME_CASE_CONFLICT": CodeInfo("warning", False, "Two names differ only in case."),

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from actionctl import schedule
 from actionctl.diagnostics import Diagnostic
+from actionctl.manifest import trigger_kinds
 from actionctl.rules.context import ActionCheck
 from actionctl.rules.values import kind
 
@@ -44,8 +45,7 @@ def _timezone(a: ActionCheck) -> Iterator[Diagnostic]:
 
 
 def _consistency(a: ActionCheck) -> Iterator[Diagnostic]:
-    triggers = a.data.get("triggers")
-    kinds = [t.get("trigger") for t in triggers if isinstance(t, dict)] if isinstance(triggers, list) else []
+    kinds = trigger_kinds(a.data)
     has_frequency = a.has("frequency")
     if "schedule" in kinds and not has_frequency:
         index = kinds.index("schedule")

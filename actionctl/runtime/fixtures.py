@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from actionctl import sourcefile, yamldoc
 from actionctl.errors import FixtureError
 from actionctl.suggest import did_you_mean
@@ -28,8 +26,6 @@ DEFAULT_TIMESTAMP = "2026-01-01T00:00:00.000Z"  # fixtures without timestamps st
 _SUFFIXES = (".yaml", ".yml", ".json")
 # Fixtures are data and may be larger than a manifest; still a bound, as a tree of aliases is walked whole.
 FIXTURE_MAX_VALUES = 1_000_000
-# A run's changes to entries; the others (create, configure, drop) concern whole sources.
-ENTRY_OPS = ("insert", "update", "remove")
 # The statuses a data-source fixture may force (what the service's Data Sources calls answer).
 FORCEABLE_STATUSES = (400, 403, 404, 429, 500)
 
@@ -196,42 +192,3 @@ def _iso(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"cannot turn {type(value).__name__} into JSON")
-
-
-def write_back(fixtures: Fixtures, changes: list[dict]) -> list[Path]:
-    """Apply a run's data-source writes to their fixture files (atomically). Returns the files written."""
-    from actionctl.atomicfile import write_atomic
-
-    touched: dict[str, list[dict]] = {}
-    for change in changes:
-        key = str(change.get("dataSourceId"))
-        # Creating, configuring or dropping a whole source is shown, never written to a fixture.
-        if key not in fixtures.files or change.get("op") not in ENTRY_OPS:
-            continue
-        entries = touched.setdefault(key, [dict(e) for e in fixtures.datasources[key]["entries"]])
-        _apply(entries, change)
-    written = []
-    for key, entries in touched.items():
-        path, source = fixtures.files[key], fixtures.datasources[key]
-        body = {"id": source["id"], "name": source["name"]}
-        if source.get("columns") is not None:
-            body["columns"] = source["columns"]
-        body["entries"] = [{k: e[k] for k in ("id", "data", "createdAt", "updatedAt")} for e in entries]
-        if source.get("errors"):
-            body["errors"] = source["errors"]
-        text = json.dumps(body, indent=2, ensure_ascii=False) + "\n" if path.suffix == ".json" else \
-            yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
-        write_atomic(path, text)
-        written.append(path)
-    return written
-
-
-def _apply(entries: list[dict], change: dict) -> None:
-    index = next((i for i, e in enumerate(entries) if e["id"] == change.get("id")), None)
-    if change.get("op") == "remove":
-        if index is not None:
-            del entries[index]
-    elif index is None:
-        entries.append(change["after"])
-    else:
-        entries[index] = change["after"]

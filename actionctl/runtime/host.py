@@ -28,6 +28,17 @@ _OOM_SIGNALS = {signal.SIGTRAP, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, s
 _OOM_STATUSES = {128 + signal.SIGTRAP, 128 + signal.SIGABRT}
 
 
+# What a run records instead of doing (harness.js fills them): every kind is in every run's `effects`, a run
+# stopped or failed before any was recorded included, so that a script reading `effects.emails` never meets
+# a missing key.
+EFFECT_KINDS = ("emails", "sms", "pushes", "notifications", "requests", "media", "settings", "actions", "appLogs",
+                "datasources")
+
+
+def no_effects() -> dict[str, list]:
+    return {kind: [] for kind in EFFECT_KINDS}
+
+
 @dataclass
 class Execution:
     """What one run of `execute(context)` gave: the contract of `run --format json`."""
@@ -35,7 +46,7 @@ class Execution:
     result: Any = None
     error: dict | None = None  # {"code", "message", "stack", "name"}
     logs: list[dict] = field(default_factory=list)
-    effects: dict = field(default_factory=dict)
+    effects: dict = field(default_factory=no_effects)
     duration_ms: float = 0.0
 
     @property
@@ -192,7 +203,7 @@ def execute(worker: Worker, job: dict, timeout: float, result_limit: int) -> Exe
 
 
 def from_response(response: dict, result_limit: int) -> Execution:
-    outcome = Execution(logs=response.get("logs", []), effects=response.get("effects", {}),
+    outcome = Execution(logs=response.get("logs", []), effects={**no_effects(), **(response.get("effects") or {})},
                         duration_ms=response.get("durationMs", 0.0))
     failure = response.get("error")
     if failure:

@@ -21,7 +21,7 @@ def require_valid(project: Project, profile: str | None, *, strict: bool = False
     `strict`, warnings)."""
     from actionctl.validation import validate_manifests
 
-    report = validate_manifests(project, project.manifests(), profile, deploying=True)
+    report = validate_manifests(project, project.manifests(), profile)
     if report.exit_code(strict):
         found = (f"{report.errors} validation error(s)" if report.errors
                  else f"{report.warnings} validation warning(s), and warnings fail a strict check")

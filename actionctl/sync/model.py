@@ -78,7 +78,8 @@ class Step:
         return {"name": self.name, "action": self.kind, "id": self.id,
                 "file": self.local.file if self.local else None, "published": self.published,
                 "publish": self.publish, "reason": self.reason or None,
-                "changes": [c.as_json() for c in self.changes], "codeDiff": self.code_diff or None}
+                "changes": [c.as_json() for c in self.changes], "codeDiff": self.code_diff or None,
+                "fields": list(self.payload()) if self.kind == CREATE else None}
 
 
 @dataclass
