@@ -11,7 +11,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from support import ACTIONCTL, EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, configure, remote_names, stats
+from support import (
+    ACTIONCTL,
+    EMULATOR_TOKEN,
+    HANG_LIMIT,
+    UNLIMITED,
+    configure,
+    ctrl_c_as_in_a_terminal,
+    remote_names,
+    stats,
+)
 
 CODE = "async function execute(context) {\n  return { n: %d };\n}\n"
 
@@ -82,3 +91,32 @@ def test_a_push_killed_part_way_converges_when_run_again(cli, remote, project, t
     assert rerun.json["plan"]["summary"]["create"] == 45
     assert sorted(remote_names(remote)) == names
     assert cli("diff", "--exit-code").exit_code == 0
+
+
+def test_a_push_interrupted_part_way_says_what_landed_and_how_to_finish(cli, remote, project, tmp_path_factory):
+    make_actions(project, 6)
+    # The listing and three creates are served; the fourth create waits on a 429 that lasts the hour: Ctrl-C there.
+    configure(remote, rate_limits={"crud": 4}, rate_window=3600)
+    outside = tmp_path_factory.mktemp("interrupted-push")
+    env = {**os.environ, "ACTIONCTL_TOKEN": EMULATOR_TOKEN, "ACTIONCTL_CONFIG_DIR": str(outside / "config")}
+    process = subprocess.Popen([*ACTIONCTL, "push", "--yes"], cwd=project, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, preexec_fn=ctrl_c_as_in_a_terminal)
+    try:
+        deadline = time.monotonic() + HANG_LIMIT
+        while stats(remote)["byBucket"]["crud"]["rateLimited"] == 0 and process.poll() is None:
+            assert time.monotonic() < deadline, "the push never reached the limit"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stderr = process.communicate(timeout=HANG_LIMIT)[1].decode()
+    finally:
+        process.kill()
+        process.wait()
+    configure(remote, rate_limits=UNLIMITED)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-2:] == [
+        "push interrupted: 3 change(s) landed (action-000, action-001, action-002); create action-003 was being "
+        "sent and may have landed; 2 not attempted — run push again to finish: it plans from what is on the "
+        "service now",
+        "interrupted"]
+    assert cli("push", "--yes", "--format", "json").json["plan"]["summary"]["create"] == 3

@@ -89,7 +89,11 @@ def push(
             refuse(plan.unusable)
             return
         confirm(_question(plan, target), yes)
-        outcome = _apply(plan, client, state, force, text)
+        try:
+            outcome = _apply(plan, client, state, force, text)
+        except sync.PushInterrupted as stopped:  # Ctrl-C: say how far it got, then end as `interrupted`
+            console.note(stopped.report())
+            raise
         if text:
             plan_view.render_outcome(console.err(), outcome)
         else:
