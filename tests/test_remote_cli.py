@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from support import EMULATOR_TOKEN, UNLIMITED, configure, fake_service, service_client, stats
@@ -430,3 +431,23 @@ def test_a_log_count_that_is_not_a_number_is_the_number_of_logs(cli, project, mo
         result = cli("logs", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json == {"count": 1, "logs": [log]}
+
+
+def test_logs_follow_shows_only_newer_logs_in_order_within_the_limit(cli, api, monkeypatch):
+    greet = api.create_action(action("greet"))
+    for name in ("one", "two", "three"):
+        api.run_action(greet["id"], {"name": name})
+    polls = []
+
+    def between_polls(seconds: float) -> None:  # runs finish between the first two polls, none after
+        polls.append(seconds)
+        if len(polls) == 1:
+            for name in ("four", "five", "six"):
+                api.run_action(greet["id"], {"name": name})
+
+    monkeypatch.setattr("actionctl.cli.publishing.time", SimpleNamespace(sleep=between_polls))  # its own clock only
+    follow = cli("logs", "greet", "--limit", "2", "--follow", "--polls", "3", "--format", "json")
+    assert follow.exit_code == 0, follow.stderr
+    shown = [json.loads(line)["data"]["payload"]["name"] for line in follow.stdout.splitlines()]
+    # The two newest at first; then, of the three new runs, the two newest (the limit), oldest first; then none.
+    assert shown == ["two", "three", "five", "six"] and len(polls) == 3
