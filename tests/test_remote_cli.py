@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from types import SimpleNamespace
 
 import pytest
-from support import EMULATOR_TOKEN, UNLIMITED, configure, fake_service, service_client, stats
+from support import (
+    ACTIONCTL,
+    EMULATOR_TOKEN,
+    HANG_LIMIT,
+    UNLIMITED,
+    Terminal,
+    configure,
+    fake_service,
+    service_client,
+    stats,
+)
 
 from actionctl.remote.errors import ServiceError
 
@@ -451,3 +463,15 @@ def test_logs_follow_shows_only_newer_logs_in_order_within_the_limit(cli, api, m
     shown = [json.loads(line)["data"]["payload"]["name"] for line in follow.stdout.splitlines()]
     # The two newest at first; then, of the three new runs, the two newest (the limit), oldest first; then none.
     assert shown == ["two", "three", "five", "six"] and len(polls) == 3
+
+
+def test_remote_list_keeps_each_action_on_one_whole_line_when_piped_and_a_name_whole_in_a_narrow_terminal(api):
+    name = "send-the-weekly-booking-summary-to-every-manager-of-the-company"
+    created = api.create_action(action(name))
+    piped = subprocess.run([*ACTIONCTL, "remote", "list"], capture_output=True, text=True, timeout=HANG_LIMIT,
+                           env={**os.environ, "COLUMNS": "80"})
+    [line] = [line for line in piped.stdout.splitlines() if name in line]
+    assert line.split() == [str(created["id"]), name, "yes", "server", "manual", "no", "never"]
+    terminal = Terminal("remote", "list", columns=80)
+    status, shown = terminal.finish()
+    assert status == 0 and name in shown.split(), shown

@@ -62,8 +62,10 @@ def _table(actions: list[dict]) -> None:
         console.note("the app has no actions")
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "name", "active", "env", "triggers", "schedule", "published", "last run"):
-        table.add_column(column)
+    for column in ("id", "name"):  # whole in a narrow terminal: the other columns fold
+        table.add_column(column, no_wrap=True)
+    for column in ("active", "env", "triggers", "schedule", "published", "last run"):
+        table.add_column(column, overflow="fold")
     for a in actions:
         schedule = f"{a['frequency']} {a['timezone'] or SERVER_DEFAULT_ZONE}" if a["frequency"] else ""
         cells = (a["id"], a["name"], "yes" if a["active"] else "no", a["environment"],
