@@ -475,3 +475,19 @@ def test_remote_list_keeps_each_action_on_one_whole_line_when_piped_and_a_name_w
     terminal = Terminal("remote", "list", columns=80)
     status, shown = terminal.finish()
     assert status == 0 and name in shown.split(), shown
+
+
+def test_a_failed_remote_run_in_json_is_a_run_result_with_the_stack(cli, api):
+    api.create_action(action("greet"))
+    failed = cli("remote", "run", "greet", "--payload", '{"fail": true, "name": "Bob"}', "--format", "json")
+    assert failed.exit_code == 3
+    document = failed.json
+    error = document.pop("error")
+    assert document == {"ok": False, "action": "greet", "taskId": document["taskId"], "result": None,
+                        "durationMs": None}
+    assert (error["code"], error["name"], error["message"]) == ("EXECUTION_FAILED", "TypeError",
+                                                                "TypeError: no greeting for Bob")
+    assert "at execute (" in error["stack"]
+    assert failed.stderr.strip().endswith("[EXECUTION_FAILED]")
+    refused = cli("remote", "run", "nothing-by-that-name", "--format", "json")
+    assert refused.json["ok"] is False and refused.json["error"]["code"] == "ACTION_NOT_FOUND"
