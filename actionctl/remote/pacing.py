@@ -123,8 +123,9 @@ class Wait:
 
     def describe(self) -> str:
         why = "the service answered 429" if self.held else f"at most {self.limit} per {span(self.window)}"
-        return (f"waiting on the rate limit for {self.bucket} requests ({why}): {span(self.elapsed)} of "
-                f"{span(self.elapsed + self.remaining)}, {span(self.remaining)} left")
+        waited, left = math.floor(self.elapsed), math.ceil(self.remaining - 1e-9)  # the two add up to the whole
+        return (f"waiting on the rate limit for {self.bucket} requests ({why}): {span(waited)} of "
+                f"{span(waited + left)}, {span(left)} left")
 
 
 def span(seconds: float) -> str:
