@@ -115,9 +115,11 @@ class Worker:
         process = self._process
         try:
             try:
+                if process is None:  # taken already
+                    raise OSError("the worker was closed")
                 process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
                 process.stdin.flush()
-            except (AttributeError, OSError, ValueError):  # taken, a broken pipe, or a pipe close() shut
+            except (OSError, ValueError):  # closed, a broken pipe, or a pipe close() shut
                 raise self._death() from None
             try:
                 return json.loads(self._read_line(time.monotonic() + timeout, process))
@@ -131,7 +133,6 @@ class Worker:
         process = process or self._process
         if process is None:  # closed on another thread
             raise self._death()
-        stdout = process.stdout
         stdout = process.stdout
         with selectors.DefaultSelector() as selector:
             selector.register(stdout, selectors.EVENT_READ)
