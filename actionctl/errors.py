@@ -201,6 +201,15 @@ class SyncConflictError(ActionctlError):
     code = "SYNC_CONFLICT"
 
 
+class NotConfirmedError(ActionctlError):
+    """A destructive step was asked about in a terminal and the answer was no; nothing was changed."""
+
+    code = "NOT_CONFIRMED"
+
+    def __init__(self) -> None:
+        super().__init__("answered no — nothing was changed (--yes confirms without asking)")
+
+
 class PullRefusedError(ActionctlError):
     """`pull` kept local edits that were not pushed or committed."""
 

@@ -8,10 +8,13 @@ Fixtures built on these live in conftest.py; import the rest from here (`from su
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +49,73 @@ def ctrl_c_as_in_a_terminal() -> None:
     run ignores SIGINT (a background job of a script does, and a command inherits that: Python then
     installs no KeyboardInterrupt handler and the SIGINT a test sends is lost)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _own_terminal() -> None:
+    """For `preexec_fn`: the pseudo-terminal on fd 0 becomes the command's controlling terminal."""
+    import fcntl
+    import termios
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class Terminal:
+    """A command run in a pseudo-terminal of `columns` (its controlling terminal, so Ctrl-C typed is SIGINT as
+    for a user): read what it shows, type into it. CI and COLUMNS are left out of its environment: a CI job
+    never prompts, and the terminal says how wide it is."""
+
+    def __init__(self, *args: str, columns: int = 200) -> None:
+        import fcntl  # POSIX only, as pseudo-terminals are
+        import pty
+        import struct
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        env = {**{k: v for k, v in os.environ.items() if k not in ("CI", "COLUMNS")}, "NO_COLOR": "1"}
+        self.process = subprocess.Popen([*ACTIONCTL, *args], stdin=slave, stdout=slave, stderr=slave, env=env,
+                                        start_new_session=True, preexec_fn=_own_terminal)
+        os.close(slave)
+        self.shown = b""
+
+    def wait_for(self, text: bytes) -> None:
+        deadline = time.monotonic() + HANG_LIMIT
+        while text not in self.shown:
+            assert time.monotonic() < deadline, self.shown
+            if not self._read():
+                raise AssertionError(f"the command ended before showing {text!r}: {self.shown!r}")
+
+    def wait_reading(self) -> None:
+        """Until the command sleeps on the terminal: a Ctrl-C that lands between the prompt and the read is
+        seen by Python only at the next key (a race of CPython's input(), not of the command)."""
+        deadline = time.monotonic() + HANG_LIMIT
+        stat = Path(f"/proc/{self.process.pid}/stat")
+        while stat.read_text().rsplit(")", 1)[1].split()[0] != "S":
+            assert time.monotonic() < deadline, self.shown
+            time.sleep(0.01)
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def finish(self) -> tuple[int, str]:
+        while self._read():
+            pass
+        status = self.process.wait(timeout=HANG_LIMIT)
+        os.close(self.master)
+        shown = self.shown.decode("utf-8", "replace").replace("\r\n", "\n")
+        return status, re.sub(r"\x1b\[[0-9;]*m", "", shown)  # bold and dim stay on under NO_COLOR
+
+    def _read(self) -> bool:
+        import select
+
+        ready, _, _ = select.select([self.master], [], [], HANG_LIMIT)
+        try:
+            chunk = os.read(self.master, 4096) if ready else b""
+        except OSError:  # EIO: the command closed the terminal
+            chunk = b""
+        self.shown += chunk
+        return bool(chunk)
 
 
 class FakeClock:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from support import ACTIONCTL, HANG_LIMIT
+from support import ACTIONCTL, HANG_LIMIT, Terminal
 
 from actionctl import __version__
 from actionctl.cli import app
@@ -296,3 +296,17 @@ def test_a_configured_actions_folder_that_does_not_exist_is_an_error(cli, tree):
     [problem] = result.json["diagnostics"]
     assert (problem["code"], problem["line"], problem["column"]) == ("CONFIG_INVALID", 2, 10)
     assert "'src/actions' does not exist" in problem["message"]
+
+
+LONG_NAME = "send-the-weekly-booking-summary-to-every-manager-of-the-company"
+
+
+def test_list_keeps_each_action_on_one_whole_line_when_piped_and_a_name_whole_in_a_narrow_terminal(cli, project):
+    assert cli("new", LONG_NAME).exit_code == 0
+    piped = subprocess.run([*ACTIONCTL, "list"], capture_output=True, text=True, timeout=HANG_LIMIT,
+                           env={**os.environ, "COLUMNS": "80"})
+    [line] = [line for line in piped.stdout.splitlines() if LONG_NAME in line]
+    assert line.split() == [LONG_NAME, "server", "yes", "manual", f"actions/{LONG_NAME}.yaml"]
+    terminal = Terminal("list", columns=80)
+    status, shown = terminal.finish()
+    assert status == 0 and LONG_NAME in shown.split(), shown

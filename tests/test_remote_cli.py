@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+from types import SimpleNamespace
 
 import pytest
-from support import EMULATOR_TOKEN, UNLIMITED, configure, fake_service, service_client, stats
+from support import (
+    ACTIONCTL,
+    EMULATOR_TOKEN,
+    HANG_LIMIT,
+    UNLIMITED,
+    Terminal,
+    configure,
+    fake_service,
+    service_client,
+    stats,
+)
 
 from actionctl.remote.errors import ServiceError
 
@@ -467,3 +480,51 @@ def test_a_log_count_that_is_not_a_number_is_the_number_of_logs(cli, project, mo
         result = cli("logs", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json == {"count": 1, "logs": [log]}
+
+
+def test_logs_follow_shows_only_newer_logs_in_order_within_the_limit(cli, api, monkeypatch):
+    greet = api.create_action(action("greet"))
+    for name in ("one", "two", "three"):
+        api.run_action(greet["id"], {"name": name})
+    polls = []
+
+    def between_polls(seconds: float) -> None:  # runs finish between the first two polls, none after
+        polls.append(seconds)
+        if len(polls) == 1:
+            for name in ("four", "five", "six"):
+                api.run_action(greet["id"], {"name": name})
+
+    monkeypatch.setattr("actionctl.cli.publishing.time", SimpleNamespace(sleep=between_polls))  # its own clock only
+    follow = cli("logs", "greet", "--limit", "2", "--follow", "--polls", "3", "--format", "json")
+    assert follow.exit_code == 0, follow.stderr
+    shown = [json.loads(line)["data"]["payload"]["name"] for line in follow.stdout.splitlines()]
+    # The two newest at first; then, of the three new runs, the two newest (the limit), oldest first; then none.
+    assert shown == ["two", "three", "five", "six"] and len(polls) == 3
+
+
+def test_remote_list_keeps_each_action_on_one_whole_line_when_piped_and_a_name_whole_in_a_narrow_terminal(api):
+    name = "send-the-weekly-booking-summary-to-every-manager-of-the-company"
+    created = api.create_action(action(name))
+    piped = subprocess.run([*ACTIONCTL, "remote", "list"], capture_output=True, text=True, timeout=HANG_LIMIT,
+                           env={**os.environ, "COLUMNS": "80"})
+    [line] = [line for line in piped.stdout.splitlines() if name in line]
+    assert line.split() == [str(created["id"]), name, "yes", "server", "manual", "no", "never"]
+    terminal = Terminal("remote", "list", columns=80)
+    status, shown = terminal.finish()
+    assert status == 0 and name in shown.split(), shown
+
+
+def test_a_failed_remote_run_in_json_is_a_run_result_with_the_stack(cli, api):
+    api.create_action(action("greet"))
+    failed = cli("remote", "run", "greet", "--payload", '{"fail": true, "name": "Bob"}', "--format", "json")
+    assert failed.exit_code == 3
+    document = failed.json
+    error = document.pop("error")
+    assert document == {"ok": False, "action": "greet", "taskId": document["taskId"], "result": None,
+                        "durationMs": None}
+    assert (error["code"], error["name"], error["message"]) == ("EXECUTION_FAILED", "TypeError",
+                                                                "TypeError: no greeting for Bob")
+    assert "at execute (" in error["stack"]
+    assert failed.stderr.strip().endswith("[EXECUTION_FAILED]")
+    refused = cli("remote", "run", "nothing-by-that-name", "--format", "json")
+    assert refused.json["ok"] is False and refused.json["error"]["code"] == "ACTION_NOT_FOUND"

@@ -67,6 +67,27 @@ def test_a_hold_after_429_delays_only_that_kind():
     assert clock.slept == [pytest.approx(4.0)]
 
 
+def test_a_watched_wait_is_told_what_it_waits_for_how_long_and_what_is_left():
+    clock = FakeClock()
+    pacer = Pacer({"crud": 2}, window=3, clock=clock, sleep=clock.sleep)
+    told = []
+    pacer.on_wait = lambda wait: told.append(wait.describe())
+    pacer.hold("run", 2.5)
+    pacer.acquire("run")
+    for _ in range(3):
+        pacer.acquire("crud")
+    assert told == [
+        "waiting on the rate limit for run requests (the service answered 429): 0 s of 3 s, 3 s left",
+        "waiting on the rate limit for run requests (the service answered 429): 1 s of 3 s, 2 s left",
+        "waiting on the rate limit for run requests (the service answered 429): 2 s of 3 s, 1 s left",
+        "waiting on the rate limit for crud requests (at most 2 per 3 s): 0 s of 4 s, 4 s left",
+        "waiting on the rate limit for crud requests (at most 2 per 3 s): 1 s of 4 s, 3 s left",
+        "waiting on the rate limit for crud requests (at most 2 per 3 s): 2 s of 4 s, 2 s left",
+        "waiting on the rate limit for crud requests (at most 2 per 3 s): 3 s of 4 s, 1 s left",
+    ]
+    assert clock.slept == pytest.approx([1, 1, 0.5, 1, 1, 1, 0.05])  # in slices, so the watcher is told
+
+
 def test_processes_sharing_a_ledger_pace_as_one_client(tmp_path):
     clock = FakeClock()
     ledger = Ledger.for_app(tmp_path, "https://api.example.test/", 7)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
+import threading
 
 import pytest
 from support import job
 
-from actionctl.runtime.host import Worker, execute
+from actionctl.runtime.host import Worker, WorkerPool, execute
 
 
 def run_json(cli, *args):
@@ -383,6 +384,25 @@ def test_a_run_past_its_deadline_kills_the_worker_and_the_next_job_gets_a_new_on
         assert fresh.result == "fresh" and worker._process is not looping
     finally:
         worker.close()
+
+
+def test_a_pool_closed_by_ctrl_c_between_start_and_send_ends_its_jobs_without_a_thread_traceback(monkeypatch):
+    """Ctrl-C closes the pool while a pool thread has a started worker and has not yet sent the job: the
+    thread's job ends as a death, not as an exception in the thread (a traceback under `interrupted`)."""
+    pool = WorkerPool(1, 256)
+    started = Worker.start
+
+    def start_then_ctrl_c(worker: Worker) -> None:  # the close lands right where the race put it
+        started(worker)
+        pool.close()
+
+    monkeypatch.setattr(Worker, "start", start_then_ctrl_c)
+    escaped = []
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
+    code = "async function execute(context) { return 1; }\n"
+    outcomes = pool.map([(job(code), NO_DEADLINE, 1000), (job(code), NO_DEADLINE, 1000)])
+    assert escaped == []
+    assert [o.error["code"] for o in outcomes] == ["EXECUTION_FAILED", "EXECUTION_FAILED"]
 
 
 @pytest.mark.slow

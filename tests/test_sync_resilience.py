@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import select
 import signal
 import subprocess
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from support import ACTIONCTL, EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, configure, remote_names, stats
+from support import (
+    ACTIONCTL,
+    EMULATOR_TOKEN,
+    HANG_LIMIT,
+    UNLIMITED,
+    configure,
+    ctrl_c_as_in_a_terminal,
+    remote_names,
+    stats,
+)
 
 from actionctl.sync.state import state_path
 
@@ -84,3 +96,78 @@ def test_a_push_killed_part_way_converges_when_run_again(cli, remote, project, t
     assert rerun.json["plan"]["summary"]["create"] == 45
     assert sorted(remote_names(remote)) == names
     assert cli("diff", "--exit-code").exit_code == 0
+
+
+def test_a_push_interrupted_part_way_says_what_landed_and_how_to_finish(cli, remote, project, tmp_path_factory):
+    make_actions(project, 6)
+    # The listing and three creates are served; the fourth create waits on a 429 that lasts the hour: Ctrl-C there.
+    configure(remote, rate_limits={"crud": 4}, rate_window=3600)
+    outside = tmp_path_factory.mktemp("interrupted-push")
+    env = {**os.environ, "ACTIONCTL_TOKEN": EMULATOR_TOKEN, "ACTIONCTL_CONFIG_DIR": str(outside / "config")}
+    process = subprocess.Popen([*ACTIONCTL, "push", "--yes"], cwd=project, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, preexec_fn=ctrl_c_as_in_a_terminal)
+    try:
+        deadline = time.monotonic() + HANG_LIMIT
+        while stats(remote)["byBucket"]["crud"]["rateLimited"] == 0 and process.poll() is None:
+            assert time.monotonic() < deadline, "the push never reached the limit"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stderr = process.communicate(timeout=HANG_LIMIT)[1].decode()
+    finally:
+        process.kill()
+        process.wait()
+    configure(remote, rate_limits=UNLIMITED)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-2:] == [
+        "push interrupted: 3 change(s) landed (action-000, action-001, action-002); create action-003 was being "
+        "sent and may have landed; 2 not attempted — run push again to finish: it plans from what is on the "
+        "service now",
+        "interrupted"]
+    assert cli("push", "--yes", "--format", "json").json["plan"]["summary"]["create"] == 3
+
+
+def lines_until(process: subprocess.Popen, start: str) -> list[str]:
+    """The lines of the process's stderr up to the first that starts with `start` (within HANG_LIMIT)."""
+    deadline, shown = time.monotonic() + HANG_LIMIT, b""
+    while not any(line.startswith(start.encode()) for line in shown.split(b"\n")[:-1]):
+        assert time.monotonic() < deadline and process.poll() is None, shown.decode()
+        if select.select([process.stderr], [], [], 0.1)[0]:
+            shown += os.read(process.stderr.fileno(), 4096)
+    lines = shown.decode().split("\n")
+    return lines[:next(i for i, line in enumerate(lines) if line.startswith(start)) + 1]
+
+
+def test_a_push_waiting_on_the_rate_limit_says_what_it_waits_for_how_long_and_what_is_left(remote, project,
+                                                                                           tmp_path_factory):
+    make_actions(project, 3)
+    # The listing and one create are served; the next create is answered 429 for the rest of the hour.
+    configure(remote, rate_limits={"crud": 2}, rate_window=3600)
+    outside = tmp_path_factory.mktemp("waiting-push")
+    env = {**os.environ, "ACTIONCTL_TOKEN": EMULATOR_TOKEN, "ACTIONCTL_CONFIG_DIR": str(outside / "config")}
+    process = subprocess.Popen([*ACTIONCTL, "push", "--yes"], cwd=project, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, preexec_fn=ctrl_c_as_in_a_terminal)
+    try:
+        lines = lines_until(process, "waiting")
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=HANG_LIMIT)
+    finally:
+        process.kill()
+        process.wait()
+        configure(remote, rate_limits=UNLIMITED)
+    assert lines[0] == "[1/3] create action-000: done"
+    assert re.fullmatch(r"waiting on the rate limit for crud requests \(the service answered 429\): 0 s of "
+                        r"(59|60) min \d\d s, (59|60) min \d\d s left", lines[1]), lines
+
+
+def test_a_long_push_says_how_long_it_has_taken_and_how_much_longer_it_should(cli, remote, project, monkeypatch):
+    make_actions(project, 3)
+    ticks = iter(range(0, 1000, 25))  # each look at the clock finds 25 s more gone: the push is long
+    monkeypatch.setattr("actionctl.cli.sync.time", SimpleNamespace(monotonic=lambda: next(ticks)))
+    pushed = cli("push", "--yes")
+    assert pushed.exit_code == 0, pushed.stderr
+    assert [line for line in pushed.stderr.splitlines() if line.startswith("[")] == [
+        "[1/3] create action-000: done",  # 25 s: not long yet
+        "[2/3] create action-001: done (50 s elapsed, about 25 s left)",
+        "[3/3] create action-002: done (75 s elapsed)",
+    ]

@@ -32,9 +32,10 @@ class ActionctlGroup(TyperGroup):
             console.error_line(exc.code, exc.message)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            sys.stderr.write("interrupted\n")
-            sys.exit(130)
+            _interrupted()
         except Exception as exc:
+            if _is_prompt_abort(exc):  # Ctrl-C (or the end of input) at a prompt: Click's `Aborted!`, exit 1
+                _interrupted()
             if _is_usage_error(exc):  # Click's, told on stderr by Click; a script reading stdout is told too
                 _error_document(args, before, UsageError.code, exc.format_message())
             if _is_framework(exc) or os.environ.get(Env.DEBUG):
@@ -44,6 +45,15 @@ class ActionctlGroup(TyperGroup):
             console.error_line(INTERNAL_ERROR, f"{type(exc).__name__}: {exc} — this is a bug in actionctl; "
                                f"set {Env.DEBUG}=1 to see where")
             sys.exit(INTERNAL_ERROR_EXIT)
+
+
+def _interrupted() -> None:
+    sys.stderr.write("interrupted\n")
+    sys.exit(130)
+
+
+def _is_prompt_abort(exc: Exception) -> bool:
+    return _is_framework(exc) and type(exc).__name__ == "Abort"
 
 
 def _error_document(args: list[str], before: int, code: str, message: str) -> None:

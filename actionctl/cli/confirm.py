@@ -8,7 +8,7 @@ import sys
 import typer
 
 from actionctl.envvars import Env
-from actionctl.errors import ConfirmationRequiredError
+from actionctl.errors import ConfirmationRequiredError, NotConfirmedError
 
 
 def interactive() -> bool:
@@ -21,5 +21,5 @@ def confirm(question: str, yes: bool) -> None:
         return
     if not interactive():
         raise ConfirmationRequiredError(question)
-    if not typer.confirm(question, default=False, err=True):
-        raise typer.Exit(1)
+    if not typer.confirm(question, default=False, err=True):  # Ctrl-C here is `interrupted` (cli/app.py)
+        raise NotConfirmedError()

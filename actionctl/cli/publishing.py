@@ -125,13 +125,17 @@ def logs(
             json_writer.emit({"count": len(entries), "logs": entries})
             return
         _print_logs(fmt, entries, names)
-        seen = {entry.get("id") for entry in entries}
+        # Only what is newer than the newest shown is new: the older logs `--limit` left out are not.
+        seen, last = {_key(e) for e in entries}, max(map(_recency, entries), default=None)
         count = 0
         while follow and (not polls or count < polls):
             time.sleep(interval)
             count += 1
-            fresh = [e for e in _newest(client, ids, kind, 100) if e.get("id") not in seen]
-            seen.update(e.get("id") for e in fresh)
+            fresh = [e for e in _newest(client, ids, kind, limit)
+                     if _key(e) not in seen and (last is None or _recency(e) > last)]
+            seen.update(_key(e) for e in fresh)
+            if fresh:  # each newer than `last`
+                last = max(map(_recency, fresh))
             _print_logs(fmt, fresh, names if name else _names(client) if fresh else names)
 
 

@@ -10,6 +10,7 @@ from actionctl import lookup
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
 from actionctl.cli.options import FORMAT, YES, OutputFormat, remote_options
+from actionctl.remote.errors import ServiceError
 from actionctl.remote.publish_state import is_published
 from actionctl.render import json_writer
 
@@ -63,8 +64,10 @@ def _table(actions: list[dict]) -> None:
         console.note("the app has no actions")
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "name", "active", "env", "triggers", "schedule", "published", "last run"):
-        table.add_column(column)
+    for column in ("id", "name"):  # whole in a narrow terminal: the other columns fold
+        table.add_column(column, no_wrap=True)
+    for column in ("active", "env", "triggers", "schedule", "published", "last run"):
+        table.add_column(column, overflow="fold")
     for a in actions:
         schedule = f"{a['frequency']} {a['timezone'] or SERVER_DEFAULT_ZONE}" if a["frequency"] else ""
         cells = (a["id"], a["name"], "yes" if a["active"] else "no", a["environment"],
@@ -136,7 +139,12 @@ def run_remote(
     body = {} if body is None else body
     with remote.client() as client:
         action = lookup.remote_action(client, target)
-        outcome = client.run_action(action["id"], body, wait=not run_async)
+        try:
+            outcome = client.run_action(action["id"], body, wait=not run_async)
+        except ServiceError as failed:
+            if fmt is OutputFormat.json:
+                _failed_run_document(action, failed)
+            raise
     if fmt is OutputFormat.json:
         shape = {"ok": True, "action": action.get("name"), "taskId": outcome.task_id}
         json_writer.emit({**shape, "queued": True} if run_async else {**shape, "result": outcome.result,
@@ -151,6 +159,19 @@ def run_remote(
     console.plain(_text(outcome.result))
     took = f" in {outcome.duration_ms:.0f} ms" if isinstance(outcome.duration_ms, (int, float)) else ""
     console.note(f"ran {action.get('name')}{took}")
+
+
+def _failed_run_document(action: dict, failed) -> None:
+    """A run the action ended in an error, as `run --format json` reports one (its stack included), before the
+    error line; any other refusal is left to the error document every command writes."""
+    details = failed.answer.get("details")
+    if not isinstance(details, dict):
+        return
+    code = details.get("code") if isinstance(details.get("code"), str) else failed.code
+    error = {"code": code, "message": failed.message.removeprefix(f"{code}: "), "stack": details.get("stack") or "",
+             "name": details.get("name") or "Error"}
+    json_writer.emit({"ok": False, "action": action.get("name"), "taskId": failed.answer.get("taskId"),
+                      "result": None, "error": error, "durationMs": None})
 
 
 @remote_app.command("delete")

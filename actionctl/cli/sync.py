@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import typer
@@ -15,6 +17,8 @@ from actionctl.render import json_writer
 if TYPE_CHECKING:
     from actionctl.cli.connection import Remote
 
+LONG_PUSH = 30.0  # seconds after which a push's lines say how long it took and how much longer it should
+WAIT_LINE_EVERY = 30.0  # seconds between the lines of one long wait on the rate limit (CI logs)
 PRUNE = typer.Option(False, "--prune", help="Delete actions that are on the service but not in the repository.")
 CHANGES_EXIT = 4
 
@@ -89,7 +93,11 @@ def push(
             refuse(plan.unusable)
             return
         confirm(_question(plan, target, force), yes)
-        outcome = _apply(plan, client, state, force, text)
+        try:
+            outcome = _apply(plan, client, state, force, text)
+        except sync.PushInterrupted as stopped:  # Ctrl-C: say how far it got, then end as `interrupted`
+            console.note(stopped.report())
+            raise
         if text:
             plan_view.render_outcome(console.err(), outcome)
         else:
@@ -126,30 +134,82 @@ def _question(plan, target, force: bool) -> str:
 
 
 def _apply(plan, client, state, force: bool, text: bool):
+    """Apply the plan, telling people how it goes: a bar in a terminal, a line per action elsewhere (CI logs
+    show how far a push got); either way what a wait on the rate limit waits for, and, once a push takes a
+    while, how long it has taken and how much longer it should."""
     from actionctl import sync
     from actionctl.render import console
 
-    writes = len(plan.writes)
-    if not text or not console.err().is_terminal:
-        seen = iter(range(1, writes + 1))
+    if text and console.err().is_terminal:
+        return _apply_with_bar(plan, client, state, force)
+    writes, started = len(plan.writes), time.monotonic()
+    seen = iter(range(1, writes + 1))
 
-        def line(step, what: str) -> None:  # a log line per action: CI logs show how far a push got
-            if text:
-                console.note(f"[{next(seen)}/{writes}] {step.kind} {step.name}: {what}")
+    def line(step, what: str) -> None:
+        if text:
+            done = next(seen)
+            took = _timing(time.monotonic() - started, done, writes)
+            console.note(f"[{done}/{writes}] {step.kind} {step.name}: {what}{took}")
 
+    with _waits_told(client, console.note if text else None, every=WAIT_LINE_EVERY):
         return sync.apply(plan, client, state, force=force, progress=line)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+
+def _apply_with_bar(plan, client, state, force: bool):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from actionctl import sync
+    from actionctl.render import console
     from actionctl.render.printable import printable
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console.err(),
-                  transient=True) as bar:
-        task = bar.add_task("pushing", total=writes)
-        return sync.apply(plan, client, state, force=force,
-                          progress=lambda step, what: bar.update(task, advance=1,
-                                                                 description=printable(step.name)))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=console.err(), transient=True) as bar:
+        task = bar.add_task("pushing", total=len(plan.writes))
+        with _waits_told(client, lambda text: bar.update(task, description=text), every=0):
+            return sync.apply(plan, client, state, force=force,
+                              progress=lambda step, what: bar.update(task, advance=1,
+                                                                     description=printable(step.name)))
 
 
+@contextmanager
+def _waits_told(client, tell, every: float):
+    """While the plan is applied, each wait on the rate limit is told (`tell`): as it starts, then every
+    `every` seconds of it (0: at each of the pacer's ticks, for a bar that redraws)."""
+    pacer = getattr(client, "pacer", None)
+    if tell is None or pacer is None:
+        yield
+        return
+    last: float | None = None
+
+    def told(wait) -> None:
+        nonlocal last
+        if last is None or wait.elapsed == 0 or wait.elapsed - last >= every:
+            last = wait.elapsed
+            tell(wait.describe())
+
+    pacer.on_wait = told
+    try:
+        yield
+    finally:
+        pacer.on_wait = None
+
+
+def _timing(elapsed: float, done: int, total: int) -> str:
+    """How long a push has taken and, from its pace so far, how much longer it should: only once it is long."""
+    from actionctl.remote.pacing import span
+
+    if elapsed < LONG_PUSH:
+        return ""
+    if done >= total:
+        return f" ({span(elapsed)} elapsed)"
+    return f" ({span(elapsed)} elapsed, about {span(elapsed / done * (total - done))} left)"
 
 
 @app.command()

@@ -400,7 +400,8 @@ class Client:
                                              "`actionctl login`", self._token), status=401)
         described = text or message or (response.text[:200].strip() if decoded is None else "") or \
             f"HTTP {status}"
-        return ServiceError(redact(described, self._token), code=code or f"HTTP_{status}", status=status)
+        return ServiceError(redact(described, self._token), code=code or f"HTTP_{status}", status=status,
+                            answer=body)
 
     def _note(self, line: str) -> None:
         if self._log is not None:

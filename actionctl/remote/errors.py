@@ -22,9 +22,11 @@ class ServiceError(ActionctlError):
     exit_code = SERVICE_ERROR_EXIT
     code = "SERVICE_ERROR"
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 answer: dict | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.answer = answer or {}  # the error body as the service sent it (a failed run's details: its stack)
         if code:
             self.code = code
 

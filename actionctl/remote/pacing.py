@@ -23,6 +23,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 try:
@@ -36,6 +37,7 @@ DEFAULT_WINDOW = 60.0
 MARGIN = 0.05
 # The longest hold a 429 can impose: a `Retry-After: 1e300` would otherwise overflow time.sleep.
 MAX_HOLD = 3600.0
+TICK = 1.0  # seconds between reports of a wait somebody watches
 
 
 class Ledger:
@@ -107,6 +109,31 @@ def _record(text: str) -> dict:
             "held": {k: v for k, v in held.items() if isinstance(v, (int, float))} if isinstance(held, dict) else {}}
 
 
+@dataclass(frozen=True)
+class Wait:
+    """A request held back: of which kind, why (the service's 429, or the pace of `limit` a `window`), how
+    long it has waited so far and how much longer it will, as known now."""
+
+    bucket: str
+    held: bool  # the service answered 429 and named when to come back; else our own pacing
+    limit: int
+    window: float
+    elapsed: float
+    remaining: float
+
+    def describe(self) -> str:
+        why = "the service answered 429" if self.held else f"at most {self.limit} per {span(self.window)}"
+        waited, left = math.floor(self.elapsed), math.ceil(self.remaining - 1e-9)  # the two add up to the whole
+        return (f"waiting on the rate limit for {self.bucket} requests ({why}): {span(waited)} of "
+                f"{span(waited + left)}, {span(left)} left")
+
+
+def span(seconds: float) -> str:
+    """A duration as people read it: whole seconds (rounded up: a wait of 0.2 s is not "0 s"), minutes past two."""
+    whole = max(0, math.ceil(seconds - 1e-9))
+    return f"{whole} s" if whole < 120 else f"{whole // 60} min {whole % 60:02d} s"
+
+
 class Pacer:
     def __init__(self, limits: Mapping[str, int] | None = None, window: float = DEFAULT_WINDOW, *,
                  clock: Callable[[], float] | None = None, sleep: Callable[[float], None] = time.sleep,
@@ -121,18 +148,27 @@ class Pacer:
         self._held_until: dict[str, float] = {}
         self._lock = threading.Lock()
         self.waited = 0.0  # seconds spent waiting, for --verbose and benchmarks
+        # Told of a wait as it starts and every TICK of it (sleeping in slices only then), so that a
+        # command can say what it waits for instead of seeming to hang.
+        self.on_wait: Callable[[Wait], None] | None = None
 
     def acquire(self, bucket: str) -> None:
         """Block until a request of kind `bucket` may be sent, and count it as sent."""
         limit = self.limits.get(bucket)
         if limit is None:
             return
+        started = None
         while True:
             with self._lock, self._shared():
-                delay = self._delay(bucket, limit)
+                delay, held = self._delay(bucket, limit)
                 if delay <= 0:
                     self._sent.setdefault(bucket, deque()).append(self._clock())
                     return
+                now = self._clock()
+            started = now if started is None else started
+            if self.on_wait is not None:
+                self.on_wait(Wait(bucket, held, limit, self.window, now - started, delay))
+                delay = min(delay, TICK)
             self.waited += delay
             self._sleep(delay)
 
@@ -159,16 +195,16 @@ class Pacer:
                                   for b, s in self._sent.items() if s}
                 record["held"] = {b: t for b, t in self._held_until.items() if t > now}
 
-    def _delay(self, bucket: str, limit: int) -> float:
+    def _delay(self, bucket: str, limit: int) -> tuple[float, bool]:
+        """Seconds until a request of `bucket` may go, and whether a 429's hold is what keeps it."""
         now = self._clock()
         sent = self._sent.setdefault(bucket, deque())
         span = self.window + MARGIN
         while sent and sent[0] + span <= now:  # the same sum as below, so rounding cannot disagree
             sent.popleft()
-        delay = self._held_until.get(bucket, 0.0) - now
-        if len(sent) >= limit:
-            delay = max(delay, sent[0] + span - now)
-        return delay
+        held = self._held_until.get(bucket, 0.0) - now
+        paced = sent[0] + span - now if len(sent) >= limit else 0.0
+        return max(held, paced), held >= paced and held > 0
 
     def close(self) -> None:
         """Let go of the ledger's file (it is opened again if the pacer is used again)."""

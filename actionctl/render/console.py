@@ -22,18 +22,28 @@ if TYPE_CHECKING:
 _FRAME_WIDTH = 120  # characters of a long line shown around the column
 
 
+_PIPED_WIDTH = 1 << 16  # no line of ours is longer: piped output is never wrapped, folded or cut
+
+
 @cache
 def out() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
+    return _console(stderr=False)
 
 
 @cache
 def err() -> Console:
+    return _console(stderr=True)
+
+
+def _console(*, stderr: bool) -> Console:
+    """Rich fits tables to the terminal; to a pipe or a file it would fit them to 80 columns (or COLUMNS),
+    folding and cutting names that `grep` and scripts look for. What is not a terminal gets its lines whole."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = _PIPED_WIDTH
+    return console
 
 
 def error_line(code: str, message: str) -> None:
@@ -167,7 +177,8 @@ def action_table(infos) -> None:
     from actionctl.schedule import SERVER_DEFAULT_ZONE
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("name", "environment", "active", "triggers", "schedule", "dependencies", "file"):
+    table.add_column("name", no_wrap=True)  # in a narrow terminal the other columns fold; a name stays whole
+    for column in ("environment", "active", "triggers", "schedule", "dependencies", "file"):
         table.add_column(column, overflow="fold")
     for info in infos:
         if not info.readable:  # what it would say is not known: no default stands in for it

@@ -121,21 +121,30 @@ class Worker:
         """The worker's response to `job`; WorkerTimeout or WorkerDied when it gives none."""
         self.start()
         self._busy = True
+        # The process is held here: close() on another thread (Ctrl-C) may take it from the worker, or shut
+        # its stdin, at any point of the exchange; that is the worker's death, never a pool thread's traceback.
+        process = self._process
         try:
-            self._process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
-            self._process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise self._death() from None
-        try:
-            return json.loads(self._read_line(time.monotonic() + timeout))
-        except WorkerTimeout:
-            self.kill()
-            raise
+            try:
+                if process is None:  # taken already
+                    raise OSError("the worker was closed")
+                process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
+                process.stdin.flush()
+            except (OSError, ValueError):  # closed, a broken pipe, or a pipe close() shut
+                raise self._death() from None
+            try:
+                return json.loads(self._read_line(time.monotonic() + timeout, process))
+            except WorkerTimeout:
+                self.kill()
+                raise
         finally:
             self._busy = False
 
-    def _read_line(self, deadline: float) -> bytes:
-        stdout = self._process.stdout
+    def _read_line(self, deadline: float, process: subprocess.Popen | None = None) -> bytes:
+        process = process or self._process
+        if process is None:  # closed on another thread
+            raise self._death()
+        stdout = process.stdout
         with selectors.DefaultSelector() as selector:
             selector.register(stdout, selectors.EVENT_READ)
             while b"\n" not in self._buffer:

@@ -12,7 +12,7 @@
 `diff` prints the Plan that `push` applies; nothing is sent that the plan does not show.
 """
 
-from actionctl.sync.executor import apply, finish_push, record_unchanged
+from actionctl.sync.executor import PushInterrupted, apply, finish_push, record_unchanged
 from actionctl.sync.planner import compare, plan
 
-__all__ = ["apply", "compare", "finish_push", "plan", "record_unchanged"]
+__all__ = ["PushInterrupted", "apply", "compare", "finish_push", "plan", "record_unchanged"]

@@ -48,34 +48,67 @@ def apply(the_plan: Plan, client, state: State, *, force: bool = False,
     record_unchanged(the_plan, state)
     writes = the_plan.writes
     for index, step in enumerate(writes):
-        if step.kind == CONFLICT and not force:
-            outcome.refused.append(step)
-            _tell(progress, step, "refused")
-            continue
-        if step.kind == PUBLISH:
-            if outcome.publish_error is not None:
-                outcome.not_attempted.append(step)
-                continue
-            done = Done(step.name, PUBLISH, step.id)
-            _publish(client, done, step, outcome)
-            _tell(progress, step, "done" if done.published else "failed")
-            if done.published:
-                outcome.done.append(done)
-            continue
         try:
-            done = _write(step, client, state)
-        except ServiceError as exc:
-            outcome.failed.append(Failed(step.name, step.kind, exc.code or "SERVICE_ERROR", exc.message))
-            _tell(progress, step, "failed")
-            if _stops_everything(exc):
-                outcome.not_attempted = writes[index + 1:]
-                break
-            continue
-        outcome.done.append(done)
-        if step.publish and done.kind != DELETE and outcome.publish_error is None:
-            _publish(client, done, step, outcome)
-        _tell(progress, step, "done")
+            stop = _apply_step(step, client, state, force, progress, outcome)
+        except KeyboardInterrupt:  # what landed is recorded; the user is told how far it got
+            raise PushInterrupted(outcome, writes[index:]) from None
+        if stop:
+            outcome.not_attempted = writes[index + 1:]
+            break
     return outcome
+
+
+NAMES_SHOWN = 10  # of the actions an interrupted push landed: the line stays a line
+
+
+class PushInterrupted(KeyboardInterrupt):
+    """Ctrl-C while a plan was applied: what landed before it, and the step it stopped (which may have landed)."""
+
+    def __init__(self, outcome: Outcome, left: list[Step]) -> None:
+        super().__init__()
+        landed = {d.name for d in outcome.done}
+        self.outcome = outcome
+        self.in_flight = [step for step in left[:1] if step.name not in landed]
+        self.not_attempted = left[1:]
+
+    def report(self) -> str:
+        shown = [d.name for d in self.outcome.done[:NAMES_SHOWN]]
+        more = len(self.outcome.done) - len(shown)
+        names = ", ".join(shown) + (f" and {more} more" if more else "")
+        line = f"push interrupted: {len(self.outcome.done)} change(s) landed" + (f" ({names})" if names else "")
+        if self.in_flight:
+            line += f"; {self.in_flight[0].kind} {self.in_flight[0].name} was being sent and may have landed"
+        line += f"; {len(self.not_attempted)} not attempted"
+        return line + " — run push again to finish: it plans from what is on the service now"
+
+
+def _apply_step(step: Step, client, state: State, force: bool, progress, outcome: Outcome) -> bool:
+    """Apply one step into `outcome`; True when its failure concerns every step, so the rest is not attempted."""
+    if step.kind == CONFLICT and not force:
+        outcome.refused.append(step)
+        _tell(progress, step, "refused")
+        return False
+    if step.kind == PUBLISH:
+        if outcome.publish_error is not None:
+            outcome.not_attempted.append(step)
+            return False
+        done = Done(step.name, PUBLISH, step.id)
+        _publish(client, done, step, outcome)
+        _tell(progress, step, "done" if done.published else "failed")
+        if done.published:
+            outcome.done.append(done)
+        return False
+    try:
+        done = _write(step, client, state)
+    except ServiceError as exc:
+        outcome.failed.append(Failed(step.name, step.kind, exc.code or "SERVICE_ERROR", exc.message))
+        _tell(progress, step, "failed")
+        return _stops_everything(exc)
+    outcome.done.append(done)
+    if step.publish and done.kind != DELETE and outcome.publish_error is None:
+        _publish(client, done, step, outcome)
+    _tell(progress, step, "done")
+    return False
 
 
 def finish_push(outcome: Outcome) -> None:
