@@ -189,7 +189,8 @@ def _versions(probe: _Probe) -> Check:
     items = _listed(probe, "versions")
     if isinstance(items, Check):
         return items
-    probe.facts.update(itemKeys=keys(items[0] if items else None), itemNested=nested(items[0] if items else None))
+    first = items[0] if items else None
+    probe.facts.update(itemKeys=keys(first), itemNested=nested(first))
     return _check(probe, "ok", f"a page of {_count(len(items), 'version')}")
 
 

@@ -260,9 +260,7 @@ class Client:
         Anything but a GET is refused before it is sent: a probe never changes the service."""
         if route.method != "GET":
             raise ValueError(f"a probe only reads: {route.method} {route.path} was not sent")
-        self.pacer.acquire(route.bucket)
-        self.stats.requests += 1
-        self.stats.by_method["GET"] = self.stats.by_method.get("GET", 0) + 1
+        self._admit(route)
         started = time.perf_counter()
         try:
             response = self._http.request("GET", route.path, params=params)
@@ -344,10 +342,14 @@ class Client:
                 return {}  # an earlier attempt did it and its answer was lost
             raise error
 
-    def _send(self, route: paths.Route, body: Any, params: dict | None, attempts: int) -> httpx.Response | None:
+    def _admit(self, route: paths.Route) -> None:
+        """Wait for the request's turn under the rate limit, and count it: every request, a probe's too."""
         self.pacer.acquire(route.bucket)
         self.stats.requests += 1
         self.stats.by_method[route.method] = self.stats.by_method.get(route.method, 0) + 1
+
+    def _send(self, route: paths.Route, body: Any, params: dict | None, attempts: int) -> httpx.Response | None:
+        self._admit(route)
         started = time.perf_counter()
         try:
             response = self._http.request(route.method, route.path, json=body, params=params)
