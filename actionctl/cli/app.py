@@ -6,17 +6,34 @@ import os
 import sys
 
 import typer
-from typer.core import TyperGroup
 
-from actionctl.cli import coercion, write_version
+from actionctl.cli import coercion, usage, write_version
 from actionctl.envvars import Env
 from actionctl.errors import INTERNAL_ERROR, INTERNAL_ERROR_EXIT, ActionctlError, UsageError
 
 coercion.install()  # choices, text and empty lists coerced without importing pydantic (see coercion.py)
 
 
-class ActionctlGroup(TyperGroup):
-    """Runs a command; an ActionctlError becomes `error: message [CODE]` on stderr and its exit status."""
+class ActionctlGroup(usage.Group):
+    """Runs a command; an ActionctlError becomes `error: message [CODE]` on stderr and its exit status, and
+    so does a misuse of the command line Click finds (`USAGE`, exit 2)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        from actionctl.render import json_writer
+
+        args = list(sys.argv[1:] if args is None else args)
+        before = json_writer.written()
+        try:
+            status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Exception as exc:
+            if _is_prompt_abort(exc):
+                _interrupted()
+            if not _is_usage_error(exc):
+                raise
+            _misused(exc, args, before)
+        sys.exit(status if isinstance(status, int) else 0)
 
     def invoke(self, ctx):  # type: ignore[override]
         from actionctl.render import json_writer
@@ -36,8 +53,6 @@ class ActionctlGroup(TyperGroup):
         except Exception as exc:
             if _is_prompt_abort(exc):  # Ctrl-C (or the end of input) at a prompt: Click's `Aborted!`, exit 1
                 _interrupted()
-            if _is_usage_error(exc):  # Click's, told on stderr by Click; a script reading stdout is told too
-                _error_document(args, before, UsageError.code, exc.format_message())
             if _is_framework(exc) or os.environ.get(Env.DEBUG):
                 raise
             from actionctl.render import console
@@ -45,6 +60,20 @@ class ActionctlGroup(TyperGroup):
             console.error_line(INTERNAL_ERROR, f"{type(exc).__name__}: {exc} — this is a bug in actionctl; "
                                f"set {Env.DEBUG}=1 to see where")
             sys.exit(INTERNAL_ERROR_EXIT)
+
+
+def _misused(exc: Exception, args: list[str], before: int) -> None:
+    """A usage error Click found: one coded line (and, under --format json, a document), exit 2. A command
+    or group given no arguments where it needs some shows its help instead, as Click does."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    from actionctl.render import console
+
+    message = usage.usage_line(exc)
+    _error_document(args, before, UsageError.code, message)
+    console.error_line(UsageError.code, message)
+    sys.exit(UsageError.exit_code)
 
 
 def _interrupted() -> None:
@@ -99,15 +128,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-app = typer.Typer(
+app = usage.Typer(
     cls=ActionctlGroup,
     name="actionctl",
     help="Keep Fliplet App Actions V3 in git: validate, run, test and deploy them from the terminal.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=usage.examples("actionctl init --app 123456", "actionctl new hello", "actionctl test",
+                          "actionctl login", "actionctl push"),
 )
 
 

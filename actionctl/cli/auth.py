@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
 from actionctl.cli.confirm import interactive
 from actionctl.cli.options import FORMAT, OutputFormat, remote_options
@@ -25,7 +26,12 @@ NO_TERMINAL = ("not a terminal: pipe a token in with --token-stdin (CI), sign in
                "--password-stdin, or with --no-browser to open the sign-in link elsewhere")
 
 
-@app.command()
+@app.command(rich_help_panel=usage.REMOTE,
+             epilog=usage.examples(
+                 "actionctl login",
+                 "actionctl login --email ada@example.com",
+                 "actionctl login --region us --no-browser",
+             ))
 @remote_options("profile", "api_url", "region", "verbose")
 def login(
     browser: bool = typer.Option(None, "--browser/--no-browser",
@@ -35,15 +41,18 @@ def login(
                               help="Sign in with this email and its password (asked, hidden)."),
     password_stdin: bool = typer.Option(False, "--password-stdin",
                                         help="With --email: read the password from standard input."),
-    code: str = typer.Option(None, "--code", help="With --email: the two-factor code (asked for when the "
+    code: str = typer.Option(None, "--code", metavar="CODE",
+                             help="With --email: the two-factor code (asked for when the "
                                                    "service wants one, in a terminal)."),
     token_stdin: bool = typer.Option(False, "--token-stdin",
                                      help="Read a token from standard input (asked, hidden, in a terminal)."),
-    timeout: float = typer.Option(SIGNIN_TIMEOUT, "--timeout", min=1.0, max=3600.0,
+    timeout: float = typer.Option(SIGNIN_TIMEOUT, "--timeout", metavar="SECONDS", min=1.0, max=3600.0,
                                   help="Seconds to wait for the browser to come back."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Sign in (browser, email and password, or a token), check the token with the service, store it (0600)."""
+    """Sign in and store the token for the host.
+
+    By browser, email and password, or a token; the token is checked with the service, then stored (0600)."""
     from actionctl.remote import credentials, signin
 
     host, routes = remote.host(), remote.routes()
@@ -150,7 +159,7 @@ def _facts(signed: SignedIn) -> str:
     return f"{signed.kind}, signed in by {signed.how}, {region}"
 
 
-@app.command()
+@app.command(rich_help_panel=usage.REMOTE, epilog=usage.examples("actionctl logout", "actionctl logout --region us"))
 @remote_options("profile", "api_url", "region")
 def logout(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
     """Forget the stored token for the host."""
@@ -166,10 +175,16 @@ def logout(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
     console.note(f"logged out of {host}" if removed else f"no stored login for {host}")
 
 
-@app.command()
+@app.command(rich_help_panel=usage.REMOTE,
+             epilog=usage.examples(
+                 "actionctl whoami",
+                 "actionctl whoami --profile staging --format json",
+             ))
 @remote_options("profile", "api_url", "region", "token", "verbose")
 def whoami(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
-    """Which host, app and user the remote commands act as, and what kind of token, checked with the service."""
+    """Show the host, app and user remote commands act as.
+
+    And what kind of token, checked with the service."""
     from actionctl.remote import credentials, signin
     from actionctl.remote.target import token_source
 

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
-from actionctl.cli.options import FORMAT, OutputFormat, remote_options
+from actionctl.cli.options import FORMAT, OutputFormat, choices, remote_options
 from actionctl.envvars import Env
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class Annotations(str, enum.Enum):
     none = "none"
 
 
-@app.command()
+@app.command(rich_help_panel=usage.DEPLOY, epilog=usage.examples("actionctl ci", "actionctl ci --deploy --publish"))
 @remote_options()
 def ci(
     deploy: bool = typer.Option(False, "--deploy", help="Push the plan (without asking) once everything passed."),
@@ -38,12 +39,14 @@ def ci(
     publish: bool = typer.Option(False, "--publish", help="With --deploy: publish what the push changes."),
     skip_tests: bool = typer.Option(False, "--skip-tests", help="Do not run tests/*.test.yaml."),
     strict: bool = typer.Option(False, "--strict", help="Fail on validation warnings too."),
-    annotations: Annotations = typer.Option(Annotations.auto, "--annotations",
+    annotations: Annotations = typer.Option(Annotations.auto, "--annotations", metavar=choices(Annotations),
                                             help="GitHub workflow annotations (auto: when GITHUB_ACTIONS=true)."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Validate → test → diff → push (with --deploy), never prompting. Exit 0 all good, 1 a check failed
-    (or a conflict held the deploy back), 3 the service refused; without --deploy, changes are only shown."""
+    """Validate, test, diff and (with --deploy) push.
+
+    Never prompts. Exit 0 all good, 1 a check failed (or a conflict held the deploy back), 3 the service refused;
+    without --deploy, changes are only shown."""
     from actionctl import pipeline
     from actionctl.project import open_project
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
 from actionctl.cli.options import FORMAT, OutputFormat
 
-deps_app = typer.Typer(help="URL dependencies of the project's actions.", no_args_is_help=True)
-app.add_typer(deps_app, name="deps")
+deps_app = usage.Typer(cls=usage.Group, help="URL dependencies of the project's actions.", no_args_is_help=True)
+app.add_typer(deps_app, name="deps", rich_help_panel=usage.LOCAL)
 
 
-@deps_app.command("fetch")
+@deps_app.command("fetch", epilog=usage.examples("actionctl deps fetch", "actionctl deps fetch --refresh"))
 def fetch(
     refresh: bool = typer.Option(False, "--refresh", help="Download again even when cached."),
     fmt: OutputFormat = FORMAT,
 ) -> None:
-    """Download every http(s) dependency of the project's actions into .actionctl/cache/deps/."""
+    """Download the actions' http(s) dependencies.
+
+    Into .actionctl/cache/deps/, for offline runs."""
     from actionctl import deps
     from actionctl.manifest import load_manifest
     from actionctl.project import open_project

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
 from actionctl.envvars import Env
 from actionctl.errors import EmulatorDataError, PathNotFoundError, PortInUseError
@@ -18,31 +19,39 @@ LOOSE_DATA_FILE = Path("actionctl-emulator.sqlite3")  # outside a project: in th
 DEFAULT_TOKEN = "local-token"
 
 
-@app.command("emulator")
+@app.command("emulator", rich_help_panel=usage.REMOTE,
+             epilog=usage.examples(
+                 "actionctl emulator",
+                 "actionctl emulator --port 0 --data emulator.sqlite3 --project .",
+             ))
 def emulator(
-    port: int = typer.Option(8686, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    data: Path = typer.Option(None, "--data", help="SQLite file that keeps the state (default: "
+    port: int = typer.Option(8686, "--port", metavar="PORT", min=0, max=65535,
+                             help="Port to listen on (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS", help="Address to listen on."),
+    data: Path = typer.Option(None, "--data", metavar="FILE", help="SQLite file that keeps the state (default: "
                               ".actionctl/emulator.sqlite3 in the current project)."),
-    token: str = typer.Option(DEFAULT_TOKEN, "--token", envvar=Env.EMULATOR_TOKEN,
+    token: str = typer.Option(DEFAULT_TOKEN, "--token", metavar="TOKEN", envvar=Env.EMULATOR_TOKEN,
                               help="The token clients must send as Auth-token. Other users of this machine see "
                                    f"it in `ps`: prefer {Env.EMULATOR_TOKEN}."),
     app_published: bool = typer.Option(True, "--app-published/--no-app-published",
                                        help="Whether apps start out published (publishing actions needs it)."),
-    faults: float = typer.Option(0.0, "--faults", min=0.0, max=1.0,
+    faults: float = typer.Option(0.0, "--faults", metavar="SHARE", min=0.0, max=1.0,
                                  help="Fraction of requests that fail with 503, 500 or a dropped connection."),
-    rate_crud: int = typer.Option(60, "--rate-crud", min=1, help="CRUD requests per app per window."),
-    rate_run: int = typer.Option(30, "--rate-run", min=1, help="Run requests per app per window."),
-    rate_publish: int = typer.Option(10, "--rate-publish", min=1,
+    rate_crud: int = typer.Option(60, "--rate-crud", metavar="N", min=1, help="CRUD requests per app per window."),
+    rate_run: int = typer.Option(30, "--rate-run", metavar="N", min=1, help="Run requests per app per window."),
+    rate_publish: int = typer.Option(10, "--rate-publish", metavar="N", min=1,
                                      help="Publish, unpublish and restore requests per app per window."),
-    rate_window: float = typer.Option(60.0, "--rate-window", min=0.01, max=86_400.0,
+    rate_window: float = typer.Option(60.0, "--rate-window", metavar="SECONDS", min=0.01, max=86_400.0,
                                       help="The rate-limit window in seconds."),
     two_factor: str = typer.Option(None, "--two-factor", metavar="CODE",
                                    help="Make `login --email` ask for this two-factor code (default: none asked)."),
-    project_dir: Path = typer.Option(None, "--project", help="Project whose fixtures and dependency cache serve "
+    project_dir: Path = typer.Option(None, "--project", metavar="FOLDER",
+                                     help="Project whose fixtures and dependency cache serve "
                                      "runs (default: the current project)."),
 ) -> None:
-    """Serve the App Actions V3 REST API on this machine, with state in SQLite, until Ctrl-C."""
+    """Serve the App Actions V3 API on this machine.
+
+    With state in SQLite, until Ctrl-C."""
     from actionctl.emulator import Account, EmulatorOptions, serve
     from actionctl.project import find_root
     from actionctl.remote.credentials import usable_token

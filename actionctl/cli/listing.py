@@ -7,15 +7,22 @@ from pathlib import Path
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
 from actionctl.cli.options import FORMAT, OutputFormat
 
 
-@app.command("list")
+@app.command("list", rich_help_panel=usage.LOCAL,
+             epilog=usage.examples(
+                 "actionctl list",
+                 "actionctl list --format json",
+             ))
 def list_actions(
     fmt: OutputFormat = FORMAT,
 ) -> None:
-    """List the project's actions: name, environment, triggers, schedule, dependencies."""
+    """List the project's actions.
+
+    Name, environment, triggers, schedule, dependencies."""
     from actionctl import inventory
     from actionctl.project import open_project
     from actionctl.render import console, json_writer
@@ -33,11 +40,15 @@ def list_actions(
             console.note(f"{info.file} cannot be read ({info.problem}) — `actionctl validate` shows where")
 
 
-@app.command()
+@app.command(rich_help_panel=usage.LOCAL,
+             epilog=usage.examples("actionctl schema --output .actionctl/manifest.schema.json"))
 def schema(
-    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    output: Path = typer.Option(None, "--output", "-o", metavar="FILE",
+                                help="Write to this file instead of standard output."),
 ) -> None:
-    """Print the JSON Schema of action manifests (for editors and other tools)."""
+    """Print the JSON Schema of action manifests.
+
+    For editors and other tools."""
     from actionctl.schema import schema_text
 
     if output is None:

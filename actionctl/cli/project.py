@@ -6,18 +6,25 @@ from pathlib import Path
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
-from actionctl.cli.options import FORMAT, OutputFormat, Region, Template
+from actionctl.cli.options import FORMAT, OutputFormat, Region, Template, choices
 
 
-@app.command()
+@app.command(rich_help_panel=usage.LOCAL,
+             epilog=usage.examples(
+                 "actionctl init --app 123456",
+                 "actionctl init my-actions --region us",
+             ))
 def init(
-    folder: Path = typer.Argument(Path("."), help="Where to create the project (default: here)."),
-    app_id: int = typer.Option(None, "--app", help="The Fliplet app id the actions belong to."),
-    region: Region = typer.Option(Region.eu, "--region", help="The region of the app."),
+    folder: Path = typer.Argument(Path("."), metavar="FOLDER", help="Where to create the project (default: here)."),
+    app_id: int = typer.Option(None, "--app", metavar="ID", help="The Fliplet app id the actions belong to."),
+    region: Region = typer.Option(Region.eu, "--region", metavar=choices(Region), help="The region of the app."),
     fmt: OutputFormat = FORMAT,
 ) -> None:
-    """Create actionctl.yaml, the folders and a .gitignore. Never overwrites a file."""
+    """Create actionctl.yaml, the folders and a .gitignore.
+
+    Never overwrites a file."""
     from actionctl.render import console
     from actionctl.scaffold import init_project
 
@@ -27,13 +34,20 @@ def init(
         console.note("next: actionctl new hello --template on-demand")
 
 
-@app.command()
+@app.command(rich_help_panel=usage.LOCAL,
+             epilog=usage.examples(
+                 "actionctl new hello",
+                 "actionctl new send-report --template scheduled",
+             ))
 def new(
-    name: str = typer.Argument(..., help="The action's name: letters, digits, - and _."),
-    template: Template = typer.Option(Template.on_demand, "--template", "-t", help="What the action starts as."),
+    name: str = typer.Argument(..., metavar="NAME", help="The action's name: letters, digits, - and _."),
+    template: Template = typer.Option(Template.on_demand, "--template", "-t", metavar=choices(Template),
+                                      help="What the action starts as."),
     fmt: OutputFormat = FORMAT,
 ) -> None:
-    """Add an action (manifest + code) from a template. Refuses to replace existing files."""
+    """Add an action (manifest and code) from a template.
+
+    A test file comes with it. Refuses to replace existing files."""
     from actionctl.scaffold import new_action
 
     _report_scaffold(new_action(name, template.value), fmt)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from actionctl import lookup
+from actionctl.cli import usage
 from actionctl.cli.app import app
-from actionctl.cli.options import FORMAT, OutputFormat, remote_options
+from actionctl.cli.options import FORMAT, OutputFormat, choices, complete_action_names, remote_options
 from actionctl.errors import UsageError
 from actionctl.remote.errors import ServiceAnswerError
 from actionctl.remote.publish_state import RELEASE_TYPES
@@ -26,18 +27,27 @@ FAILED_LOG = "app.task.failed"
 Release = enum.Enum("Release", {kind: kind for kind in RELEASE_TYPES}, type=str)
 
 
-@app.command()
+@app.command(rich_help_panel=usage.DEPLOY,
+             epilog=usage.examples(
+                 "actionctl publish hello",
+                 "actionctl publish --all --app-release silent --changelog 'Nightly report'",
+             ))
 @remote_options()
 def publish(
-    names: list[str] = typer.Argument(None, metavar="NAME...", help="Actions to publish."),
+    names: list[str] = typer.Argument(None, metavar="NAME", autocompletion=complete_action_names,
+                                      help="Actions to publish."),
     everything: bool = typer.Option(False, "--all", help="Publish every action of the app."),
-    release: Release = typer.Option(None, "--app-release", help="Publish the app first, as this kind of release "
+    release: Release = typer.Option(None, "--app-release", metavar=choices(Release),
+                                    help="Publish the app first, as this kind of release "
                                     "(its actions can only be published once it is)."),
-    changelog: str = typer.Option(None, "--changelog", help="The app release's changelog (with --app-release)."),
+    changelog: str = typer.Option(None, "--changelog", metavar="TEXT",
+                                  help="The app release's changelog (with --app-release)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Publish --all without asking (asked only in a terminal)."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Copy actions to production, where scheduled and triggered runs use them; --app-release publishes the app."""
+    """Copy actions to production, where triggers run them.
+
+    Scheduled and triggered runs use the production copy; --app-release publishes the app first."""
     from actionctl.cli.confirm import confirm, interactive
 
     if (names and everything) or not (names or everything or release):
@@ -81,13 +91,16 @@ def _publish_one(client, action: dict) -> dict:
         raise
 
 
-@app.command()
+@app.command(rich_help_panel=usage.DEPLOY, epilog=usage.examples("actionctl unpublish hello"))
 @remote_options()
 def unpublish(
-    names: list[str] = typer.Argument(..., metavar="NAME...", help="Actions to take out of production."),
+    names: list[str] = typer.Argument(..., metavar="NAME", autocompletion=complete_action_names,
+                                      help="Actions to take out of production."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Remove actions' production copies: they stop running in the live app."""
+    """Remove actions' production copies.
+
+    They stop running in the live app."""
     with remote.client() as client:
         done = []
         for action in lookup.remote_actions(client, names):
@@ -105,18 +118,27 @@ def _progress(fmt: OutputFormat, line: str) -> None:
         console.out().print(line, markup=False, highlight=False)
 
 
-@app.command()
+@app.command(rich_help_panel=usage.REMOTE,
+             epilog=usage.examples(
+                 "actionctl logs hello --limit 20",
+                 "actionctl logs --follow",
+             ))
 @remote_options()
 def logs(
-    name: str = typer.Argument(None, metavar="[NAME|ID]", help="One action's logs (default: the whole app's)."),
-    limit: int = typer.Option(50, "--limit", "-n", min=1, max=1000, help="How many of the newest logs."),
+    name: str = typer.Argument(None, metavar="NAME|ID", autocompletion=complete_action_names,
+                               help="One action's logs (default: the whole app's)."),
+    limit: int = typer.Option(50, "--limit", "-n", metavar="N", min=1, max=1000, help="How many of the newest logs."),
     failed: bool = typer.Option(False, "--failed", help="Only failed runs."),
     follow: bool = typer.Option(False, "--follow", help="Keep printing new logs as runs finish (Ctrl-C stops)."),
-    interval: float = typer.Option(2.0, "--interval", min=0.2, help="Seconds between polls with --follow."),
-    polls: int = typer.Option(0, "--polls", min=0, hidden=True, help="Stop --follow after N polls (for tests)."),
+    interval: float = typer.Option(2.0, "--interval", metavar="SECONDS", min=0.2,
+                                   help="Seconds between polls with --follow."),
+    polls: int = typer.Option(0, "--polls", metavar="N", min=0, hidden=True,
+                              help="Stop --follow after N polls (for tests)."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Show the logs of runs, newest last; --follow keeps watching."""
+    """Show the logs of runs, newest last.
+
+    --follow keeps watching."""
     kind = FAILED_LOG if failed else None
     with remote.client() as client:
         ids, names = _one_action(client, name) if name else ([None], _names(client))
@@ -225,13 +247,15 @@ def _print_logs(fmt: OutputFormat, entries: list[dict], names: dict) -> None:
                                         f"{data.get('mode', '')}  {took}  {outcome}"))
 
 
-@app.command()
+@app.command(rich_help_panel=usage.REMOTE, epilog=usage.examples("actionctl versions hello"))
 @remote_options()
 def versions(
-    name: str = typer.Argument(..., metavar="NAME|ID"),
+    name: str = typer.Argument(..., metavar="NAME|ID", autocompletion=complete_action_names),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """List an action's saved versions, newest first (the service keeps 100)."""
+    """List an action's saved versions, newest first.
+
+    The service keeps 100."""
     with remote.client() as client:
         action = lookup.remote_action(client, name)
         found = _marked(client.list_versions(action["id"]), action)
@@ -268,14 +292,16 @@ def _saved_by(version: dict) -> str:
     return str(who or "")
 
 
-@app.command()
+@app.command(rich_help_panel=usage.DEPLOY, epilog=usage.examples("actionctl rollback hello 4242"))
 @remote_options()
 def rollback(
-    name: str = typer.Argument(..., metavar="NAME|ID"),
+    name: str = typer.Argument(..., metavar="NAME|ID", autocompletion=complete_action_names),
     version_id: int = typer.Argument(..., metavar="VERSION_ID", help="From `actionctl versions NAME`."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Restore an action's master to a saved version (the current one is saved first)."""
+    """Restore an action to a saved version.
+
+    Its master is restored; the current version is saved first."""
     with remote.client() as client:
         action = lookup.remote_action(client, name)
         answer = client.restore_version(action["id"], version_id)

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from actionctl import lookup
+from actionctl.cli import usage
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
-from actionctl.cli.options import FORMAT, YES, OutputFormat, remote_options
+from actionctl.cli.options import FORMAT, YES, OutputFormat, complete_action_names, remote_options
 from actionctl.remote.errors import ServiceError
 from actionctl.remote.publish_state import is_published
 from actionctl.render import json_writer
@@ -17,8 +18,9 @@ from actionctl.render import json_writer
 if TYPE_CHECKING:
     from actionctl.cli.connection import Remote
 
-remote_app = typer.Typer(help="The app's actions on the service: list, show, run, delete.", no_args_is_help=True)
-app.add_typer(remote_app, name="remote")
+remote_app = usage.Typer(cls=usage.Group,
+                         help="The app's actions as the service holds them.", no_args_is_help=True)
+app.add_typer(remote_app, name="remote", rich_help_panel=usage.REMOTE)
 
 
 def summary(action: dict, *, production_copy: bool = False) -> dict:
@@ -33,7 +35,11 @@ def summary(action: dict, *, production_copy: bool = False) -> dict:
             "lastRunAt": action.get("lastRunAt"), "updatedAt": action.get("updatedAt")}
 
 
-@remote_app.command("list")
+@remote_app.command("list",
+                    epilog=usage.examples(
+                        "actionctl remote list --app 123456",
+                        "actionctl remote list --production --format json",
+                    ))
 @remote_options()
 def list_remote(
     production: bool = typer.Option(False, "--production", help="List the published (production) copies."),
@@ -77,10 +83,10 @@ def _table(actions: list[dict]) -> None:
     console.out().print(table)
 
 
-@remote_app.command("show")
+@remote_app.command("show", epilog=usage.examples("actionctl remote show hello"))
 @remote_options()
 def show(
-    target: str = typer.Argument(..., metavar="NAME|ID"),
+    target: str = typer.Argument(..., metavar="NAME|ID", autocompletion=complete_action_names),
     production: bool = typer.Option(False, "--production", help="Show the published copy instead of the master."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
@@ -124,15 +130,21 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else json_writer.inline(value)
 
 
-@remote_app.command("run")
+@remote_app.command("run",
+                    epilog=usage.examples(
+                        'actionctl remote run hello --payload \'{"name": "Ada"}\'',
+                        "actionctl remote run hello --async",
+                    ))
 @remote_options()
 def run_remote(
-    target: str = typer.Argument(..., metavar="NAME|ID"),
-    payload: str = typer.Option(None, "--payload", "-p", help="JSON payload, or @file.json."),
+    target: str = typer.Argument(..., metavar="NAME|ID", autocompletion=complete_action_names),
+    payload: str = typer.Option(None, "--payload", "-p", metavar="JSON", help="JSON payload, or @file.json."),
     run_async: bool = typer.Option(False, "--async", help="Fire and forget: queue the run, do not wait."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Run an action on the service (waits for its result unless --async)."""
+    """Run an action on the service.
+
+    Waits for its result unless --async."""
     from actionctl.cli.run import json_argument
 
     body = json_argument(payload, "--payload")
@@ -174,14 +186,16 @@ def _failed_run_document(action: dict, failed) -> None:
                       "result": None, "error": error, "durationMs": None})
 
 
-@remote_app.command("delete")
+@remote_app.command("delete", epilog=usage.examples("actionctl remote delete hello --yes"))
 @remote_options()
 def delete(
-    target: str = typer.Argument(..., metavar="NAME|ID"),
+    target: str = typer.Argument(..., metavar="NAME|ID", autocompletion=complete_action_names),
     yes: bool = YES,
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Delete an action from the service (its published copy too)."""
+    """Delete an action from the service.
+
+    Its published copy too."""
     with remote.client() as client:
         action = lookup.remote_action(client, target)
         published = " and its published copy" if is_published(action) else ""

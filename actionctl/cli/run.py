@@ -8,8 +8,9 @@ from typing import Any
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
-from actionctl.cli.options import FORMAT, PROFILE, OutputFormat, Trigger, timeout_option
+from actionctl.cli.options import FORMAT, PROFILE, OutputFormat, Trigger, choices, complete_action_names, timeout_option
 from actionctl.errors import UsageError, ValidationFailedError
 
 
@@ -33,21 +34,32 @@ def json_argument(value: str | None, option: str) -> Any:
         raise UsageError(f"{option}: not valid JSON ({exc})") from None
 
 
-@app.command()
+@app.command(rich_help_panel=usage.LOCAL,
+             epilog=usage.examples(
+                 'actionctl run hello --payload \'{"name": "Ada"}\'',
+                 "actionctl run send-report --trigger schedule --now 2026-03-29T08:00:00Z",
+             ))
 def run(
-    target: str = typer.Argument(..., metavar="NAME|FILE", help="The action's name, manifest or .js file."),
-    payload: str = typer.Option(None, "--payload", "-p", help="JSON payload, or @file.json (manual runs)."),
-    trigger: Trigger = typer.Option(Trigger.manual, "--trigger", "-t", help="What starts the run."),
-    event: str = typer.Option(None, "--event", "-e", help="The log or analytics event, JSON or @file.json."),
+    target: str = typer.Argument(..., metavar="NAME|FILE", autocompletion=complete_action_names,
+                                 help="The action's name, manifest or .js file."),
+    payload: str = typer.Option(None, "--payload", "-p", metavar="JSON",
+                                help="JSON payload, or @file.json (manual runs)."),
+    trigger: Trigger = typer.Option(Trigger.manual, "--trigger", "-t", metavar=choices(Trigger),
+                                    help="What starts the run."),
+    event: str = typer.Option(None, "--event", "-e", metavar="JSON",
+                              help="The log or analytics event, JSON or @file.json."),
     timeout: float = timeout_option("Seconds before the run is stopped."),
-    now: str = typer.Option(None, "--now", help="Freeze Date.now() and new Date() at this ISO date-time."),
-    seed: int = typer.Option(None, "--seed", help="Make Math.random() repeatable."),
+    now: str = typer.Option(None, "--now", metavar="DATETIME",
+                            help="Freeze Date.now() and new Date() at this ISO date-time."),
+    seed: int = typer.Option(None, "--seed", metavar="N", help="Make Math.random() repeatable."),
     profile: str = PROFILE,
     fmt: OutputFormat = FORMAT,
     write_fixtures: bool = typer.Option(False, "--write-fixtures", help="Save data-source writes to the fixtures."),
     validate: bool = typer.Option(True, "--validate/--no-validate", help="Check the action first (default)."),
 ) -> None:
-    """Run an action's execute(context) locally, with the service's globals, limits and mocked platform."""
+    """Run an action locally, in V8, against fixtures.
+
+    execute(context) runs with the service's globals and limits, and a local copy of the platform's APIs."""
     from actionctl.execution import prepare
     from actionctl.project import open_project
     from actionctl.render import console, execution_view, json_writer

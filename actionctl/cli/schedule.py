@@ -6,20 +6,28 @@ import datetime as dt
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
-from actionctl.cli.options import FORMAT, OutputFormat
+from actionctl.cli.options import FORMAT, OutputFormat, complete_action_names
 from actionctl.errors import UsageError
 
 
-@app.command("schedule")
+@app.command("schedule", rich_help_panel=usage.LOCAL,
+             epilog=usage.examples(
+                 "actionctl schedule",
+                 "actionctl schedule send-report --count 10 --from 2026-10-20T00:00:00Z",
+             ))
 def schedule_command(
-    names: list[str] = typer.Argument(None, metavar="NAME",
+    names: list[str] = typer.Argument(None, metavar="NAME", autocompletion=complete_action_names,
                                       help="Actions to show (default: every action with a frequency)."),
-    count: int = typer.Option(5, "--count", "-n", min=1, max=1000, help="How many runs to show for each."),
-    start: str = typer.Option(None, "--from", help="ISO date/time to count from (default: now; no offset = UTC)."),
+    count: int = typer.Option(5, "--count", "-n", metavar="N", min=1, max=1000, help="How many runs to show for each."),
+    start: str = typer.Option(None, "--from", metavar="DATETIME",
+                              help="ISO date/time to count from (default: now; no offset = UTC)."),
     fmt: OutputFormat = FORMAT,
 ) -> None:
-    """Next runs of scheduled actions, in their time zone and in UTC, across daylight-saving changes."""
+    """Show the next runs of scheduled actions.
+
+    In their time zone and in UTC, across daylight-saving changes."""
     from actionctl import inventory
     from actionctl.project import open_project
     from actionctl.render import console, json_writer

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
 from actionctl.cli.confirm import confirm
 from actionctl.cli.options import FORMAT, NAMES, YES, OutputFormat, remote_options
@@ -32,7 +33,11 @@ def _header(target) -> dict:
     return {"app": target.app, "profile": target.profile, "apiUrl": target.api_url}
 
 
-@app.command()
+@app.command(rich_help_panel=usage.DEPLOY,
+             epilog=usage.examples(
+                 "actionctl diff",
+                 "actionctl diff hello --profile staging --exit-code",
+             ))
 @remote_options()
 def diff(
     names: list[str] = NAMES,
@@ -42,7 +47,9 @@ def diff(
     publish: bool = typer.Option(False, "--publish", help="Plan as `push --publish` would: what it would publish."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Show what `push` would change on the service: creates, updates (with a code diff), deletes."""
+    """Show what `push` would change on the service.
+
+    Creates, updates (with a code diff), deletes."""
     from actionctl import sync
     from actionctl.project import open_project
     from actionctl.render import console, plan_view
@@ -60,7 +67,12 @@ def diff(
         raise typer.Exit(CHANGES_EXIT)
 
 
-@app.command()
+@app.command(rich_help_panel=usage.DEPLOY,
+             epilog=usage.examples(
+                 "actionctl push",
+                 "actionctl push hello --yes",
+                 "actionctl push --prune --dry-run",
+             ))
 @remote_options()
 def push(
     names: list[str] = NAMES,
@@ -71,7 +83,9 @@ def push(
     force: bool = typer.Option(False, "--force", help="Overwrite actions changed on the service since the last sync."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Make the service match the repository: validate everything, show the plan, confirm, apply it."""
+    """Make the service match the repository.
+
+    Validate everything, show the plan, confirm, apply it."""
     from actionctl import sync
     from actionctl.project import open_project
     from actionctl.render import console, plan_view
@@ -212,14 +226,16 @@ def _timing(elapsed: float, done: int, total: int) -> str:
     return f" ({span(elapsed)} elapsed, about {span(elapsed / done * (total - done))} left)"
 
 
-@app.command()
+@app.command(rich_help_panel=usage.DEPLOY, epilog=usage.examples("actionctl pull --app 123456", "actionctl pull hello"))
 @remote_options()
 def pull(
     names: list[str] = NAMES,
     force: bool = typer.Option(False, "--force", help="Overwrite local edits that were not pushed or committed."),
     fmt: OutputFormat = FORMAT, remote: Remote = None,
 ) -> None:
-    """Write the app's actions into the repository (a new project gets `actionctl init`'s layout)."""
+    """Write the app's actions into the repository.
+
+    A new project gets `actionctl init`'s layout."""
     from pathlib import Path
 
     from actionctl.project import open_project

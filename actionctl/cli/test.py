@@ -7,21 +7,31 @@ from pathlib import Path
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
-from actionctl.cli.options import PROFILE, TEST_FORMAT, TestFormat
+from actionctl.cli.options import PROFILE, TEST_FORMAT, TestFormat, complete_action_names
 
 
-@app.command("test")
+@app.command("test", rich_help_panel=usage.LOCAL,
+             epilog=usage.examples(
+                 "actionctl test",
+                 "actionctl test hello -k 'greets*'",
+                 "actionctl test --junit report.xml",
+             ))
 def test_command(
-    targets: list[str] = typer.Argument(None, metavar="[NAME|FILE]...",
+    targets: list[str] = typer.Argument(None, metavar="NAME|FILE", autocompletion=complete_action_names,
                                         help="Actions or test files (default: every tests/*.test.yaml)."),
-    keyword: str = typer.Option(None, "-k", help="Only cases whose 'file::name' contains this (or matches a glob)."),
+    keyword: str = typer.Option(None, "-k", metavar="PATTERN",
+                                help="Only cases whose 'file::name' contains this (or matches a glob)."),
     fmt: TestFormat = TEST_FORMAT,
-    junit: Path = typer.Option(None, "--junit", help="Also write a JUnit XML report to this file."),
-    workers: int = typer.Option(None, "--workers", "-j", min=1, help="Parallel workers (default: one per core)."),
+    junit: Path = typer.Option(None, "--junit", metavar="FILE", help="Also write a JUnit XML report to this file."),
+    workers: int = typer.Option(None, "--workers", "-j", metavar="N", min=1,
+                                help="Parallel workers (default: one per core)."),
     profile: str = PROFILE,
 ) -> None:
-    """Run test cases against local fixtures; exit 0 when all pass, 1 when any fails."""
+    """Run the test cases of tests/*.test.yaml.
+
+    Against local fixtures; exit 0 when all pass, 1 when any fails."""
     from actionctl.atomicfile import write_atomic
     from actionctl.errors import TestsNotFoundError
     from actionctl.execution import cases

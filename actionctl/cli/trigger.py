@@ -6,8 +6,9 @@ import enum
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
-from actionctl.cli.options import FORMAT, OutputFormat, timeout_option
+from actionctl.cli.options import FORMAT, OutputFormat, choices, complete_action_names, timeout_option
 from actionctl.cli.run import json_argument
 from actionctl.errors import UsageError
 
@@ -18,17 +19,26 @@ class EventKind(str, enum.Enum):
     schedule = "schedule"
 
 
-@app.command()
+@app.command(rich_help_panel=usage.LOCAL,
+             epilog=usage.examples(
+                 'actionctl trigger log --event \'{"type": "signup"}\'',
+                 "actionctl trigger schedule send-report --run",
+             ))
 def trigger(
-    kind: EventKind = typer.Argument(..., help="log or analytics (an event), or schedule (one action)."),
-    name: str = typer.Argument(None, metavar="[NAME]", help="With schedule: the action to run at its next tick."),
-    event: str = typer.Option(None, "--event", "-e", help="The event, JSON or @file.json (log and analytics)."),
+    kind: EventKind = typer.Argument(..., metavar=choices(EventKind),
+                                     help="log or analytics (an event), or schedule (one action)."),
+    name: str = typer.Argument(None, metavar="NAME", autocompletion=complete_action_names,
+                               help="With schedule: the action to run at its next tick."),
+    event: str = typer.Option(None, "--event", "-e", metavar="JSON",
+                              help="The event, JSON or @file.json (log and analytics)."),
     run_them: bool = typer.Option(False, "--run", help="Run the matching actions with the payload they would get."),
-    now: str = typer.Option(None, "--now", help="Freeze Date.now() at this ISO date-time."),
+    now: str = typer.Option(None, "--now", metavar="DATETIME", help="Freeze Date.now() at this ISO date-time."),
     timeout: float = timeout_option("Seconds before each run is stopped."),
     fmt: OutputFormat = FORMAT,
 ) -> None:
-    """Match an event against the project's triggers; with --run, run what matches."""
+    """Match an event against the project's triggers.
+
+    With --run, run what matches."""
     from actionctl.execution import prepare, triggers
     from actionctl.project import open_project
     from actionctl.render import console, execution_view, json_writer

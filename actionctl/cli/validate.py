@@ -7,11 +7,16 @@ from pathlib import Path
 
 import typer
 
+from actionctl.cli import usage
 from actionctl.cli.app import app
 from actionctl.cli.options import PROFILE, VALIDATE_FORMAT, ValidateFormat
 
 
-@app.command()
+@app.command(rich_help_panel=usage.LOCAL,
+             epilog=usage.examples(
+                 "actionctl validate",
+                 "actionctl validate actions/hello.yaml --format github",
+             ))
 def validate(
     paths: list[Path] = typer.Argument(None, metavar="PATH",
                                         help="Manifests, .js files or folders (default: the whole project)."),
@@ -19,7 +24,9 @@ def validate(
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
     profile: str = PROFILE,
 ) -> None:
-    """Check manifests and code exactly as the service would. Exit 0 clean, 1 errors, 2 usage."""
+    """Check manifests and code as the service would.
+
+    Exit 0 clean, 1 errors, 2 usage."""
     from actionctl.render import console, diagnostic_formats, json_writer
     from actionctl.validation import validate_paths
 
