@@ -3,7 +3,6 @@ types them, commands grouped with their whole summaries, an example per command,
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shlex
@@ -206,10 +205,3 @@ def test_completion_outside_a_project_or_in_a_broken_one_offers_nothing_and_says
     (tmp_path / "actionctl.yaml").write_text("app: [unclosed\n")
     assert _complete("actionctl run ", tmp_path) == []
 
-
-def test_usage_errors_and_help_keep_json_documents_apart():
-    # A usage error under --format json writes exactly one document, whoever finds the error.
-    result = subprocess.run([*INSTALLED, "run", "--format", "json"], capture_output=True, text=True,
-                            timeout=HANG_LIMIT, stdin=subprocess.DEVNULL)
-    assert result.returncode == 2
-    assert json.loads(result.stdout)["error"]["code"] == "USAGE"
