@@ -15,7 +15,7 @@ from actionctl.errors import (
     UsageError,
 )
 from actionctl.manifest import load_manifest
-from actionctl.project import CONFIG_FILE, REGIONS, Project, open_project
+from actionctl.project import CONFIG_FILE, REGIONS, Project, inspect_project, open_project
 from actionctl.rules.name import name_problems
 from actionctl.schema import SCHEMA_FILE, schema_text
 from actionctl.suggest import did_you_mean
@@ -30,6 +30,7 @@ class Scaffold:
     created: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # already there, left untouched
     notes: list[str] = field(default_factory=list)  # what an option asked for that a kept file does not say
+    updated: list[Path] = field(default_factory=list)  # generated files of ours brought up to date (editor types)
 
     def add(self, path: Path, text: str) -> None:
         (self.created if write_new(path, text) else self.kept).append(path)
@@ -67,7 +68,26 @@ def init_project(folder: Path, app: int | None = None, region: str = "eu", api_u
             scaffold.kept.append(target)
         else:
             scaffold.add(target / ".gitkeep", "")
+    _add_editor_files(scaffold, inspect_project(folder))
     return scaffold
+
+
+def _add_editor_files(scaffold: Scaffold, project: Project) -> None:
+    """The editor's types and jsconfig.json, written or refreshed; a fixture that cannot be read leaves its columns
+    out rather than stopping the command (`actionctl types` reports it)."""
+    from actionctl.editor import fixture_sources, write_types
+    from actionctl.errors import FixtureError
+
+    try:
+        sources = fixture_sources(project.root)
+    except FixtureError as exc:
+        sources = []
+        scaffold.notes.append(f"the editor types give no data source columns: {exc}")
+    files = write_types(project, sources)
+    scaffold.created.extend(files.created)
+    scaffold.updated.extend(files.updated)
+    scaffold.kept.extend(files.unchanged + files.kept)
+    scaffold.notes.extend(files.notes)
 
 
 def _not_written(config: Path, key: str, given: object) -> list[str]:
@@ -108,6 +128,7 @@ def new_action(name: str, template: str = "on-demand", start: Path | None = None
     # A first test case, so that `actionctl test` has something to run from the start (kept if one is there).
     scaffold.add(project.root / "tests" / f"{name}.test.yaml", _template(template, "action.test.yaml")
                  .replace("__NAME__", name))
+    _add_editor_files(scaffold, project)
     return scaffold
 
 

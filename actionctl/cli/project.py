@@ -65,11 +65,15 @@ def _report_scaffold(scaffold, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         body = {"root": str(scaffold.root), "created": [rel(p) for p in scaffold.created],
                 "kept": [rel(p) for p in scaffold.kept]}
+        if scaffold.updated:
+            body["updated"] = [rel(p) for p in scaffold.updated]
         json_writer.emit({**body, "notes": scaffold.notes} if scaffold.notes else body)
         return
     out = console.out()
     for path in scaffold.created:
         out.print(f"[green]created[/] {rel(path)}")
+    for path in scaffold.updated:
+        out.print(f"[green]updated[/] {rel(path)}")
     for path in scaffold.kept:
         out.print(f"[dim]kept[/]    {rel(path)} (already there, left as it is)")
     for note in scaffold.notes:

@@ -7,7 +7,7 @@ that lists the methods each object has and compares them with these declarations
 
 from __future__ import annotations
 
-from actionctl.surface.model import DEVICE_ONLY, Method, Namespace
+from actionctl.surface.model import DEVICE_ONLY, ENTRIES, ENTRY, ENTRY_OR_UNDEFINED, Method, Namespace
 
 PACKAGE = "fliplet-datasources"
 DOCS = "docs/API/fliplet-datasources.md"
@@ -24,9 +24,12 @@ DATASOURCES = Namespace("DataSources", PACKAGE, DOCS, (
            "a new source in the run's store (next free id), shown in the diff, never written to fixtures"),
     Method("update", "update(id, data) | update({id, …data})", "changes the source's settings (name, columns, …)"),
     Method("delete", "delete(id)", "drops the source from the run's store; answers {}"),
-    Method("connect", "connect(id | {name}, options?)", "a connection to the fixture with that id; unknown → 404"),
-    Method("connectByName", "connectByName(name, options?)", "a connection to the fixture with that name"),
-    Method("Database", "Database({id | name, isName?})", "a native bundle handle over the same store (reads only)"),
+    Method("connect", "connect(id | {name}, options?)", "a connection to the fixture with that id; unknown → 404",
+           returns="DataSources.connection", picks_source="id"),
+    Method("connectByName", "connectByName(name, options?)", "a connection to the fixture with that name",
+           returns="DataSources.connection", picks_source="name"),
+    Method("Database", "Database({id | name, isName?})", "a native bundle handle over the same store (reads only)",
+           returns="DataSources.Database.handle"),
     Method("fetchWithOptions", "fetchWithOptions({dataSourceId, query?, columns?, compact?})",
            "{dataSource, dataSourceEntries} of flat (mapped) rows"),
     Method("isTempId", "isTempId(id)", "true for text starting with temp_"),
@@ -39,17 +42,20 @@ DATASOURCES = Namespace("DataSources", PACKAGE, DOCS, (
 CONNECTION = Namespace("DataSources.connection", PACKAGE, READING, (
     Method("find", "find(query?, options?)",
            "entries matching `where`, with order, limit, offset, attributes, distinct, join, aggregate; "
-           "`includePagination` → {entries, dataSourceId, count, pagination}"),
+           "`includePagination` → {entries, dataSourceId, count, pagination}", returns=ENTRIES),
     Method("query", "query(query?, options?)",
            "find's alias; `type: 'update'` patches the matches (answers them), "
-           "`type: 'delete'` removes them (answers [])"),
-    Method("findOne", "findOne(query?, options?)", "the first match or undefined (sets query.limit = 1)"),
-    Method("findById", "findById(id)", "the entry; missing → 404, an id that is not one → 400"),
-    Method("findWithCursor", "findWithCursor(query?, options?)", "the first page as a cursor (see below)"),
+           "`type: 'delete'` removes them (answers [])", returns=ENTRIES),
+    Method("findOne", "findOne(query?, options?)", "the first match or undefined (sets query.limit = 1)",
+           returns=ENTRY_OR_UNDEFINED),
+    Method("findById", "findById(id)", "the entry; missing → 404, an id that is not one → 400", returns=ENTRY),
+    Method("findWithCursor", "findWithCursor(query?, options?)", "the first page as a cursor (see below)",
+           returns="DataSources.cursor"),
     Method("getIndex", "getIndex(column)", "distinct values as text, missing as null; undeclared column → 400"),
     Method("getIndexes", "getIndexes(columns)", "{column: values} for each column"),
-    Method("insert", "insert(data, options?)", "the new entry (next id, the run's time); captured as a change"),
-    Method("update", "update(id, data, options?)", "the entry with `data` merged in; missing → 404"),
+    Method("insert", "insert(data, options?)", "the new entry (next id, the run's time); captured as a change",
+           returns=ENTRY),
+    Method("update", "update(id, data, options?)", "the entry with `data` merged in; missing → 404", returns=ENTRY),
     Method("removeById", "removeById(id, options?)", "removes the entry and answers {}; missing → 404"),
     Method("append", "append(rows?, options?)", "the created entries (a row's `id` becomes the entry id)"),
     Method("replaceWith", "replaceWith(rows?)", "removes every entry, answers the created ones"),
@@ -58,15 +64,20 @@ CONNECTION = Namespace("DataSources.connection", PACKAGE, READING, (
 ), returned=True)
 
 CURSOR = Namespace("DataSources.cursor", PACKAGE, READING, (
-    Method("next", "next()", "moves to the next page (no fetch); answers the cursor"),
-    Method("prev", "prev()", "moves to the previous page, never below 0"),
-    Method("setPage", "setPage(page)", "moves to a page (query.offset = page × limit)"),
-    Method("update", "update({keepExisting?})", "fetches the current page into the cursor (one call)"),
+    Method("next", "next()", "moves to the next page (no fetch); answers the cursor",
+           returns="DataSources.cursor", promise=False),
+    Method("prev", "prev()", "moves to the previous page, never below 0", returns="DataSources.cursor",
+           promise=False),
+    Method("setPage", "setPage(page)", "moves to a page (query.offset = page × limit)",
+           returns="DataSources.cursor", promise=False),
+    Method("update", "update({keepExisting?})", "fetches the current page into the cursor (one call)",
+           returns="DataSources.cursor"),
     Method("containsId", "containsId(id)", "whether a fetched entry has that id"),
-), returned=True)
+), returned=True, properties=("query", "currentPage", "isFirstPage", "isLastPage"), entries=True)
 
 DATABASE = Namespace("DataSources.Database.handle", PACKAGE, OFFLINE, (
-    Method("dataSource", "dataSource(id, {name}?)", "the collection of the opened source"),
+    Method("dataSource", "dataSource(id, {name}?)", "the collection of the opened source",
+           returns="DataSources.Database.collection", promise=False),
 ), returned=True)
 
 COLLECTION = Namespace("DataSources.Database.collection", PACKAGE, OFFLINE, (

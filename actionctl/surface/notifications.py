@@ -11,7 +11,8 @@ _INBOX = "drives a notifications inbox on a device"
 
 NAMESPACES: tuple[Namespace, ...] = (
     Namespace("Notifications", "fliplet-notifications", DOC, (
-        Method("init", "init({appId, batchSize, …})", "an instance (below)"),
+        Method("init", "init({appId, batchSize, …})", "an instance (below)",
+               returns="Notifications.instance", promise=False),
         Method("insert", "insert(notification)", _INSERT),  # docs/API/core/app-actions-v3.md shows it bare
     )),
     Namespace("Notifications.instance", "fliplet-notifications", DOC, (

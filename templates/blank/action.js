@@ -1,3 +1,4 @@
+/** @param {ActionContext.Manual} context */
 async function execute(context) {
   return {};
 }
