@@ -68,13 +68,14 @@ def init_project(folder: Path, app: int | None = None, region: str = "eu", api_u
             scaffold.kept.append(target)
         else:
             scaffold.add(target / ".gitkeep", "")
-    _add_editor_files(scaffold, inspect_project(folder))
+    _add_editor_files(scaffold, inspect_project(folder), unchanged_as_kept=True)
     return scaffold
 
 
-def _add_editor_files(scaffold: Scaffold, project: Project) -> None:
+def _add_editor_files(scaffold: Scaffold, project: Project, unchanged_as_kept: bool = False) -> None:
     """The editor's types and jsconfig.json, written or refreshed; a fixture that cannot be read leaves its columns
-    out rather than stopping the command (`actionctl types` reports it)."""
+    out rather than stopping the command (`actionctl types` reports it). `new` does not list them when they are
+    already up to date: they are not what it was asked for."""
     from actionctl.editor import fixture_sources, write_types
     from actionctl.errors import FixtureError
 
@@ -86,7 +87,7 @@ def _add_editor_files(scaffold: Scaffold, project: Project) -> None:
     files = write_types(project, sources)
     scaffold.created.extend(files.created)
     scaffold.updated.extend(files.updated)
-    scaffold.kept.extend(files.unchanged + files.kept)
+    scaffold.kept.extend((files.unchanged if unchanged_as_kept else []) + files.kept)
     scaffold.notes.extend(files.notes)
 
 

@@ -29,6 +29,7 @@ SCENARIOS = [
     (["validate", "--nope"], 2, "an unknown option"),
     (["list"], 0, "the project's actions"),
     (["schema"], 0, "the JSON Schema"),
+    (["types"], 0, "the editor types written"),
     (["schedule"], 0, "no scheduled action"),
     (["new", "fresh"], 0, "a new action"),
     (["new", "hello"], 1, "a refused new (it exists)"),

@@ -20,7 +20,8 @@ def test_init_lays_out_a_project(cli, empty):
     assert result.exit_code == 0
     assert result.json["created"] == [
         "actionctl.yaml", ".gitignore", ".actionctl/manifest.schema.json", "actions/.gitkeep",
-        "fixtures/datasources/.gitkeep", "fixtures/http/.gitkeep", "tests/.gitkeep"]
+        "fixtures/datasources/.gitkeep", "fixtures/http/.gitkeep", "tests/.gitkeep", ".actionctl/types/fliplet.d.ts",
+        "jsconfig.json"]
     assert result.json["kept"] == []
     assert "region: eu" in (empty / "actionctl.yaml").read_text()
     assert ".actionctl/local/" in (empty / ".gitignore").read_text()
