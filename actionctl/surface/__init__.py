@@ -2,7 +2,8 @@
 
 Everything else is derived from `NAMESPACES`: the packages and the namespace each installs (the
 validator's dependency rules), the description handed to the isolate (only declared methods are
-installed on `Fliplet`), and the README's table of what is emulated (`python -m actionctl.surface`).
+installed on `Fliplet`), the README's table of what is emulated (`python -m actionctl.surface`), and the
+editor types (typescript.py).
 """
 
 from __future__ import annotations

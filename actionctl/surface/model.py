@@ -1,7 +1,7 @@
 """How the platform's API surface is described: namespaces of methods, each with what the local one does.
 
 One description feeds the in-isolate mocks (only declared methods are installed on `Fliplet`), the
-validator's package → namespace rule, the README's table and, later, the editor types. Adding a method
+validator's package → namespace rule, the README's table and the editor types (typescript.py). Adding a method
 is one edit here plus its implementation in `runtime/js/`.
 """
 
