@@ -67,6 +67,23 @@ def test_the_declaration_gives_a_fixture_s_columns_by_id_and_by_name(cli, tree):
     assert f'  "Bookings": {row};' in text
 
 
+def test_a_name_two_fixtures_share_gives_no_columns_by_name(cli, tree):
+    tree({"fixtures/datasources/1.yaml": BOOKINGS, "fixtures/datasources/2.yaml": BOOKINGS})
+    cli("types")
+    text = Path(TYPES).read_text()
+    assert "  1: {" in text and "  2: {" in text
+    assert '"Bookings"' not in text
+
+
+def test_new_refreshes_types_an_older_actionctl_wrote(cli, tree):
+    from actionctl.surface.typescript import HEADER
+
+    tree({TYPES: HEADER + "declare const Fliplet: any;\n"})
+    result = cli("new", "hello", "--format", "json")
+    assert result.json["updated"] == [TYPES]
+    assert Path(TYPES).read_text() == declaration()
+
+
 def test_a_changed_fixture_updates_the_declaration(cli, tree):
     cli("types")
     tree({"fixtures/datasources/158.yaml": BOOKINGS})

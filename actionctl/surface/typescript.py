@@ -107,16 +107,19 @@ def declaration(sources: list[dict] | None = None) -> str:
 def _columns(sources: list[dict]) -> str:
     """Maps from a fixture's id and name to the columns of its records (every one typed `any`: spreadsheet
     data holds whatever was imported)."""
-    by_id, by_name = [], []
+    by_id, by_name = [], {}
+    names = [str(source["name"]) for source in sources]
     for source in sources:
         row = "{ " + "".join(f"{json.dumps(c)}: any; " for c in column_names(source)) + "}"
-        key = source["id"] if isinstance(source["id"], int) else json.dumps(str(source["id"]))
+        number = type(source["id"]) is int and source["id"] >= 0  # `connect(158)` passes a number
+        key = source["id"] if number else json.dumps(str(source["id"]))
         by_id.append(f"  /** {_comment(source['name'])} (fixtures/datasources) */\n  {key}: {row};\n")
-        by_name.append(f"  {json.dumps(str(source['name']))}: {row};\n")
+        if names.count(str(source["name"])) == 1:  # a name two fixtures share picks neither
+            by_name[str(source["name"])] = f"  {json.dumps(str(source['name']))}: {row};\n"
     return ("/** The columns of each data source with a fixture, by id: `connect(id)` gives them to its entries. */\n"
             "interface FlipletDataSourceColumns {\n" + "".join(by_id) + "}\n"
             "/** The same, by the data source's name: `connect({name})`, `connectByName(name)`. */\n"
-            "interface FlipletDataSourceColumnsByName {\n" + "".join(dict.fromkeys(by_name)) + "}\n")
+            "interface FlipletDataSourceColumnsByName {\n" + "".join(by_name.values()) + "}\n")
 
 
 def column_names(source: dict) -> list[str]:
