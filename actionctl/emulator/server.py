@@ -45,7 +45,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from actionctl.emulator import accounts
 from actionctl.emulator import errors as api
+from actionctl.emulator.clock import Clock
 from actionctl.emulator.errors import ApiError
+from actionctl.emulator.scheduler import Scheduler
 from actionctl.emulator.service import Runner, Service, iso
 from actionctl.emulator.store import Store
 from actionctl.envvars import Env
@@ -464,22 +466,25 @@ class _Handler(BaseHTTPRequestHandler):
                          "nextValidRequestDate": iso(next_valid)}, {"Retry-After": f"{wait:g}"})
 
     def _control(self, path: str, raw: bytes) -> None:
-        """The test-only endpoints: statistics, and settings changed on a running emulator."""
+        """The test-only endpoints: statistics, settings changed on a running emulator, and its clock."""
         emulator = self.server.emulator
-        routes = {f"{CONTROL_PREFIX}stats": "GET", f"{CONTROL_PREFIX}config": "POST"}
+        routes = {f"{CONTROL_PREFIX}stats": ("GET",), f"{CONTROL_PREFIX}config": ("POST",),
+                  f"{CONTROL_PREFIX}clock": ("GET", "POST")}
         if routes.get(path) is None:
             self._send(404, {"status": "NOT_FOUND", "error": f"no route {self.command} {path}: use GET "
-                             f"{CONTROL_PREFIX}stats or POST {CONTROL_PREFIX}config"})
-        elif routes[path] != self.command:
-            self._refuse_route(path, [routes[path]])
+                             f"{CONTROL_PREFIX}stats, POST {CONTROL_PREFIX}config or GET/POST {CONTROL_PREFIX}clock"})
+        elif self.command not in routes[path]:
+            self._refuse_route(path, list(routes[path]))
         elif self.command == "GET":
-            self._send(200, emulator.stats())
+            self._send(200, emulator.stats() if path.endswith("stats") else emulator.scheduler.state())
         elif not self._sent_json():
             self._send(415, {"status": "UNSUPPORTED_MEDIA_TYPE", "error": "send the settings as a JSON object "
                              "with Content-Type: application/json"})
         else:
             try:
-                self._send(200, {"config": emulator.configure(decode(raw))})
+                body = decode(raw)
+                self._send(200, emulator.scheduler.move(body) if path.endswith("clock")
+                           else {"config": emulator.configure(body)})
             except ApiError as exc:
                 self._send(exc.status, exc.body())
 
@@ -563,7 +568,9 @@ class EmulatorServer:
             undo.callback(self.store.close)
             self.runner = Runner(self.options)
             undo.pop_all()
-        self.service = Service(self.store, self.runner, self.options)
+        self.clock = Clock(options.clock, options.clock_speed)
+        self.service = Service(self.store, self.runner, self.options, self.clock)
+        self.scheduler = Scheduler(self.service, self.clock)
         self.gate = Gate(self.options)
         self._httpd.emulator = self
         # A short poll interval: close() waits for the serving loop to notice it should stop.
@@ -599,6 +606,7 @@ class EmulatorServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()
+        self.scheduler.close()
         self.runner.close()
         self.store.close()
 
