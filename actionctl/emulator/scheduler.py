@@ -116,7 +116,7 @@ class Scheduler:
         if advance is not None:
             self.clock.advance(advance)
         ticks, skipped = self.catch_up()
-        return {**self.state(), "runs": [t.summary() for t in ticks], "skippedNow": skipped}
+        return {**self.state(), "runs": [t.summary() for t in ticks], "runsSkipped": skipped}
 
     def state(self) -> dict:
         return {"clock": self.clock.state(), "started": self.started, "skipped": self.skipped}
