@@ -146,7 +146,8 @@ def test_a_clock_that_runs_fires_on_its_own(clocked):
     assert clocked.move(now="2026-10-12T05:59:00Z", speed=60)["runs"] == []
     [log] = clocked.logs(1)
     assert log["data"]["mode"] == "scheduled"
-    assert log["createdAt"].startswith("2026-10-12T06:00:")  # the tick, plus however long the run took
+    ended = dt.datetime.fromisoformat(log["createdAt"].replace("Z", "+00:00"))
+    assert ended - dt.timedelta(milliseconds=log["data"]["duration"]) == dt.datetime(2026, 10, 12, 6, tzinfo=UTC)
 
 
 def test_a_failed_scheduled_run_is_logged_with_its_error_and_saw_the_clock_at_its_tick(clocked):

@@ -5,9 +5,10 @@ against the window) → fault decision → apply → answer, or instead of the a
 503 before applying, a 500 after applying, or a connection dropped after applying without a word.
 The sign-in routes (`v1/auth/login`, `v1/auth/third-party`: accounts.py) are answered before auth, as
 they are how a client gets the token, and without limits or faults.
-`/_emulator/stats` and `/_emulator/config` are for tests: no limits and no faults, but the token like
-every other request, and `POST /_emulator/config` only as `Content-Type: application/json` (a web page
-can make a browser send a cross-site form or `text/plain` POST without asking; it cannot set either).
+`/_emulator/stats`, `/_emulator/config` and `/_emulator/clock` (scheduler.py) are for tests: no limits
+and no faults, but the token like every other request, and a POST only as `Content-Type:
+application/json` (a web page can make a browser send a cross-site form or `text/plain` POST without
+asking; it cannot set either).
 
 HEAD and OPTIONS, methods http.server does not know, malformed request lines and bodies are answered
 as everything else is: a JSON error (405 with `Allow` on a known path, 400, 408, 411, 413, 501).
