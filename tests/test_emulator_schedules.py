@@ -133,6 +133,16 @@ def test_one_jump_over_three_weeks_runs_each_tick_once_in_order(clocked):
     assert len(clocked.logs(4)) == 4 and clocked.state()["started"] == 4
 
 
+def test_a_jump_past_a_hundred_ticks_of_one_action_runs_the_first_hundred_and_counts_the_rest(clocked):
+    published(clocked.server, scheduled(frequency="*/2 * * * *"))
+    moved = clocked.move(advance=4 * 3600)  # 120 ticks, two minutes apart
+    assert (len(moved["runs"]), moved["runsSkipped"]) == (100, 20)
+    assert (moved["runs"][0]["at"], moved["runs"][-1]["at"]) == ("2026-10-12T00:02:00.000Z",
+                                                                 "2026-10-12T03:20:00.000Z")
+    assert (moved["started"], moved["skipped"]) == (100, 20)
+    assert clocked.move(advance=120)["runs"][0]["at"] == "2026-10-12T04:02:00.000Z"  # on from the new moment
+
+
 def test_a_clock_set_back_lives_that_time_again(clocked):
     published(clocked.server, scheduled())
     assert list(map(at, clocked.move(now=END)["runs"])) == MONDAYS
