@@ -178,9 +178,7 @@ class Scheduler:
                 self._cursor = after
                 self._since.clear()
                 self._upcoming.clear()
-            else:  # forward, or a new speed: the next tick may be due sooner
-                self._upcoming.clear()
-        self._wake.set()
+        self._wake.set()  # forward, or faster: the next tick may be due sooner than the thread thought
 
     def _loop(self) -> None:
         while not self._stop.is_set():
