@@ -204,6 +204,15 @@ def test_the_schedule_is_the_production_copys_until_published_again(clocked):
     assert clocked.move(now=END)["runs"] == []
 
 
+def test_a_schedule_published_again_at_the_same_moment_of_a_stopped_clock_takes_over(clocked):
+    copy = published(clocked.server, scheduled())
+    assert clocked.move(advance=0)["runs"] == []  # the scheduler has looked: Monday 08:00 is the next run
+    with service_client(clocked.server) as client:
+        client.update_action(copy["masterTaskId"], {"frequency": "0 7 * * *"})  # daily at 07:00, sooner
+        assert client.publish_action(copy["masterTaskId"])["updatedAt"] == copy["updatedAt"]
+    assert list(map(at, clocked.move(now="2026-10-12T05:30:00Z")["runs"])) == ["2026-10-12T05:00:00.000Z"]
+
+
 def test_a_copy_published_after_its_tick_does_not_run_that_tick(clocked):
     clocked.move(now="2026-10-12T06:30:00Z")  # 08:30 in Rome, half an hour after Monday's tick
     published(clocked.server, scheduled())

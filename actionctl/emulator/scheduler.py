@@ -78,8 +78,8 @@ class Scheduler:
         self.clock = clock
         self._lock = threading.Lock()
         self._cursor = clock.now()  # every tick up to here has been started (or was before the emulator)
-        self._since: dict[tuple[int, str], dt.datetime] = {}  # (copy, its updatedAt): when its ticks count from
-        self._upcoming: dict[tuple[int, str], dt.datetime | None] = {}  # its first tick not yet due
+        self._since: dict[tuple, dt.datetime] = {}  # a copy as published (_key): when its ticks count from
+        self._upcoming: dict[tuple, dt.datetime | None] = {}  # its first tick not yet due
         self.started = 0
         self.skipped = 0
         self._wake = threading.Event()
@@ -95,7 +95,7 @@ class Scheduler:
             now = self.clock.now()
             due, skipped = [], 0
             copies = [c for c in self.service.store.production_copies() if scheduled(c.fields)]
-            self._forget_except({(c.id, c.updated_at) for c in copies})
+            self._forget_except({_key(c) for c in copies})
             for copy in copies:
                 ticks, passed = self._due(copy, now)
                 due += ticks
@@ -129,7 +129,7 @@ class Scheduler:
     # --- inside ------------------------------------------------------------------------------------
 
     def _due(self, copy: StoredAction, now: dt.datetime) -> tuple[list[Tick], int]:
-        key = (copy.id, copy.updated_at)
+        key = _key(copy)
         upcoming = self._upcoming.get(key, dt.datetime.min.replace(tzinfo=dt.timezone.utc))
         if upcoming is None or upcoming > now:  # nothing due: the common case, without asking croniter
             return [], 0
@@ -148,7 +148,7 @@ class Scheduler:
         self._upcoming[key] = following[0].utc if following else None
         return [Tick(copy, due) for due in runs], passed
 
-    def _counted_from(self, key: tuple[int, str], copy: StoredAction, now: dt.datetime) -> dt.datetime:
+    def _counted_from(self, key: tuple, copy: StoredAction, now: dt.datetime) -> dt.datetime:
         if key not in self._since:
             self._since[key] = min(parse(copy.updated_at), now)
         return self._since[key]
@@ -190,6 +190,12 @@ class Scheduler:
                 traceback.print_exc()  # a bug in the emulator: show where, and keep the schedules going
             self._wake.wait(POLL)
             self._wake.clear()
+
+
+def _key(copy: StoredAction) -> tuple:
+    """A production copy as published: a copy published again, even at the same moment of a stopped clock,
+    with another schedule, is another key."""
+    return copy.id, copy.updated_at, copy.fields.get("frequency"), copy.fields.get("timezone")
 
 
 def _clock_changes(changes: Any) -> tuple[dt.datetime | None, float | None, float | None]:
