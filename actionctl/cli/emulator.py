@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import sys
 import threading
@@ -12,7 +13,7 @@ import typer
 from actionctl.cli import usage
 from actionctl.cli.app import app
 from actionctl.envvars import Env
-from actionctl.errors import EmulatorDataError, PathNotFoundError, PortInUseError
+from actionctl.errors import EmulatorDataError, PathNotFoundError, PortInUseError, UsageError
 
 DATA_FILE = Path(".actionctl") / "emulator.sqlite3"
 LOOSE_DATA_FILE = Path("actionctl-emulator.sqlite3")  # outside a project: in the working directory
@@ -23,6 +24,7 @@ DEFAULT_TOKEN = "local-token"
              epilog=usage.examples(
                  "actionctl emulator",
                  "actionctl emulator --port 0 --data emulator.sqlite3 --project .",
+                 "actionctl emulator --clock 2026-10-12T00:00:00Z --clock-speed 3600",
              ))
 def emulator(
     port: int = typer.Option(8686, "--port", metavar="PORT", min=0, max=65535,
@@ -48,6 +50,11 @@ def emulator(
     project_dir: Path = typer.Option(None, "--project", metavar="FOLDER",
                                      help="Project whose fixtures and dependency cache serve "
                                      "runs (default: the current project)."),
+    clock: str = typer.Option(None, "--clock", metavar="DATETIME",
+                              help="Start the emulator's clock at this ISO moment (no offset = UTC; default: now)."),
+    clock_speed: float = typer.Option(1.0, "--clock-speed", metavar="N", min=0.0,
+                                      help="Emulated seconds per real second (3600: an hour a second; 0: "
+                                           "stopped, moved only through _emulator/clock)."),
 ) -> None:
     """Serve the App Actions V3 API on this machine.
 
@@ -68,7 +75,8 @@ def emulator(
     options = EmulatorOptions(
         db=db, token=token, account=Account(two_factor=two_factor), app_published=app_published, faults=faults,
         project=project, host=host, port=port,
-        rate_limits={"crud": rate_crud, "run": rate_run, "publish": rate_publish}, rate_window=rate_window)
+        rate_limits={"crud": rate_crud, "run": rate_run, "publish": rate_publish}, rate_window=rate_window,
+        clock=_moment(clock), clock_speed=_speed(clock_speed))
     try:
         server = serve(options)
     except OSError as exc:
@@ -82,6 +90,10 @@ def emulator(
                      f"sign in with `actionctl login --api-url {server.url}`: the browser comes straight back "
                      f"signed in; --email {options.account.email} takes the password {options.account.password}"
                      f"{' and the --two-factor code' if two_factor is not None else ''}\n")
+    if server.clock.moved:
+        state = server.clock.state()
+        pace = "stopped" if not state["speed"] else f"running at {state['speed']:g}× real time"
+        sys.stderr.write(f"clock: {state['now']}, {pace} — set or advance it with POST {server.url}_emulator/clock\n")
     sys.stderr.flush()
     try:
         threading.Event().wait()  # the server runs on its own thread; this one waits for Ctrl-C
@@ -89,6 +101,27 @@ def emulator(
         pass
     finally:
         server.close()
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    from actionctl.emulator.clock import parse
+
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        raise UsageError(f"--clock {text!r} is not an ISO date or time, e.g. 2026-10-12T00:00:00Z") from None
+
+
+def _speed(speed: float) -> float:
+    from actionctl.emulator.clock import check_speed
+
+    try:
+        check_speed(speed)
+    except ValueError as exc:
+        raise UsageError(f"--clock-speed: {exc}") from None
+    return speed
 
 
 def _project(folder: Path, find_root) -> Path:

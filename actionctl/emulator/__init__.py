@@ -10,6 +10,7 @@ pacing and retries can be tried without an account:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,8 @@ class EmulatorOptions:
     payload_limit: int | None = None  # characters of JSON; the service has no fixed limit, so None: none
     result_limit: int = RESULT_BYTES  # bytes of JSON
     memory_mb: int = 256
+    clock: dt.datetime | None = None  # the moment the emulator's clock starts at; None: the machine's time
+    clock_speed: float = 1.0  # emulated seconds per real second (0: stopped, moved only through _emulator/clock)
     host: str = "127.0.0.1"
     port: int = 0  # 0: any free port (see EmulatorServer.port)
 

@@ -5,9 +5,10 @@ against the window) → fault decision → apply → answer, or instead of the a
 503 before applying, a 500 after applying, or a connection dropped after applying without a word.
 The sign-in routes (`v1/auth/login`, `v1/auth/third-party`: accounts.py) are answered before auth, as
 they are how a client gets the token, and without limits or faults.
-`/_emulator/stats` and `/_emulator/config` are for tests: no limits and no faults, but the token like
-every other request, and `POST /_emulator/config` only as `Content-Type: application/json` (a web page
-can make a browser send a cross-site form or `text/plain` POST without asking; it cannot set either).
+`/_emulator/stats`, `/_emulator/config` and `/_emulator/clock` (scheduler.py) are for tests: no limits
+and no faults, but the token like every other request, and a POST only as `Content-Type:
+application/json` (a web page can make a browser send a cross-site form or `text/plain` POST without
+asking; it cannot set either).
 
 HEAD and OPTIONS, methods http.server does not know, malformed request lines and bodies are answered
 as everything else is: a JSON error (405 with `Allow` on a known path, 400, 408, 411, 413, 501).
@@ -45,7 +46,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from actionctl.emulator import accounts
 from actionctl.emulator import errors as api
+from actionctl.emulator.clock import Clock
 from actionctl.emulator.errors import ApiError
+from actionctl.emulator.scheduler import Scheduler
 from actionctl.emulator.service import Runner, Service, iso
 from actionctl.emulator.store import Store
 from actionctl.envvars import Env
@@ -464,22 +467,25 @@ class _Handler(BaseHTTPRequestHandler):
                          "nextValidRequestDate": iso(next_valid)}, {"Retry-After": f"{wait:g}"})
 
     def _control(self, path: str, raw: bytes) -> None:
-        """The test-only endpoints: statistics, and settings changed on a running emulator."""
+        """The test-only endpoints: statistics, settings changed on a running emulator, and its clock."""
         emulator = self.server.emulator
-        routes = {f"{CONTROL_PREFIX}stats": "GET", f"{CONTROL_PREFIX}config": "POST"}
+        routes = {f"{CONTROL_PREFIX}stats": ("GET",), f"{CONTROL_PREFIX}config": ("POST",),
+                  f"{CONTROL_PREFIX}clock": ("GET", "POST")}
         if routes.get(path) is None:
             self._send(404, {"status": "NOT_FOUND", "error": f"no route {self.command} {path}: use GET "
-                             f"{CONTROL_PREFIX}stats or POST {CONTROL_PREFIX}config"})
-        elif routes[path] != self.command:
-            self._refuse_route(path, [routes[path]])
+                             f"{CONTROL_PREFIX}stats, POST {CONTROL_PREFIX}config or GET/POST {CONTROL_PREFIX}clock"})
+        elif self.command not in routes[path]:
+            self._refuse_route(path, list(routes[path]))
         elif self.command == "GET":
-            self._send(200, emulator.stats())
+            self._send(200, emulator.stats() if path.endswith("stats") else emulator.scheduler.state())
         elif not self._sent_json():
             self._send(415, {"status": "UNSUPPORTED_MEDIA_TYPE", "error": "send the settings as a JSON object "
                              "with Content-Type: application/json"})
         else:
             try:
-                self._send(200, {"config": emulator.configure(decode(raw))})
+                body = decode(raw)
+                self._send(200, emulator.scheduler.move(body) if path.endswith("clock")
+                           else {"config": emulator.configure(body)})
             except ApiError as exc:
                 self._send(exc.status, exc.body())
 
@@ -563,7 +569,9 @@ class EmulatorServer:
             undo.callback(self.store.close)
             self.runner = Runner(self.options)
             undo.pop_all()
-        self.service = Service(self.store, self.runner, self.options)
+        self.clock = Clock(options.clock, options.clock_speed)
+        self.service = Service(self.store, self.runner, self.options, self.clock)
+        self.scheduler = Scheduler(self.service, self.clock)
         self.gate = Gate(self.options)
         self._httpd.emulator = self
         # A short poll interval: close() waits for the serving loop to notice it should stop.
@@ -599,6 +607,7 @@ class EmulatorServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()
+        self.scheduler.close()
         self.runner.close()
         self.store.close()
 

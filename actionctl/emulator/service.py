@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from actionctl import deps
 from actionctl.emulator import errors as api
+from actionctl.emulator.clock import Clock, iso
 from actionctl.emulator.errors import ApiError
 from actionctl.errors import ActionctlError, DependencyNotCachedError
 from actionctl.manifest import DEFAULT_ENVIRONMENT, FIELDS, READ_ONLY_FIELDS, CodeFile, ManifestFile
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from actionctl.emulator import EmulatorOptions
     from actionctl.emulator.store import App, Store, StoredAction, Version
 
+ON_DEMAND, SCHEDULED = "on-demand", "scheduled"  # a log's data.mode (app-actions-v3.md)
 USER_ID, USER_NAME = 1, "actionctl emulator"  # the one user, whose email is the account's (accounts.py)
 # What the service fills in for a field left out (or sent as null) on create.
 DEFAULTS: dict[str, Any] = {
@@ -49,12 +51,9 @@ IGNORED_KEYS = (*READ_ONLY_FIELDS, *publish_state.PRODUCTION_KEYS, *publish_stat
 _API_MESSAGES = {"CODE_REQUIRED": "code is required for V3 actions", "CODE_EMPTY": "code cannot be empty"}
 
 
-def iso(moment: dt.datetime) -> str:
-    """A UTC moment as the service writes it: milliseconds and a Z."""
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def now_iso() -> str:
+    """The machine's time as the service writes it. A Service stamps with its clock instead (`Service._now`),
+    which a test may have moved (clock.py)."""
     return iso(dt.datetime.now(dt.timezone.utc))
 
 
@@ -125,6 +124,8 @@ class RunTask:
     started_at: str
     # The app's actions on the same side (masters, or production copies), for Fliplet.App.V3.Actions in the run.
     actions: tuple[dict, ...] = ()
+    mode: str = ON_DEMAND  # or SCHEDULED: what the log says started the run
+    now_ms: int | None = None  # the moment Date is frozen at, when the emulator's clock is moved (clock.py)
 
 
 class Runner:
@@ -167,7 +168,8 @@ class Runner:
             fixtures = fixture_files.load(project)
             scripts = deps.cached_scripts(project, dependencies)
         return job.build(task.fields["code"], f"{task.name}.js", task.fields, task.payload, fixtures, scripts,
-                         actions=list(task.actions), app=task.app_id, result_limit=self.options.result_limit)
+                         actions=list(task.actions), app=task.app_id, result_limit=self.options.result_limit,
+                         now_ms=task.now_ms)
 
     def close(self) -> None:
         """Drop queued runs, stop the one running, and end the worker."""
@@ -178,16 +180,23 @@ class Runner:
 
 
 def run_log(task: RunTask, execution: Execution) -> tuple[str, dict]:
-    """The log type and data a finished on-demand run leaves, as app-actions-v3.md ("Log entry object
-    structure") shows them: `taskId` is the action's id, and `result` wraps what execute() returned."""
-    data: dict[str, Any] = {"mode": "on-demand", "runOn": "server", "taskId": task.action_id, "payload": task.payload,
+    """The log type and data a finished run leaves, as app-actions-v3.md ("Log entry object structure")
+    shows them: `taskId` is the action's id, and `result` wraps what execute() returned. A scheduled
+    run's entry, as the documented example, has neither `payload` (always {}) nor `result`; its failure
+    keeps only `error` (inferred: the page shows no failed scheduled entry)."""
+    scheduled = task.mode == SCHEDULED
+    data: dict[str, Any] = {"mode": task.mode, "runOn": "server", "taskId": task.action_id,
+                            **({} if scheduled else {"payload": task.payload}),
                             "duration": round(execution.duration_ms), "actionVersion": "v3"}
     if execution.ok:
-        return "app.task.completed", {**data, "result": {"data": execution.result, "success": True}}
+        return "app.task.completed", data if scheduled else {**data, "result": {"data": execution.result,
+                                                                                "success": True}}
     error = execution.error
     name, message = error.get("name") or "Error", str(error.get("message") or "")
     # The documented entry has the name and the message apart ("ReferenceError", "x is not defined").
     failure = {"name": name, "message": message.removeprefix(f"{name}: "), "stack": error.get("stack")}
+    if scheduled:
+        return "app.task.failed", {**data, "error": failure}
     return "app.task.failed", {**data, "error": failure, "result": {"error": failure, "success": False,
                                                                     "errorObject": {}}}
 
@@ -200,10 +209,11 @@ def _page(items: list, total: int, limit: int, offset: int) -> dict:
 
 
 class Service:
-    def __init__(self, store: Store, runner: Runner, options: EmulatorOptions) -> None:
+    def __init__(self, store: Store, runner: Runner, options: EmulatorOptions, clock: Clock | None = None) -> None:
         self.store = store
         self.runner = runner
         self.options = options
+        self.clock = clock or Clock()  # what every stamp reads: the machine's time unless moved
 
     # --- apps and the user ----------------------------------------------------------------------
 
@@ -218,14 +228,14 @@ class Service:
         release = _release(body)
         with self.store.transaction():
             self._app(app)
-            now = now_iso()
+            now = self._now()
             version = self.store.publish_app(app, now, release["type"], release.get("changelog"))
         return {"app": {"version": version, "id": app, "updatedAt": now}}
 
     def set_apps_published(self, published: bool) -> None:
         """Apps seen from now on start in this state; apps already seen are put in it too."""
         self.options.app_published = published
-        self.store.set_every_app_published(published, now_iso())
+        self.store.set_every_app_published(published, self._now())
 
     # --- actions ---------------------------------------------------------------------------------
 
@@ -244,7 +254,7 @@ class Service:
         with self.store.transaction():
             self._app(app)
             self._check(app, fields)
-            now = now_iso()
+            now = self._now()
             action = self.store.insert_action(app, fields, now)
             self.store.add_version(action.id, now, fields)
         return {"action": self._view(action)}
@@ -256,7 +266,7 @@ class Service:
                                   "updated: update the master action and publish it again")
             fields = with_defaults({**action.fields, **changes})
             self._check(app, fields, action.id)
-            now = now_iso()
+            now = self._now()
             action = self.store.update_action(action, fields, now)
             self.store.add_version(action.id, now, fields)
         return {"action": self._view(action)}
@@ -274,7 +284,7 @@ class Service:
             if not self._app(app).published:
                 raise ApiError(api.APP_NOT_PUBLISHED, "the app must be published before its actions "
                                    "can be published")
-            now = now_iso()
+            now = self._now()
             if master.production_id is None:
                 production = self.store.insert_action(app, master.fields, now, master_id=master.id)
             else:
@@ -312,7 +322,7 @@ class Service:
             version = self._version(action, version_id)
             fields = with_defaults({k: v for k, v in version.data.items() if k in FIELDS})
             self._check(app, fields, action.id)
-            now = now_iso()
+            now = self._now()
             before = self.store.add_version(action.id, now, action.fields)
             action = self.store.update_action(action, fields, now)
             self.store.add_version(action.id, now, fields)
@@ -373,23 +383,37 @@ class Service:
         if self.options.payload_limit is not None and size > self.options.payload_limit:
             raise ApiError(api.PAYLOAD_TOO_LARGE, f"the payload is {size} characters of JSON; the service "
                                f"allows {self.options.payload_limit}")
-        actions = tuple(job.project_action(str(a.fields.get("name")), a.id, a.fields, str(a.fields.get("code", "")))
-                        for a in siblings)
-        return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, now_iso(), actions)
+        started = self.clock.now()
+        return RunTask(str(uuid.uuid4()), app, action.id, str(fields.get("name")), fields, payload, iso(started),
+                       visible(siblings), now_ms=self.frozen_ms(started))
+
+    def scheduled_task(self, copy: StoredAction, due: dt.datetime) -> RunTask:
+        """The run a schedule starts at `due`: the production copy's code, an empty payload."""
+        with self.store.transaction():
+            siblings, _ = self.store.actions(copy.app_id, production=True, limit=-1, offset=0)
+        return RunTask(str(uuid.uuid4()), copy.app_id, copy.id, str(copy.fields.get("name")), copy.fields,
+                       payloads.build("schedule"), iso(due), visible(siblings), SCHEDULED, self.frozen_ms(due))
+
+    def frozen_ms(self, moment: dt.datetime) -> int | None:
+        """The time a run's Date is frozen at: none (the machine's, running) unless the clock is moved."""
+        return round(moment.timestamp() * 1000) if self.clock.moved else None
 
     def _run(self, task: RunTask) -> Execution:
         """On the runner's thread: run, then leave the log and mark when the action last ran."""
         execution = self.runner.execute(task)
         kind, data = run_log(task, execution)
         with self.store.transaction():
-            self.store.add_log(task.app_id, task.action_id, kind, task.task_id, now_iso(), data)
+            self.store.add_log(task.app_id, task.action_id, kind, task.task_id, self._now(), data)
             self.store.set_last_run(task.action_id, task.started_at)
         return execution
 
     # --- helpers ---------------------------------------------------------------------------------
 
+    def _now(self) -> str:
+        return iso(self.clock.now())
+
     def _app(self, app: int) -> App:
-        return self.store.app(app, self.options.app_published, now_iso())
+        return self.store.app(app, self.options.app_published, self._now())
 
     def _action(self, app: int, action_id: int) -> StoredAction:
         action = self.store.action(app, action_id)
@@ -434,6 +458,12 @@ class Service:
             "updatedAt": action.updated_at, publish_state.PRODUCTION_KEYS[0]: action.production_id,
             publish_state.MASTER_KEYS[0]: action.master_id,
         }
+
+
+def visible(siblings: list[StoredAction]) -> tuple[dict, ...]:
+    """The app's actions (on one side) as Fliplet.App.V3.Actions sees them during a run."""
+    return tuple(job.project_action(str(a.fields.get("name")), a.id, a.fields, str(a.fields.get("code", "")))
+                 for a in siblings)
 
 
 def _release(body: Any) -> dict:

@@ -220,6 +220,12 @@ class Store:
                                       (app_id, limit, offset)).fetchall()
         return [_action(row) for row in rows], total
 
+    def production_copies(self) -> list[StoredAction]:
+        """Every app's production copies, oldest first: what schedules run."""
+        with self.transaction():
+            rows = self._conn.execute(f"{_ACTION_SELECT} WHERE a.master_id IS NOT NULL ORDER BY a.id").fetchall()
+        return [_action(row) for row in rows]
+
     def insert_action(self, app_id: int, fields: dict, now: str, *, master_id: int | None = None) -> StoredAction:
         with self.transaction():
             cursor = self._conn.execute(
