@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,13 @@ from actionctl.project import CONFIG_FILE, Project, open_project
 from actionctl.runtime.host import Execution, WorkerPool
 
 TEST_SUFFIXES = (".test.yaml", ".test.yml")
+# A save is taken as finished once nothing more changed for STEP_MS (an editor's write, rename and chmod come
+# within a few); a burst that goes on (a formatter rewriting many files) is gathered for at most DEBOUNCE_MS.
+# Small, because the time from a save to its first result on screen is what the loop is for (bench/dev.py).
+STEP_MS = 20
+DEBOUNCE_MS = 300
+# How often the watcher comes back when nothing changed: only for its first answer (that it is watching).
+WAKE_MS = 250
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,13 @@ def relevant(path: Path, index: Index) -> bool:
                                        (index.fixtures_dir, index.tests_dir, index.actions_dir))
 
 
+def _known(path: Path, index: Index) -> bool:
+    """Whether a path now gone mattered: a file the project had (an editor's or a tool's passing temporary file,
+    created and deleted within one batch, did not)."""
+    return (path == index.config or path.is_relative_to(index.fixtures_dir) or path in index.tests
+            or bool(_names_of(path, index)))
+
+
 def _names_of(path: Path, index: Index) -> set[str]:
     return {a.name for a in index.actions if path in (a.manifest, a.code) and isinstance(a.name, str)}
 
@@ -144,6 +158,7 @@ class Cycle:
     run: RunOutcome | None = None
     passed: int = 0  # over the latest result of every case seen so far
     failed: int = 0
+    failing: list[cases.CaseResult] = field(default_factory=list)  # the latest results that fail, this cycle's or not
     took_ms: float = 0.0
 
     @property
@@ -152,6 +167,25 @@ class Cycle:
         run_ok = self.run is None or (self.run.error is None and self.run.execution is not None
                                       and self.run.execution.ok)
         return not self.problems and not errors and self.failed == 0 and run_ok
+
+
+def cycles(session: Session) -> Iterator[Cycle]:
+    """The first cycle (everything), then one per batch of saves that touches something, until the caller stops
+    or Ctrl-C (KeyboardInterrupt). The project's folder is watched whole (a folder created later, or a file
+    an editor replaces by renaming another over it, is still seen); `Session.cycle` keeps what matters."""
+    import watchfiles
+
+    changes = watchfiles.watch(session.root, debounce=DEBOUNCE_MS, step=STEP_MS, rust_timeout=WAKE_MS,
+                               yield_on_timeout=True)
+    try:
+        next(changes)  # the watcher has answered, so it is watching: a save from here on is seen
+        yield session.first()
+        for batch in changes:
+            cycle = session.cycle(Path(path) for _, path in batch) if batch else None
+            if cycle is not None:
+                yield cycle
+    finally:
+        changes.close()
 
 
 class Session:
@@ -182,7 +216,8 @@ class Session:
 
     def cycle(self, changed: Iterable[Path]) -> Cycle | None:
         """Validate and test again what `changed` touches; None when it touches nothing of the project's."""
-        changed = sorted(path for path in set(changed) if relevant(path, self.index))
+        changed = sorted(path for path in set(changed) if relevant(path, self.index)
+                         and (path.exists() or _known(path, self.index)))
         if not changed:
             return None
         try:
@@ -248,8 +283,9 @@ class Session:
         return outcome
 
     def _finish(self, cycle: Cycle, started: float) -> Cycle:
-        cycle.passed = sum(1 for r in self.latest.values() if r.ok)
-        cycle.failed = len(self.latest) - cycle.passed
+        cycle.failing = [r for r in self.latest.values() if not r.ok]
+        cycle.failed = len(cycle.failing)
+        cycle.passed = len(self.latest) - cycle.failed
         cycle.took_ms = (time.perf_counter() - started) * 1000 if started else 0.0
         return cycle
 
