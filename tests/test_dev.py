@@ -279,3 +279,31 @@ def test_the_command_follows_an_edit_and_leaves_no_worker_on_ctrl_c(two_actions)
     while workers(marker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert workers(marker) == {}
+
+
+def test_the_summary_shows_the_totals_the_run_and_each_failure_with_its_diff(two_actions):
+    from rich.console import Console
+
+    request = devloop.RunRequest("a", prepare.RunOptions(payload={"n": 5}))
+    opened = devloop.Session(two_actions, workers=1, run=request)
+    try:
+        opened.first()
+        code = two_actions / "actions/a.js"
+        code.write_text(DOUBLE.replace("* 2", "* 3"))
+        cycle = opened.cycle([code])
+        cycle.took_ms, cycle.run.execution.duration_ms = 42.0, 7.0  # what differs from run to run
+        screen = Console(width=100, record=True, no_color=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        screen.print(dev_view.View(False, opened.project.relpath).summary(cycle))
+        screen.file.close()
+    finally:
+        opened.close()
+    assert screen.export_text() == (
+        "cycle 1 · actions/a.js · ran 2 cases in 42 ms · watching, Ctrl-C stops\n"
+        "2 passed, 2 failed\n"
+        '✓ a  7.0 ms  → {"n": 15}\n'
+        "✗ tests/a.test.yaml::one\n"
+        "    result differs:\n    --- expected\n    +++ actual\n    @@ -1,3 +1,3 @@\n     {\n"
+        '    -  "n": 2\n    +  "n": 3\n     }\n'
+        "✗ tests/a.test.yaml::two\n"
+        "    result differs:\n    --- expected\n    +++ actual\n    @@ -1,3 +1,3 @@\n     {\n"
+        '    -  "n": 4\n    +  "n": 6\n     }\n')

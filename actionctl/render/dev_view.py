@@ -69,17 +69,17 @@ class View:
             self._live = None
 
     def summary(self, cycle: Cycle) -> Group:
+        # The short lines first: a terminal shows the top of the summary when the diffs do not fit.
         lines: list = [self._headline(cycle), self._totals(cycle)]
+        if cycle.run is not None:
+            lines.extend(_run_lines(cycle.run))
+        lines.extend(Text(f"! {printable(problem)}", style="bold red") for problem in cycle.problems)
         if cycle.report is not None:
             lines.extend(self._diagnostic(d) for d in cycle.report.diagnostics)
-        lines.extend(Text(f"! {printable(problem)}", style="bold red") for problem in cycle.problems)
         for result in cycle.failing[:SHOWN_FAILURES]:
             lines.extend(self._failure(result))
         if len(cycle.failing) > SHOWN_FAILURES:
             lines.append(Text(f"… and {len(cycle.failing) - SHOWN_FAILURES} more failing", style="dim"))
-        if cycle.run is not None:
-            lines.extend(_run_lines(cycle.run))
-        lines.append(Text("watching actions, fixtures, tests and actionctl.yaml — Ctrl-C stops", style="dim"))
         return Group(*lines)
 
     def _headline(self, cycle: Cycle) -> Text:
@@ -87,7 +87,7 @@ class View:
                 if cycle.changed else "start")
         ran = f"{len(cycle.results)} case{'s' if len(cycle.results) != 1 else ''}"
         return Text.assemble((f"cycle {cycle.number}", "bold"), f" · {printable(what)} · ran {ran} in "
-                             f"{cycle.took_ms:.0f} ms")
+                             f"{cycle.took_ms:.0f} ms", (" · watching, Ctrl-C stops", "dim"))
 
     def _totals(self, cycle: Cycle) -> Text:
         style = "bold green" if cycle.failed == 0 else "bold red"
