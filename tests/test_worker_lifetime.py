@@ -1,6 +1,6 @@
 """A worker never outlives the CLI that started it, whatever signal ends the CLI.
 
-Each test starts `run`, `test -j 2` or `emulator` four times (ended with TERM, HUP, KILL and INT) on an
+Each test starts `run`, `test -j 2`, `dev -j 2` or `emulator` four times (ended with TERM, HUP, KILL and INT) on an
 action that loops forever under a deadline it never reaches, waits until every worker is inside the
 loop, signals the CLI alone (as `timeout` or a closed terminal does) and then looks for workers.
 
@@ -90,8 +90,9 @@ def loop_project(folder: Path, cases: int = 0) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(("command", "workers"), [(["run", "spin", "--timeout", "100"], 1), (["test", "-j", "2"], 2)],
-                         ids=["run", "test -j 2"])
+@pytest.mark.parametrize(("command", "workers"), [(["run", "spin", "--timeout", "100"], 1), (["test", "-j", "2"], 2),
+                                                  (["dev", "-j", "2"], 2)],
+                         ids=["run", "test -j 2", "dev -j 2"])
 def test_a_command_killed_leaves_no_worker_behind(tmp_path, command, workers):
     started = []
     for sig in SIGNALS:
