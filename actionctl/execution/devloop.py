@@ -152,7 +152,7 @@ class Cycle:
 
     number: int
     changed: list[Path]
-    report: Report | None = None  # the validation of the touched actions
+    report: Report | None = None  # the validation of the touched actions and of those whose cases ran
     results: list[cases.CaseResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what stopped part of the cycle (a broken actionctl.yaml)
     run: RunOutcome | None = None
