@@ -60,6 +60,28 @@ def _own_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+def workers(marker: str) -> dict[int, int]:
+    """pid → resident kB of every live worker whose environment carries `marker` (ACTIONCTL_TEST_MARK, which a
+    worker inherits from the CLI that started it: found even once re-parented)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if b"actionctl.runtime.worker" not in Path(f"/proc/{entry}/cmdline").read_bytes():
+                continue
+            if f"ACTIONCTL_TEST_MARK={marker}".encode() not in Path(f"/proc/{entry}/environ").read_bytes():
+                continue
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:  # gone meanwhile, or not ours
+            continue
+        if re.search(r"^State:\s+Z", status, re.M):
+            continue
+        rss = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+        found[int(entry)] = int(rss.group(1)) if rss else 0
+    return found
+
+
 class Terminal:
     """A command run in a pseudo-terminal of `columns` (its controlling terminal, so Ctrl-C typed is SIGINT as
     for a user): read what it shows, type into it. CI and COLUMNS are left out of its environment: a CI job

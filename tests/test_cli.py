@@ -34,7 +34,7 @@ def test_the_entry_point_answers_version_without_loading_the_commands(flag):
 
 def test_every_command_has_help(cli):
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert names == ["init", "new", "types", "validate", "run", "test", "trigger", "list", "schema", "schedule",
+    assert names == ["init", "new", "types", "validate", "run", "test", "dev", "trigger", "list", "schema", "schedule",
                      "login", "logout", "whoami", "diff", "push", "pull", "ci", "publish", "unpublish", "logs",
                      "versions", "rollback", "emulator", "doctor"]
     groups = ["deps fetch", "remote list", "remote show", "remote run", "remote delete"]

@@ -134,7 +134,7 @@ def test_the_commands_are_listed_by_group_each_with_its_whole_summary(monkeypatc
         if title in usage.GROUPS:
             sections[title] = [row.split()[0] for row in rows.splitlines()]
     assert sections == {
-        usage.LOCAL: ["init", "new", "types", "validate", "run", "test", "trigger", "list", "schema", "schedule",
+        usage.LOCAL: ["init", "new", "types", "validate", "run", "test", "dev", "trigger", "list", "schema", "schedule",
                       "doctor", "deps"],
         usage.DEPLOY: ["diff", "push", "pull", "ci", "publish", "unpublish", "rollback"],
         usage.REMOTE: ["login", "logout", "whoami", "logs", "versions", "emulator", "remote"],

@@ -39,6 +39,7 @@ SCENARIOS = [
     (["run", "nope"], 2, "an action that is not there"),
     (["test", "hello"], 0, "passing cases"),
     (["test", "broken"], 1, "a failing case"),
+    (["dev", "--payload", "{}"], 2, "--payload without --run (dev runs until Ctrl-C: 130)"),
     (["trigger", "log", "--event", '{"type": "dataSource.entry.create"}'], 0, "an event no action matches"),
     (["deps", "fetch"], 0, "no URL dependency"),
     (["doctor"], 0, "no failed check"),

@@ -1,6 +1,6 @@
 """A worker never outlives the CLI that started it, whatever signal ends the CLI.
 
-Each test starts `run`, `test -j 2` or `emulator` four times (ended with TERM, HUP, KILL and INT) on an
+Each test starts `run`, `test -j 2`, `dev -j 2` or `emulator` four times (ended with TERM, HUP, KILL and INT) on an
 action that loops forever under a deadline it never reaches, waits until every worker is inside the
 loop, signals the CLI alone (as `timeout` or a closed terminal does) and then looks for workers.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import ACTIONCTL, EMULATOR_TOKEN, HANG_LIMIT, ctrl_c_as_in_a_terminal, route_of
+from support import ACTIONCTL, EMULATOR_TOKEN, HANG_LIMIT, ctrl_c_as_in_a_terminal, route_of, workers
 
 from actionctl.remote import paths
 
@@ -36,27 +36,6 @@ LOOP = (f"async function execute(context) {{\n  const keep = new Uint8Array({MAR
         "  while (keep[0]) {}\n}\n")
 SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGKILL, signal.SIGINT)
 GONE_WITHIN = 2.0  # seconds a worker may outlive its CLI (the issue asks for one; the rest is a busy machine)
-
-
-def workers(marker: str) -> dict[int, int]:
-    """pid → resident kB of every live worker whose environment carries `marker`."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            if b"actionctl.runtime.worker" not in Path(f"/proc/{entry}/cmdline").read_bytes():
-                continue
-            if f"ACTIONCTL_TEST_MARK={marker}".encode() not in Path(f"/proc/{entry}/environ").read_bytes():
-                continue
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:  # gone meanwhile, or not ours
-            continue
-        if re.search(r"^State:\s+Z", status, re.M):
-            continue
-        rss = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
-        found[int(entry)] = int(rss.group(1)) if rss else 0
-    return found
 
 
 def start(args: list[str], cwd: Path) -> tuple[subprocess.Popen, str]:
@@ -111,8 +90,9 @@ def loop_project(folder: Path, cases: int = 0) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(("command", "workers"), [(["run", "spin", "--timeout", "100"], 1), (["test", "-j", "2"], 2)],
-                         ids=["run", "test -j 2"])
+@pytest.mark.parametrize(("command", "workers"), [(["run", "spin", "--timeout", "100"], 1), (["test", "-j", "2"], 2),
+                                                  (["dev", "-j", "2"], 2)],
+                         ids=["run", "test -j 2", "dev -j 2"])
 def test_a_command_killed_leaves_no_worker_behind(tmp_path, command, workers):
     started = []
     for sig in SIGNALS:

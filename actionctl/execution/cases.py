@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from actionctl import sourcefile, yamldoc
+from actionctl.diagnostics import Report
 from actionctl.errors import ActionctlError, FixtureError, TestsNotFoundError
 from actionctl.execution import prepare
 from actionctl.project import MAX_SECONDS, Project, number_problem
@@ -226,11 +227,15 @@ def _merge_fixtures(shared: dict, own: dict) -> dict:
 # --- running ------------------------------------------------------------------------------------
 
 def run_cases(project: Project, cases: list[Case], workers: int | None = None,
-              profile: str | None = None) -> TestReport:
+              profile: str | None = None, pool: WorkerPool | None = None,
+              validated: Report | None = None) -> TestReport:
+    """Run `cases` and check each; on `pool` when given (kept warm by its owner, `dev`), else on workers
+    started for this run and closed after it. `validated`: a validation of (at least) the cases' actions the
+    caller made already, rather than a second one."""
     results = [CaseResult(case) for case in cases]
     runnable: list[tuple[CaseResult, prepare.Prepared]] = []
     actions = prepare.find_actions(project, [c.action for c in cases if not c.problem])
-    refused = _refused_by_validation(project, actions, profile)
+    refused = _refused_by_validation(project, actions, profile, validated)
     fixtures = fixture_files.load(project.root, profile)
     actions_of_project = functools.cache(lambda: prepare.project_actions(project, profile))  # read once, if at all
     for result in results:
@@ -254,11 +259,12 @@ def run_cases(project: Project, cases: list[Case], workers: int | None = None,
             continue
         result.prepared = prepared
         runnable.append((result, prepared))
-    _execute(runnable, workers)
+    _execute(runnable, workers, pool)
     return TestReport(project.root, results)
 
 
-def _refused_by_validation(project: Project, actions: dict, profile: str | None) -> dict[str, int]:
+def _refused_by_validation(project: Project, actions: dict, profile: str | None,
+                           report: Report | None = None) -> dict[str, int]:
     """How many validation errors each action has, from one validation of all of them: validating each on
     its own would check every other manifest's name once per action."""
     from actionctl.validation import validate_manifests
@@ -266,7 +272,7 @@ def _refused_by_validation(project: Project, actions: dict, profile: str | None)
     found = {name: m for name, m in actions.items() if not isinstance(m, ActionctlError)}
     if not found:
         return {}
-    report = validate_manifests(project, [m.path for m in found.values()], profile)
+    report = report or validate_manifests(project, [m.path for m in found.values()], profile)
     errors: dict[Path, int] = {}
     for diagnostic in report.diagnostics:
         if diagnostic.is_error:
@@ -289,18 +295,21 @@ def _options(case: Case, validate: bool, profile: str | None = None) -> prepare.
         http=own.get("http"), settings=own.get("settings"))
 
 
-def _execute(runnable: list[tuple[CaseResult, prepare.Prepared]], workers: int | None) -> None:
+def _execute(runnable: list[tuple[CaseResult, prepare.Prepared]], workers: int | None,
+             warm: WorkerPool | None = None) -> None:
     if not runnable:
         return
     size = min(workers or os.cpu_count() or 1, len(runnable))
     memory = max(p.memory_mb for _, p in runnable)
-    pool = WorkerPool(size, memory)
+    # A warm pool whose workers were started with another memory limit would run the cases under it.
+    pool = warm if warm is not None and warm.memory_mb == memory else WorkerPool(size, memory)
     try:
         jobs = [(p.job, p.timeout, p.result_limit) for _, p in runnable]
         refused = {i: p.refusal for i, (_, p) in enumerate(runnable) if p.refusal is not None}
         outcomes = pool.map([j for i, j in enumerate(jobs) if i not in refused])
     finally:
-        pool.close()
+        if pool is not warm:
+            pool.close()
     ran = iter(outcomes)
     for index, (result, _) in enumerate(runnable):
         result.execution = refused[index] if index in refused else next(ran)

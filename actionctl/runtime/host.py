@@ -258,6 +258,17 @@ class WorkerPool:
     def __init__(self, size: int, memory_mb: float) -> None:
         self.workers = [Worker(memory_mb) for _ in range(max(1, size))]
 
+    @property
+    def memory_mb(self) -> float:
+        return self.workers[0].memory_mb
+
+    def warm(self) -> None:
+        """Start every worker now (V8 booting in parallel), so that the first jobs find them ready."""
+        for worker in self.workers:
+            worker.spawn()
+        for worker in self.workers:
+            worker.start()
+
     def map(self, jobs: Iterable[tuple[dict, float, int]], done: Callable[[int, Execution], None] | None = None,
             ) -> list[Execution]:
         """Run (job, timeout, result_limit) triples; results in input order."""
