@@ -28,7 +28,7 @@ app.add_typer(fixtures_app, name="fixtures", rich_help_panel=usage.REMOTE)
                       ))
 @remote_options()
 def pull(
-    targets: list[str] = typer.Argument(..., metavar="DATASOURCE...", help="A data source's name or id."),
+    targets: list[str] = typer.Argument(..., metavar="DATASOURCE", help="A data source's name or id."),
     where: str = typer.Option(None, "--where", metavar="JSON",
                               help="Only the entries this filter selects (the Data Sources `where`; @file.json "
                                    "reads a file)."),
@@ -41,13 +41,13 @@ def pull(
     """Write data sources' entries into fixtures/datasources.
 
     Each DATASOURCE (a name or an id) of the app is queried on the service and written as
-    fixtures/datasources/<id>.yaml with its name, columns and entries. A fixture edited since it was
-    pulled is never replaced without --force.
+    fixtures/datasources/ID.yaml (ID: the data source's) with its name, columns and entries. A
+    fixture edited since it was pulled is never replaced without --force.
     """
-    from actionctl import datasource_fixtures as pulling
     from actionctl.cli.run import json_argument
+    from actionctl.datasources import pull as pulling
+    from actionctl.datasources.redaction import project_redactor
     from actionctl.project import open_project
-    from actionctl.redaction import project_redactor
 
     filter_ = json_argument(where, "--where")
     if filter_ is not None and not isinstance(filter_, dict):
@@ -82,7 +82,7 @@ def list_fixtures(fmt: OutputFormat = FORMAT, remote: Remote = None) -> None:
     Each data source of the app on the service, with the fixture file that holds it locally, if any,
     and whether that file was edited since it was pulled.
     """
-    from actionctl import datasource_fixtures as pulling
+    from actionctl.datasources import pull as pulling
     from actionctl.project import open_project
 
     project = open_project(required=True)

@@ -28,6 +28,15 @@ _QUERY_JS = Path(__file__).resolve().parent.parent / "runtime" / "js" / "query.j
 _lock = threading.Lock()  # one V8 context, and requests arrive on many threads
 
 
+def prepare(project: Path | None) -> None:
+    """Start V8 here, on the thread that starts the emulator: V8 started first on a request's thread makes any
+    later V8 of the process (validation's syntax check) crash. Not needed without a project: no data sources."""
+    if project is not None:
+        from py_mini_racer import init_mini_racer
+
+        init_mini_racer(ignore_duplicate_init=True)
+
+
 def listing(project: Path | None, query: dict[str, str]) -> dict:
     """`GET v1/data-sources?appId=` (or `organizationId=`): the data sources, without their entries."""
     if "appId" not in query and "organizationId" not in query:

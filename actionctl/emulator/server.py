@@ -566,6 +566,7 @@ class EmulatorServer:
             self.runner = Runner(self.options)
             undo.pop_all()
         self.service = Service(self.store, self.runner, self.options)
+        datasources.prepare(self.options.project)
         self.gate = Gate(self.options)
         self._httpd.emulator = self
         # A short poll interval: close() waits for the serving loop to notice it should stop.
