@@ -38,6 +38,8 @@ _SUFFIXES = (".yaml", ".yml", ".json")  # what runtime/fixtures.py reads
 _MARK = re.compile(r"^# pulled by `actionctl fixtures pull` .* sha256:([0-9a-f]{64})$")
 _ENTRY_FIELDS = ("id", "data", "createdAt", "updatedAt")  # dataSourceId is the file's own id
 _WIDE = 1_000_000  # never fold a line
+# libyaml's safe dumper when PyYAML has it: the same text, 3-4 times faster on thousands of entries.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass
@@ -108,8 +110,8 @@ def render(item: Pulled, redactor, redact: list[str], app: object) -> str:
         data = entry.get("data") if isinstance(entry.get("data"), dict) else {}
         data = {name: redactor.value(value) if name in redact else value for name, value in data.items()}
         entries.append({key: data if key == "data" else entry[key] for key in _ENTRY_FIELDS if key in entry})
-    body = yaml.safe_dump({"name": item.source.get("name"), "columns": item.columns, "entries": entries},
-                          sort_keys=False, allow_unicode=True, width=_WIDE)
+    body = yaml.dump({"name": item.source.get("name"), "columns": item.columns, "entries": entries}, Dumper=_DUMPER,
+                     sort_keys=False, allow_unicode=True, width=_WIDE)
     return _marked(body, item.source["id"], app)
 
 
