@@ -45,8 +45,7 @@ def pull(
     fixture edited since it was pulled is never replaced without --force.
     """
     from actionctl.cli.run import json_argument
-    from actionctl.datasources import pull as pulling
-    from actionctl.datasources.redaction import project_redactor
+    from actionctl.datasources.pull import pull as pull_fixtures
     from actionctl.project import open_project
 
     filter_ = json_argument(where, "--where")
@@ -54,16 +53,9 @@ def pull(
         raise UsageError('--where must be a JSON object, e.g. {"email": "ada@example.org"}')
     project = open_project(required=True)
     with remote.connected(project) as (_target, client):
-        chosen = pulling.resolve(client.list_datasources(), targets, client.app)
-        pulled = [pulling.fetch(client, source, project.root, where=filter_, limit=limit) for source in chosen]
+        pulled = pull_fixtures(project.root, client, targets, where=filter_, limit=limit, redact=redact, force=force)
         app_id = client.app
-    pulling.check_redactions(pulled, redact)
-    pulling.refuse_edited(pulled, project.root, force=force)
-    pulling.write(pulled, project_redactor(project.root) if redact else None, redact, app_id)
-    rows = [{"id": item.source.get("id"), "name": item.source.get("name"),
-             "file": item.path.relative_to(project.root).as_posix(), "entries": len(item.entries),
-             "columns": item.columns, "columnsFrom": item.columns_from,
-             "redacted": [c for c in redact if c in item.columns]} for item in pulled]
+    rows = [item.as_json(project.root, redact) for item in pulled]
     if fmt is OutputFormat.json:
         json_writer.emit({"app": app_id, "dataSources": rows})
         return

@@ -1,7 +1,7 @@
 """`fixtures pull|list`: real entries of the app's data sources, written as the local fixtures runs read.
 
-    resolve   DATASOURCE arguments (an id or a name) against the app's data sources on the service
-    pull      query each one (`where`, `limit`), redact the columns asked, and write
+    pull      resolve DATASOURCE arguments (an id or a name) against the app's data sources on the
+              service, query each one (`where`, `limit`), check, redact the columns asked, and write
               fixtures/datasources/<id>.yaml with {name, columns, entries}
     listing   the app's data sources with the state of their local fixture
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,26 @@ class Pulled:
     columns: list[str]
     columns_from: str  # "dataSource" or "entries"
     path: Path
+
+    def as_json(self, root: Path, redact: list[str]) -> dict:
+        return {"id": self.source.get("id"), "name": self.source.get("name"),
+                "file": self.path.relative_to(root).as_posix(), "entries": len(self.entries),
+                "columns": self.columns, "columnsFrom": self.columns_from,
+                "redacted": [column for column in redact if column in self.columns]}
+
+
+def pull(root: Path, client, targets: list[str], *, where: dict | None = None, limit: int | None = None,
+         redact: Sequence[str] = (), force: bool = False) -> list[Pulled]:
+    """Query the data sources `targets` name and write their fixtures — all of them, or, when a check refuses
+    (an unknown name or `--redact` column, an edited fixture), none."""
+    from actionctl.datasources.redaction import project_redactor
+
+    chosen = resolve(client.list_datasources(), targets, client.app)
+    pulled = [fetch(client, source, root, where=where, limit=limit) for source in chosen]
+    check_redactions(pulled, list(redact))
+    refuse_edited(pulled, root, force=force)
+    write(pulled, project_redactor(root) if redact else None, list(redact), client.app)
+    return pulled
 
 
 def resolve(sources: list[dict], targets: list[str], app: object) -> list[dict]:
