@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, configure, start_emulator, stats
+from support import EMULATOR_TOKEN, HANG_LIMIT, UNLIMITED, configure, fake_service, start_emulator, stats
 
 from actionctl.datasources.redaction import KEY_FILE, Redactor
 from actionctl.runtime import fixtures as fixture_files
@@ -133,6 +133,10 @@ def test_a_locally_edited_fixture_is_refused_and_kept_unless_forced(cli, pointed
          "fixture": "fixtures/datasources/158.yaml", "edited": True},
         {"id": 9, "name": "Orders", "columns": None, "fixture": "fixtures/datasources/9.yaml", "edited": False}]}
 
+    as_json = cli("fixtures", "pull", "Users", "--format", "json")
+    assert as_json.exit_code == 1 and as_json.json["ok"] is False
+    assert as_json.json["error"]["code"] == "FIXTURE_EDITED"
+
     forced = cli("fixtures", "pull", "Users", "--where", '{"name": "Bob"}', "--force")
     assert forced.exit_code == 0, forced.stderr
     assert [e["data"]["name"] for e in fixture_files.load(pointed).datasources["158"]["entries"]] == ["Bob"]
@@ -202,3 +206,19 @@ def test_an_emulator_without_a_project_has_no_data_sources(cli, remote):
     listed = cli("fixtures", "list", "--format", "json")
     assert listed.json == {"app": 1, "dataSources": []}
     assert cli("fixtures", "list").stderr == "the app has no data sources\n"
+
+
+def test_an_answer_of_the_wrong_shape_is_the_services_fault_and_writes_nothing(cli, project, monkeypatch):
+    def answer(method: str, target: str):
+        if target.startswith("/v1/data-sources?"):
+            return 200, {"dataSources": [{"id": 3, "name": "Users", "columns": None}]}
+        return 200, {"entries": {"id": 1}}  # an object where the list of entries belongs
+
+    with fake_service(answer) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "a-token")
+        pulled = cli("fixtures", "pull", "Users")
+    assert pulled.exit_code == 3
+    assert pulled.stderr == ("error: POST v1/data-sources/3/data/query: the service's entries are not a list of "
+                             "objects [SERVICE_ANSWER_INVALID]\n")
+    assert not (project / "fixtures").exists()
