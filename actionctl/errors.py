@@ -73,6 +73,31 @@ class UnknownProfileError(UsageError):
     code = "PROFILE_UNKNOWN"
 
 
+class DataSourceNotFoundError(UsageError):
+    """No data source of the app on the service has the name or id given (`fixtures pull`)."""
+
+    code = "DATASOURCE_NOT_FOUND"
+
+    def __init__(self, target: str, app: object, known: Iterable[str] = ()) -> None:
+        from actionctl.suggest import closest
+
+        suggestion = closest(target, [k for k in known if k])
+        tail = f' — did you mean "{suggestion}"?' if suggestion else " — see `actionctl fixtures list`"
+        super().__init__(f'no data source named "{target}" in app {app} on the service{tail}')
+
+
+class DataSourceAmbiguousError(UsageError):
+    """More than one data source of the app has the name given: its id says which."""
+
+    code = "DATASOURCE_AMBIGUOUS"
+
+
+class RedactColumnUnknownError(UsageError):
+    """A `--redact` column is a column of none of the data sources pulled: nothing would be redacted."""
+
+    code = "REDACT_COLUMN_UNKNOWN"
+
+
 class ProjectNotFoundError(UsageError):
     """The command needs an actionctl project (actionctl.yaml here or above)."""
 
@@ -177,6 +202,12 @@ class FixtureError(ActionctlError):
     """A fixture file cannot be used."""
 
     code = "FIXTURE_INVALID"
+
+
+class FixtureEditedError(ActionctlError):
+    """`fixtures pull` would replace a fixture edited (or written) by hand; nothing was written (--force does)."""
+
+    code = "FIXTURE_EDITED"
 
 
 class DependencyNotCachedError(ActionctlError):

@@ -37,7 +37,8 @@ def test_every_command_has_help(cli):
     assert names == ["init", "new", "types", "validate", "run", "test", "dev", "trigger", "list", "schema", "schedule",
                      "login", "logout", "whoami", "diff", "push", "pull", "ci", "publish", "unpublish", "logs",
                      "versions", "rollback", "emulator", "doctor"]
-    groups = ["deps fetch", "remote list", "remote show", "remote run", "remote delete"]
+    groups = ["deps fetch", "remote list", "remote show", "remote run", "remote delete", "fixtures pull",
+              "fixtures list"]
     for name in [*names, *groups]:
         result = cli(*name.split(), "--help")
         assert result.exit_code == 0

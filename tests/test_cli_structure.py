@@ -52,7 +52,8 @@ def test_json_keeps_non_ascii_text_as_written(cli, tmp_path, monkeypatch):
 def test_every_command_takes_the_shared_format_option(cli):
     for args in (("list",), ("schedule",), ("run",), ("test",), ("diff",), ("push",), ("pull",), ("ci",),
                  ("publish",), ("logs",), ("versions",), ("login",), ("whoami",), ("remote", "list"),
-                 ("deps", "fetch"), ("init",), ("new",), ("trigger",), ("validate",), ("doctor",)):
+                 ("deps", "fetch"), ("init",), ("new",), ("trigger",), ("validate",), ("doctor",),
+                 ("fixtures", "pull"), ("fixtures", "list")):
         assert "-f, --format" in cli(*args, "--help").stdout, args
 
 

@@ -137,7 +137,7 @@ def test_the_commands_are_listed_by_group_each_with_its_whole_summary(monkeypatc
         usage.LOCAL: ["init", "new", "types", "validate", "run", "test", "dev", "trigger", "list", "schema", "schedule",
                       "doctor", "deps"],
         usage.DEPLOY: ["diff", "push", "pull", "ci", "publish", "unpublish", "rollback"],
-        usage.REMOTE: ["login", "logout", "whoami", "logs", "versions", "emulator", "remote"],
+        usage.REMOTE: ["login", "logout", "whoami", "logs", "versions", "emulator", "remote", "fixtures"],
     }
     assert "\nCommands:" not in text  # every command has its group
     for name in (n for rows in sections.values() for n in rows):

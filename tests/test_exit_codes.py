@@ -60,6 +60,8 @@ SCENARIOS = [
     (["rollback", "hello", "999999", "{remote}"], 3, "the service's error (VERSION_NOT_FOUND)"),
     (["remote", "delete", "broken", "{remote}"], 2, "a confirmation nobody can answer"),
     (["remote", "delete", "broken", "--yes", "{remote}"], 0, "deleted"),
+    (["fixtures", "list", "{remote}"], 0, "the app's data sources (none: the emulator has no project)"),
+    (["fixtures", "pull", "nope", "{remote}"], 2, "a data source the app does not have (DATASOURCE_NOT_FOUND)"),
     (["ci", "{remote}"], 1, "a failing test case (broken's)"),
     (["logout", "{remote}"], 0, "no stored login to forget"),
     (["login", "{remote}"], 2, "a sign-in nobody can type (TOKEN_REQUIRED)"),

@@ -12,7 +12,7 @@ from actionctl import __version__
 # The commands register themselves on import; `--help` lists them in this order within their groups
 # (usage.GROUPS). A test fails when a module of this package that declares commands is missing here.
 _COMMANDS = ("project", "editor", "validate", "run", "test", "dev", "trigger", "listing", "schedule", "deps", "auth",
-             "remote", "sync", "ci", "publishing", "emulator", "doctor")
+             "remote", "fixtures", "sync", "ci", "publishing", "emulator", "doctor")
 
 
 def write_version() -> None:

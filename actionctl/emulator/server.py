@@ -44,7 +44,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from actionctl.emulator import accounts
+from actionctl.emulator import accounts, datasources
 from actionctl.emulator import errors as api
 from actionctl.emulator.clock import Clock
 from actionctl.emulator.errors import ApiError
@@ -279,6 +279,8 @@ ENDPOINTS = (
     endpoint("restore_version", lambda s, c: (200, s.restore_version(c.app, c.id, c.version))),
     endpoint("publish_app", lambda s, c: (201, s.publish_app(c.app, c.body))),
     endpoint("current_user", lambda s, c: (200, s.current_user())),
+    endpoint("list_datasources", lambda s, c: (200, datasources.listing(s.options.project, c.query))),
+    endpoint("query_datasource", lambda s, c: (200, datasources.query(s.options.project, c.id, c.body))),
 )
 
 
@@ -569,6 +571,7 @@ class EmulatorServer:
             undo.callback(self.store.close)
             self.runner = Runner(self.options)
             undo.pop_all()
+        datasources.prepare(self.options.project)
         self.clock = Clock(options.clock, options.clock_speed)
         self.service = Service(self.store, self.runner, self.options, self.clock)
         self.scheduler = Scheduler(self.service, self.clock)

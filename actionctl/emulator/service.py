@@ -51,12 +51,6 @@ IGNORED_KEYS = (*READ_ONLY_FIELDS, *publish_state.PRODUCTION_KEYS, *publish_stat
 _API_MESSAGES = {"CODE_REQUIRED": "code is required for V3 actions", "CODE_EMPTY": "code cannot be empty"}
 
 
-def now_iso() -> str:
-    """The machine's time as the service writes it. A Service stamps with its clock instead (`Service._now`),
-    which a test may have moved (clock.py)."""
-    return iso(dt.datetime.now(dt.timezone.utc))
-
-
 # --- validation ----------------------------------------------------------------------------------
 
 

@@ -252,6 +252,24 @@ class Client:
                 for key, value in user.items()
                 if key in USER_FIELDS and (value is None or isinstance(value, (str, int, float, bool)))}
 
+    # --- data sources (docs/REST-API/fliplet-datasources.md) ----------------------------------------
+
+    def list_datasources(self) -> list[dict]:
+        """The app's data sources, `{id, name, columns, …}` each, as `GET v1/data-sources?appId=` lists them."""
+        route = self.routes.build("list_datasources")
+        body = _object(self._call(route, params={"appId": self._app()}), route)
+        return _objects(body, "dataSources", route)
+
+    def query_datasource(self, source_id: int | str, where: dict | None = None, limit: int | None = None) -> list[dict]:
+        """The entries of a data source that `where` selects (all without it), at most `limit` of them."""
+        route = self.routes.build("query_datasource", id=source_id)
+        query: dict[str, Any] = {"type": "select"}
+        if where:
+            query["where"] = where
+        if limit is not None:
+            query["limit"] = limit
+        return _objects(_object(self._call(route, body=query), route), "entries", route)
+
     # --- probes -------------------------------------------------------------------------------------
 
     def probe(self, route: paths.Route, params: dict | None = None) -> Answer:
@@ -449,6 +467,14 @@ def _object(body: Any, route: paths.Route) -> dict:
     if not isinstance(body, dict):
         raise ServiceAnswerError(f"{route.method} {route.path}: the service answered {_kind(body)}, not an object")
     return body
+
+
+def _objects(body: dict, key: str, route: paths.Route) -> list[dict]:
+    """`body[key]`, once it is a list of JSON objects (missing or null: none)."""
+    items = body.get(key) if body.get(key) is not None else []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ServiceAnswerError(f"{route.method} {route.path}: the service's {key} are not a list of objects")
+    return items
 
 
 def _kind(value: Any) -> str:

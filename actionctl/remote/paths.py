@@ -1,11 +1,11 @@
 """Every route of the service's REST surface, in one table (TABLE), with the shapes each one answers.
 
-The versions and app-publish routes are documented (docs/API/core/app-actions-v3.md,
-docs/REST-API/fliplet-apps.md), `v1/user` and the sign-in routes are observed in the platform's own CLI,
-and the CRUD, publish, run and logs routes are inferred from the JS API (`Fliplet.App.V3.Actions.*`) and
-the versions' layout. The client and the emulator both build their routes from TABLE; a project whose
-live service answers differently corrects any entry under `api:` in actionctl.yaml (`Routes`), without a
-new release.
+The versions, app-publish and data-source routes are documented (docs/API/core/app-actions-v3.md,
+docs/REST-API/fliplet-apps.md, docs/REST-API/fliplet-datasources.md), `v1/user` and the sign-in routes are
+observed in the platform's own CLI, and the CRUD, publish, run and logs routes are inferred from the JS API
+(`Fliplet.App.V3.Actions.*`) and the versions' layout. The client and the emulator both build their routes
+from TABLE; a project whose live service answers differently corrects any entry under `api:` in
+actionctl.yaml (`Routes`), without a new release.
 
 The contract (what the emulator serves and the client expects), relative to the host's base URL:
 
@@ -43,6 +43,11 @@ The contract (what the emulator serves and the client expects), relative to the 
     POST   v1/apps/{app}/publish                    body: {"release": {"type": "silent"|"visible"|"forced",
                                                                        "changelog"}}
            → 201 {"app": {"version", "id", "updatedAt"}}   (publishes the app: a new version each time)
+    GET    v1/data-sources?appId={app}               → 200 {"dataSources": [{"id", "name", "columns", "appId",
+                                                     "organizationId", "createdAt", "updatedAt", …}]}
+    POST   v1/data-sources/{id}/data/query          body: {"type": "select", "where"?, "limit"?}
+           → 200 {"entries": [{"id", "data", "createdAt", "updatedAt", "dataSourceId"}]}
+             (`limit` in the body is inferred: the JS API's `find` option; the REST page shows `where` only)
     GET    v1/user                                  → 200 {"user": {"id", "email", "fullName"}}  (who the token is)
     POST   v1/auth/login   (no token)               form: email, password[, twofactor]
            → 200 {"email", "auth_token"}; 428 when a two-factor code is wanted; 400/401 refused (inferred)
@@ -185,6 +190,12 @@ TABLE: dict[str, Spec] = {
                             "restore a version"),
     # Not idempotent: each publish is a new release of the app (a visible one notifies its users).
     "publish_app": Spec("POST", "v1/apps/{app}/publish", "none", False, "documented", "publish the app"),
+    # Data Sources (docs/REST-API/fliplet-datasources.md): what `fixtures pull` reads. Counted as crud, the
+    # stricter of the published limits (Data Sources calls: 200 per 10 s).
+    "list_datasources": Spec("GET", "v1/data-sources", "crud", True, "documented",
+                             "the app's data sources (`?appId=`)"),
+    "query_datasource": Spec("POST", "v1/data-sources/{id}/data/query", "crud", True, "documented",
+                             "a data source's entries that `where` selects"),
     "current_user": Spec("GET", "v1/user", "none", True, "observed", "who the token belongs to"),
     "login": Spec("POST", "v1/auth/login", "none", False, "observed", "sign in with email and password"),
     "third_party": Spec("GET", "v1/auth/third-party", "none", True, "observed",

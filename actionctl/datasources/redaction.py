@@ -1,0 +1,70 @@
+"""Stand-ins for values that must not leave the service (`fixtures pull --redact COLUMN`).
+
+A stand-in is derived from the value alone, through an HMAC keyed by the project's redaction key, so the
+same value always gets the same stand-in — in every column, every data source and every pull made with the
+same key — and joins, lookups and test expectations that compare values still hold. Without the key a
+stand-in cannot be traced back by hashing guesses (an email address or a name is easy to guess; a keyed
+digest of it is not).
+
+The stand-in keeps the value's kind:
+- text shaped like an email address (`x@y`) → `user-<10 hex>@example.com`;
+- other text → `redacted-<10 hex>`;
+- a whole number → a whole number from 0 to 999,999,999; a fractional one → a number with two decimals;
+- true/false → true or false (from the digest, not the value);
+- null stays null (it holds nothing), and lists and objects keep their shape with each value replaced.
+
+The key is `.actionctl/local/redaction.key` (created on first use, never committed: `.actionctl/local/` is
+git-ignored); copy it to another clone to get the same stand-ins there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from actionctl.atomicfile import write_new
+
+KEY_FILE = ".actionctl/local/redaction.key"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_HEX = 10  # characters of the digest a text stand-in shows: 40 bits, no collision among a data source's values
+
+
+class Redactor:
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def value(self, value: Any) -> Any:
+        """The stand-in of `value` (see the module's rules)."""
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        if isinstance(value, dict):
+            return {name: self.value(item) for name, item in value.items()}
+        digest = self._digest(value)
+        if isinstance(value, bool):
+            return digest[0] % 2 == 1
+        if isinstance(value, int):
+            return int.from_bytes(digest[:8], "big") % 1_000_000_000
+        if isinstance(value, float):
+            return int.from_bytes(digest[:8], "big") % 100_000_000 / 100
+        shown = digest.hex()[:_HEX]
+        return f"user-{shown}@example.com" if _EMAIL.fullmatch(str(value).strip()) else f"redacted-{shown}"
+
+    def _digest(self, value: Any) -> bytes:
+        # Typed: 12 and "12" are different values and may get different stand-ins.
+        canonical = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return hmac.new(self._key, canonical.encode("utf-8"), hashlib.sha256).digest()
+
+
+def project_redactor(root: Path) -> Redactor:
+    """The redactor of the project at `root`, its key made (and kept) on first use."""
+    path = root / KEY_FILE
+    if not path.is_file():
+        write_new(path, secrets.token_hex(32) + "\n")  # two pulls at once: the first one's key stays
+    return Redactor(path.read_text(encoding="utf-8").strip().encode("utf-8"))
