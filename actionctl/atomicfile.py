@@ -29,13 +29,14 @@ _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
-def write_new(path: Path, text: str) -> bool:
-    """Create `path` with `text` atomically. Returns False, writing nothing, when it already exists."""
+def write_new(path: Path, text: str, *, private: bool = False) -> bool:
+    """Create `path` with `text` atomically (`private`: readable by its owner only, for a secret). Returns False,
+    writing nothing, when it already exists."""
     if path.exists():
         return False
     with _coded(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = _write_temp(path, text)
+        temp = _write_temp(path, text, 0o600 if private else None)
         try:
             os.link(temp, path)  # fails if `path` appeared meanwhile: never replaces
         except FileExistsError:
@@ -44,7 +45,8 @@ def write_new(path: Path, text: str) -> bool:
             if exc.errno in _DISK_FULL | _DENIED:
                 raise
             try:
-                with open(path, "x", encoding="utf-8", newline="") as handle:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                     handle.write(text)
             except FileExistsError:
                 return False
@@ -89,8 +91,8 @@ def remove_quietly(path: Path | str) -> None:
     _remove(path)
 
 
-def _write_temp(path: Path, text: str) -> str:
-    kept = _mode_of(path)
+def _write_temp(path: Path, text: str, mode: int | None = None) -> str:
+    kept = mode if mode is not None else _mode_of(path)
     fd, temp = _create_temp(path, 0o666 if kept is None else kept)
     try:
         if kept is not None and hasattr(os, "fchmod"):  # the umask may have taken bits the file had

@@ -4,7 +4,9 @@ a project of its own (the "service's" data), and the CLI pulls them into the pro
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,17 @@ def test_stand_ins_are_the_same_across_data_sources_and_pulls_so_joins_hold(cli,
     assert again.exit_code == 0, again.stderr  # an untouched pull is replaced without --force
     assert (fixture_text(pointed, 158), fixture_text(pointed, 9)) == before
     assert (pointed / KEY_FILE).is_file()
+
+
+def test_the_redaction_key_is_its_owners_alone_and_the_fixture_is_an_ordinary_file(cli, pointed):
+    # Whoever reads the key can test guesses ("ada@example.org"?) against the stand-ins committed in fixtures.
+    old = os.umask(0o022)
+    try:
+        assert cli("fixtures", "pull", "Users", "--redact", "email").exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((pointed / ".actionctl/local/redaction.key").stat().st_mode) == 0o600
+    assert stat.S_IMODE((pointed / "fixtures/datasources/158.yaml").stat().st_mode) == 0o644
 
 
 def test_stand_ins_follow_the_key_alone():

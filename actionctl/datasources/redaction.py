@@ -66,5 +66,6 @@ def project_redactor(root: Path) -> Redactor:
     """The redactor of the project at `root`, its key made (and kept) on first use."""
     path = root / KEY_FILE
     if not path.is_file():
-        write_new(path, secrets.token_hex(32) + "\n")  # two pulls at once: the first one's key stays
+        # A secret: whoever reads it can test guesses against the stand-ins. Two pulls at once: the first key stays.
+        write_new(path, secrets.token_hex(32) + "\n", private=True)
     return Redactor(path.read_text(encoding="utf-8").strip().encode("utf-8"))
