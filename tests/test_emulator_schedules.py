@@ -11,6 +11,7 @@ import json
 import re
 import signal
 import subprocess
+import threading
 import time
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -89,6 +90,26 @@ def published(server, fields: dict) -> dict:
 
 def at(run: dict) -> str:
     return run["at"]
+
+
+def test_a_move_answers_every_run_it_started_even_when_the_woken_thread_looks_first(clocked):
+    # Force the race: the moment the clock moves, another thread (as the scheduler's own, woken by the move)
+    # looks for due ticks. It must wait for the move, whose answer names the run.
+    published(clocked.server, scheduled())
+    scheduler, clock = clocked.server.scheduler, clocked.server.clock
+    found, threads = [], []
+
+    def look_first(before, after):
+        thread = threading.Thread(target=lambda: found.append(scheduler.catch_up()[0]))
+        threads.append(thread)
+        thread.start()
+        thread.join(timeout=5)  # the old code let it run now, and start the tick itself
+
+    clock.on_change(look_first)
+    answer = clocked.move(now="2026-10-12T06:30:00Z")
+    threads[0].join(timeout=HANG_LIMIT)
+    assert [run["at"] for run in answer["runs"]] == ["2026-10-12T06:00:00.000Z"]
+    assert found == [[]]  # it found nothing left to start
 
 
 # --- the promise: Mondays at 08:00 in Rome across the October change ---------------------------------------

@@ -76,7 +76,9 @@ class Scheduler:
     def __init__(self, service: Service, clock: Clock) -> None:
         self.service = service
         self.clock = clock
-        self._lock = threading.Lock()
+        # Re-entrant: a move holds it across setting the clock (whose listener takes it again) and its catch-up,
+        # so the thread the move wakes cannot start those ticks first and leave them out of the move's answer.
+        self._lock = threading.RLock()
         self._cursor = clock.now()  # every tick up to here has been started (or was before the emulator)
         self._since: dict[tuple, dt.datetime] = {}  # a copy as published (_key): when its ticks count from
         self._upcoming: dict[tuple, dt.datetime | None] = {}  # its first tick not yet due
@@ -111,12 +113,13 @@ class Scheduler:
     def move(self, changes: Any) -> dict:
         """Apply a control request (`now`, `advance`, `speed`), start what fell due, and say what happened."""
         now, advance, speed = _clock_changes(changes)
-        if now is not None or speed is not None:
-            self.clock.set(now=now, speed=speed)
-        if advance is not None:
-            self.clock.advance(advance)
-        ticks, skipped = self.catch_up()
-        return {**self.state(), "runs": [t.summary() for t in ticks], "runsSkipped": skipped}
+        with self._lock:
+            if now is not None or speed is not None:
+                self.clock.set(now=now, speed=speed)
+            if advance is not None:
+                self.clock.advance(advance)
+            ticks, skipped = self.catch_up()
+            return {**self.state(), "runs": [t.summary() for t in ticks], "runsSkipped": skipped}
 
     def state(self) -> dict:
         return {"clock": self.clock.state(), "started": self.started, "skipped": self.skipped}
