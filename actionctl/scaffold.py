@@ -76,8 +76,8 @@ def _add_editor_files(scaffold: Scaffold, project: Project, unchanged_as_kept: b
     """The editor's types and jsconfig.json, written or refreshed; a fixture that cannot be read leaves its columns
     out rather than stopping the command (`actionctl types` reports it). `new` does not list them when they are
     already up to date: they are not what it was asked for."""
-    from actionctl.editor import fixture_sources, write_types
     from actionctl.errors import FixtureError
+    from actionctl.surface.editor import fixture_sources, write_types
 
     try:
         sources = fixture_sources(project.root)

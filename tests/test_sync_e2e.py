@@ -390,10 +390,11 @@ def test_a_variable_only_profiles_define_fails_validate_as_it_fails_push_when_th
     edit(project / "actions/bookings.js", "return {", "const source = @@BOOKINGS@@;\n  return {")
     message = ("variable BOOKINGS is not defined for actionctl.yaml: add it under vars:, or choose a profile "
                "defining it with --profile (dev, prod)")
+    line = (project / "actions/bookings.js").read_text().splitlines().index("  const source = @@BOOKINGS@@;") + 1
     validated = cli("validate", "--format", "json")
     assert validated.exit_code == 1
     assert [(d["code"], d["file"], d["line"], d["column"], d["message"]) for d in validated.json["diagnostics"]] == [
-        ("VAR_UNDEFINED", "actions/bookings.js", 8, 18, message)]
+        ("VAR_UNDEFINED", "actions/bookings.js", line, 18, message)]
     assert cli("diff").exit_code == 1 and cli("ci").exit_code == 1
     pushed = cli("push", "--yes")  # no profile: the top level, where BOOKINGS is not defined
     assert pushed.exit_code == 1 and message in pushed.stdout and api.list_actions() == []

@@ -22,8 +22,8 @@ def types(
     .actionctl/types/fliplet.d.ts from the platform's surface and the data-source fixtures' columns, and
     jsconfig.json (only when absent: once edited, it is yours), so TypeScript-aware editors complete
     Fliplet.* and check the actions' .js files."""
-    from actionctl.editor import write_types
     from actionctl.project import open_project
+    from actionctl.surface.editor import write_types
 
     report_files(write_types(open_project(required=True)), fmt)
 
