@@ -335,3 +335,26 @@ def test_logs_follow_shows_the_scheduled_runs_arrive(cli, remote, monkeypatch):
     assert text.exit_code == 0, text.stderr
     lines = text.stdout.splitlines()
     assert len(lines) == 3 and all("✓ weekly (production)  scheduled" in line for line in lines), lines
+
+
+def test_logs_follow_shows_a_run_stamped_earlier_than_one_it_has_shown(cli, remote, monkeypatch):
+    # The clock set back lives a week again: its run is stamped before the newest log shown, and is new.
+    control = Clocked(remote)
+    control.move(now=START, speed=0)
+    published(remote, scheduled())
+    control.move(now="2026-10-13T00:00:00Z")  # Monday 12 October's run
+    control.logs(1)
+    moves = iter([{"now": "2026-10-20T12:00:00Z"}, {"now": "2026-10-12T00:00:00Z"}, {"now": "2026-10-13T00:00:00Z"}])
+    arrived = iter([2, 2, 3])
+
+    def between_polls(seconds: float) -> None:
+        control.move(**next(moves))
+        control.logs(next(arrived))
+
+    monkeypatch.setattr("actionctl.cli.publishing.time", SimpleNamespace(sleep=between_polls))
+    follow = cli("logs", "weekly", "--follow", "--polls", "3", "--format", "json")
+    assert follow.exit_code == 0, follow.stderr
+    shown = [json.loads(line)["createdAt"][:16] for line in follow.stdout.splitlines()]
+    # Monday 19 October's run arrives, then — the clock set back to the 12th and on to the 13th — the 12th's
+    # again, stamped a week before the one already shown.
+    assert shown == ["2026-10-12T06:00", "2026-10-19T06:00", "2026-10-12T06:00"]

@@ -147,17 +147,16 @@ def logs(
             json_writer.emit({"count": len(entries), "logs": entries})
             return
         _print_logs(fmt, entries, names)
-        # Only what is newer than the newest shown is new: the older logs `--limit` left out are not.
-        seen, last = {_key(e) for e in entries}, max(map(_recency, entries), default=None)
+        # New is what the newest `limit` hold now and did not before: the older logs `--limit` left out never
+        # enter them (logs only come), while a log stamped earlier than one shown does — a scheduled run is
+        # stamped at its tick's end, and a longer run of the same tick logs after a shorter one.
+        seen = {_key(e) for e in entries}
         count = 0
         while follow and (not polls or count < polls):
             time.sleep(interval)
             count += 1
-            fresh = [e for e in _newest(client, ids, kind, limit)
-                     if _key(e) not in seen and (last is None or _recency(e) > last)]
+            fresh = [e for e in _newest(client, ids, kind, limit) if _key(e) not in seen]
             seen.update(_key(e) for e in fresh)
-            if fresh:  # each newer than `last`
-                last = max(map(_recency, fresh))
             _print_logs(fmt, fresh, names if name else _names(client) if fresh else names)
 
 
