@@ -172,6 +172,81 @@ def test_a_deleted_test_file_leaves_the_summary_and_a_deleted_action_fails_its_c
     assert cycle.failing[0].failures == ['no action named "a" in the repository — see `actionctl list`']
 
 
+def test_a_folder_moved_out_or_in_reruns_its_actions_cases_and_its_test_files_leave_or_join_the_summary(tree):
+    # watchfiles reports a folder moved as the folder's path alone, never the files in it
+    root = tree({**doubling("a"), **{k.replace("actions/", "actions/sub/").replace("tests/", "tests/sub/"): v
+                                     for k, v in doubling("b").items()}})
+    opened = devloop.Session(root, workers=1)
+    try:
+        assert opened.first().passed == 4
+        (root / "actions/sub").rename(root / "elsewhere")
+        out = opened.cycle([root / "actions/sub"])
+        assert ran(out) == ["b.test.yaml::one", "b.test.yaml::two"]
+        assert (out.passed, out.failed) == (2, 2)
+        assert out.failing[0].failures == ['no action named "b" in the repository — see `actionctl list`']
+        (root / "elsewhere").rename(root / "actions/sub")
+        back = opened.cycle([root / "actions/sub"])
+        assert (ran(back), back.passed, back.failed) == (["b.test.yaml::one", "b.test.yaml::two"], 4, 0)
+        (root / "tests/sub").rename(root / "gone")
+        left = opened.cycle([root / "tests/sub"])
+        assert (left.results, left.passed, left.failed) == ([], 2, 0)
+        (root / "gone").rename(root / "tests/sub")
+        joined = opened.cycle([root / "tests/sub"])
+        assert (ran(joined), joined.passed, joined.failed) == (["b.test.yaml::one", "b.test.yaml::two"], 4, 0)
+    finally:
+        opened.close()
+
+
+def test_a_test_file_written_before_the_first_cycle_runs_in_it(session, two_actions):
+    # what is saved between Session() and the watcher's first answer is never reported: the first cycle looks again
+    (two_actions / "tests/late.test.yaml").write_text("action: a\ncases:\n  - name: late\n    payload: {n: 3}\n"
+                                                      "    expect: {result: {n: 6}}\n")
+    first = session.first()
+    assert "late.test.yaml::late" in ran(first)
+    assert (first.passed, first.failed) == (5, 0)
+
+
+def same_stamp_edit(path: Path, text: str) -> None:
+    """Write `text` (as long as what it replaces) and put the old modification time back: an edit within one
+    tick of the file system's clock, forced."""
+    before = path.stat()
+    assert len(text.encode()) == before.st_size
+    path.write_text(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_a_reported_edit_is_read_again_even_when_its_size_and_time_did_not_change(tree):
+    root = tree({**doubling("a"), "tests/c.test.yaml": doubling("c")["tests/c.test.yaml"]})
+    opened = devloop.Session(root, workers=1)
+    try:
+        first = opened.first()
+        assert (first.passed, first.failed) == (2, 2)  # no action c yet
+        same_stamp_edit(root / "actions/a.yaml", MANUAL.format(name="c"))
+        cycle = opened.cycle([root / "actions/a.yaml"])
+        assert ran(cycle) == ["a.test.yaml::one", "a.test.yaml::two", "c.test.yaml::one", "c.test.yaml::two"]
+        assert (cycle.passed, cycle.failed) == (2, 2)  # c's cases pass; a's fail: the action is c now
+        assert {r.case.action for r in cycle.failing} == {"a"}
+    finally:
+        opened.close()
+
+
+def test_a_reported_code_edit_is_read_again_even_when_its_size_and_time_did_not_change(tree):
+    reads_none = "async function execute(context) {\n  return 0; //".ljust(len(READER) - 3, "x") + "\n}\n"
+    root = tree({**doubling("a"), "actions/r.yaml": MANUAL.format(name="r"), "actions/r.js": reads_none,
+                 "tests/r.test.yaml": "action: r\ncases:\n  - name: counts\n    expect: {result: 2}\n"})
+    opened = devloop.Session(root, workers=1)
+    try:
+        assert opened.first().failed == 1
+        same_stamp_edit(root / "actions/r.js", READER)
+        assert opened.cycle([root / "actions/r.js"]).ok
+        (root / "actions/c.yaml").write_text(MANUAL.format(name="c"))
+        (root / "actions/c.js").write_text(DOUBLE)
+        cycle = opened.cycle([root / "actions/c.yaml", root / "actions/c.js"])  # r reads every action now
+        assert ran(cycle) == ["r.test.yaml::counts"]
+    finally:
+        opened.close()
+
+
 def test_names_keep_the_loop_to_those_actions(two_actions):
     named = devloop.Session(two_actions, ["b"], workers=1)
     try:

@@ -3,7 +3,8 @@
 The command's watcher hands each debounced batch of changed paths to `Session.cycle`, which:
 
 1. opens the project again (actionctl.yaml may be what changed) and indexes its files: each action's manifest
-   and code, each test file's action (`index`, reading again only the files whose size or time changed);
+   and code, each test file's action (`index`, reading again only the files whose size or time changed, or
+   that the batch names);
 2. selects what the batch touches (`select`, a pure function of the paths and the index before and after);
 3. validates the touched actions, and runs the cases that depend on them on a pool of workers kept warm across
    cycles (`cases.run_cases`, as `actionctl test` runs them);
@@ -89,7 +90,8 @@ class Selection:
 
 def select(changed: Iterable[Path], before: Index, after: Index) -> Selection:
     """What `changed` touches. An action's files are looked up before and after the change: a manifest deleted
-    or renamed still touches the cases of the name it had."""
+    or renamed still touches the cases of the name it had. A path may be a folder's: a folder moved out or in
+    is reported as its own path alone (watchfiles), and touches every file it held or holds."""
     selection = Selection()
     for path in changed:
         if path == after.config or path.is_relative_to(after.fixtures_dir):
@@ -97,6 +99,7 @@ def select(changed: Iterable[Path], before: Index, after: Index) -> Selection:
         elif path.is_relative_to(after.tests_dir):
             if path.name.endswith(TEST_SUFFIXES):
                 selection.tests.add(path)
+            selection.tests.update(test for test in (*before.tests, *after.tests) if test.is_relative_to(path))
         elif path.is_relative_to(after.actions_dir) or path.is_relative_to(before.actions_dir):
             selection.actions.update(_names_of(path, before) | _names_of(path, after))
     if selection.actions:
@@ -114,12 +117,14 @@ def relevant(path: Path, index: Index) -> bool:
 def _known(path: Path, index: Index) -> bool:
     """Whether a path now gone mattered: a file the project had (an editor's or a tool's passing temporary file,
     created and deleted within one batch, did not)."""
-    return (path == index.config or path.is_relative_to(index.fixtures_dir) or path in index.tests
-            or bool(_names_of(path, index)))
+    return (path == index.config or path.is_relative_to(index.fixtures_dir)
+            or any(test.is_relative_to(path) for test in index.tests) or bool(_names_of(path, index)))
 
 
 def _names_of(path: Path, index: Index) -> set[str]:
-    return {a.name for a in index.actions if path in (a.manifest, a.code) and isinstance(a.name, str)}
+    """The actions whose manifest or code is `path`, or is in the folder `path`."""
+    return {a.name for a in index.actions if isinstance(a.name, str)
+            and any(file is not None and file.is_relative_to(path) for file in (a.manifest, a.code))}
 
 
 def test_files_for(selection: Selection, index: Index) -> list[Path]:
@@ -211,6 +216,8 @@ class Session:
 
     def first(self) -> Cycle:
         """Start the workers and run every selected case once: the summary's starting point."""
+        # indexed again: what was saved before the watcher's first answer is never reported to `cycle`
+        self.index = self._index(self.project)
         self._pool_for(self.project)
         return self._cycle([], Selection(everything=True), self.project)
 
@@ -220,6 +227,7 @@ class Session:
                          and (path.exists() or _known(path, self.index)))
         if not changed:
             return None
+        self._forget(changed)
         try:
             project = open_project(self.start, required=True)
             project.settings(self.profile)
@@ -316,6 +324,16 @@ class Session:
             for path in sorted(p for p in tests_dir.rglob("*") if p.name.endswith(TEST_SUFFIXES)):
                 tests[path] = self._cached(path, lambda p: _named_action(p, root))
         return Index(root, project.actions_dir, actions, tests)
+
+    def _forget(self, changed: list[Path]) -> None:
+        """Drop from the stat cache what `changed` names (a file, its action's code, or a folder's files): an
+        edit within one tick of the file system's clock that kept the size keeps the stamp too, but the watcher
+        said it changed."""
+        named = set(changed)
+        for path, (_, value, _) in list(self._stat_cache.items()):
+            code = value.code if isinstance(value, ActionFiles) else None
+            if any(file is not None and (file in named or not named.isdisjoint(file.parents)) for file in (path, code)):
+                del self._stat_cache[path]
 
     def _cached(self, path: Path, read):
         """What `read` says of `path`, read again only when its size or modification time changed (a code
