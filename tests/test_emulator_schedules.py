@@ -132,10 +132,10 @@ def test_a_weekly_monday_action_runs_once_a_week_at_eight_in_rome_across_the_oct
     assert len(logs) == 4
     for log, tick in zip(logs, MONDAYS, strict=True):
         data = log["data"]
-        # As the documented scheduled entry: no payload, no result.
+        # As the documented scheduled entry: an empty payload, no result.
         assert log["type"] == "app.task.completed"
-        assert data == {"mode": "scheduled", "runOn": "server", "taskId": copy["id"], "duration": data["duration"],
-                        "actionVersion": "v3"}
+        assert data == {"mode": "scheduled", "runOn": "server", "taskId": copy["id"], "payload": {},
+                        "duration": data["duration"], "actionVersion": "v3"}
         # Stamped when the run ended had it started on its tick, however late the worker ran it.
         ended = dt.datetime.fromisoformat(log["createdAt"].replace("Z", "+00:00"))
         assert ended - dt.timedelta(milliseconds=data["duration"]) == dt.datetime.fromisoformat(
@@ -189,7 +189,7 @@ def test_a_failed_scheduled_run_is_logged_with_its_error_and_saw_the_clock_at_it
     assert log["type"] == "app.task.failed"
     error = log["data"].pop("error")
     assert (error["name"], error["message"]) == ("RangeError", "ran at 2026-10-12T06:00:00.000Z")
-    assert log["data"] == {"mode": "scheduled", "runOn": "server", "taskId": copy["id"],
+    assert log["data"] == {"mode": "scheduled", "runOn": "server", "taskId": copy["id"], "payload": {},
                            "duration": log["data"]["duration"], "actionVersion": "v3"}
 
 

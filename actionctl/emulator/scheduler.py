@@ -42,11 +42,10 @@ from actionctl import schedule
 from actionctl.emulator import errors as api
 from actionctl.emulator.clock import MAX_SPEED, Clock, iso, parse
 from actionctl.emulator.errors import ApiError
-from actionctl.emulator.service import run_log
 from actionctl.manifest import trigger_kinds
 
 if TYPE_CHECKING:
-    from actionctl.emulator.service import RunTask, Service
+    from actionctl.emulator.service import Service
     from actionctl.emulator.store import StoredAction
 
 SERVER_SIDES = ("server", "any")  # where the schedule trigger is allowed, and so runs
@@ -163,17 +162,7 @@ class Scheduler:
 
     def _start(self, tick: Tick) -> None:
         task = self.service.scheduled_task(tick.copy, tick.due)
-        self.service.runner.submit(self._run, task, tick.due)
-
-    def _run(self, task: RunTask, due: dt.datetime) -> None:
-        """On the runner's thread, as every run: run, then log it at its tick's end and mark its last run."""
-        execution = self.service.runner.execute(task)
-        kind, data = run_log(task, execution)
-        ended = due + dt.timedelta(milliseconds=data["duration"])
-        store = self.service.store
-        with store.transaction():
-            store.add_log(task.app_id, task.action_id, kind, task.task_id, iso(ended), data)
-            store.set_last_run(task.action_id, task.started_at)
+        self.service.runner.submit(self.service.run_and_log, task, tick.due)
 
     def _clock_changed(self, before: dt.datetime, after: dt.datetime) -> None:
         with self._lock:

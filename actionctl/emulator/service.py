@@ -176,11 +176,12 @@ class Runner:
 def run_log(task: RunTask, execution: Execution) -> tuple[str, dict]:
     """The log type and data a finished run leaves, as app-actions-v3.md ("Log entry object structure")
     shows them: `taskId` is the action's id, and `result` wraps what execute() returned. A scheduled
-    run's entry, as the documented example, has neither `payload` (always {}) nor `result`; its failure
+    run's entry has `payload: {}` (the page's field table: "Always … Empty {} for scheduled actions"; its
+    example, which leaves the field out, is taken as abbreviated) and no `result`; its failure
     keeps only `error` (inferred: the page shows no failed scheduled entry)."""
     scheduled = task.mode == SCHEDULED
     data: dict[str, Any] = {"mode": task.mode, "runOn": "server", "taskId": task.action_id,
-                            **({} if scheduled else {"payload": task.payload}),
+                            "payload": {} if scheduled else task.payload,
                             "duration": round(execution.duration_ms), "actionVersion": "v3"}
     if execution.ok:
         return "app.task.completed", data if scheduled else {**data, "result": {"data": execution.result,
@@ -328,7 +329,7 @@ class Service:
     def run_and_wait(self, app: int, action_id: int, body: Any) -> dict:
         """Run the action and answer with its result, or with EXECUTION_FAILED."""
         task = self._task(app, action_id, body)
-        execution = self.runner.submit(self._run, task).result()
+        execution = self.runner.submit(self.run_and_log, task).result()
         if execution.ok:
             return {"success": True, "data": execution.result, "taskId": task.action_id,
                     "duration": round(execution.duration_ms)}
@@ -340,7 +341,7 @@ class Service:
     def queue_run(self, app: int, action_id: int, body: Any) -> dict:
         """Start the run in the background and answer at once; its log tells how it went."""
         task = self._task(app, action_id, body)
-        self.runner.submit(self._run, task)
+        self.runner.submit(self.run_and_log, task)
         return {"taskId": task.action_id, "status": "QUEUED"}
 
     def logs(self, app: int, action_id: int | None, *, type_: str | None, task: int | None, limit: int,
@@ -392,12 +393,14 @@ class Service:
         """The time a run's Date is frozen at: none (the machine's, running) unless the clock is moved."""
         return round(moment.timestamp() * 1000) if self.clock.moved else None
 
-    def _run(self, task: RunTask) -> Execution:
-        """On the runner's thread: run, then leave the log and mark when the action last ran."""
+    def run_and_log(self, task: RunTask, tick: dt.datetime | None = None) -> Execution:
+        """On the runner's thread: run, then leave the log and mark when the action last ran. A scheduled run's
+        log is stamped when it ended had it started on its `tick`, however late the worker got to it."""
         execution = self.runner.execute(task)
         kind, data = run_log(task, execution)
+        ended = self._now() if tick is None else iso(tick + dt.timedelta(milliseconds=data["duration"]))
         with self.store.transaction():
-            self.store.add_log(task.app_id, task.action_id, kind, task.task_id, self._now(), data)
+            self.store.add_log(task.app_id, task.action_id, kind, task.task_id, ended, data)
             self.store.set_last_run(task.action_id, task.started_at)
         return execution
 
