@@ -104,12 +104,12 @@ def emulator(
 
 
 def _moment(text: str | None) -> dt.datetime | None:
-    from actionctl.emulator.clock import parse
+    from actionctl.schedule import parse_moment
 
     if text is None:
         return None
     try:
-        return parse(text)
+        return parse_moment(text)
     except ValueError:
         raise UsageError(f"--clock {text!r} is not an ISO date or time, e.g. 2026-10-12T00:00:00Z") from None
 
