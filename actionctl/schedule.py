@@ -52,6 +52,13 @@ class Run:
     note: str | None = None  # set when daylight-saving time moved or repeated this run
 
 
+def parse_moment(text: str) -> dt.datetime:
+    """An ISO date or time, aware; without an offset it is UTC. The one reading of a moment a user gives:
+    `schedule --from`, the emulator's `--clock` and its `_emulator/clock` control. ValueError otherwise."""
+    moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 # --- validation ---------------------------------------------------------------------------------
 
 @lru_cache(maxsize=256)  # a project repeats a few schedules; each answer costs croniter's expansion

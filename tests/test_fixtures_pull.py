@@ -167,6 +167,30 @@ def test_a_hand_written_fixture_is_the_users_and_a_json_one_is_never_replaced(cl
     assert not (pointed / "fixtures/datasources/9.yaml").exists()
 
 
+def test_a_fixture_named_otherwise_is_found_by_its_id_and_never_doubled(cli, pointed, tree):
+    tree({"fixtures/datasources/users.yaml": "id: 158\nname: Users\nentries: []\n"})
+    for args in (("158",), ("158", "--force")):
+        refused = cli("fixtures", "pull", *args)
+        assert refused.exit_code == 1
+        assert refused.stderr == ("error: fixtures/datasources/users.yaml already holds data source 158 — remove it "
+                                  "to pull into fixtures/datasources/<id>.yaml; nothing was written "
+                                  "[FIXTURE_EDITED]\n")
+    assert not (pointed / "fixtures/datasources/158.yaml").exists()
+    assert fixture_files.load(pointed).files["158"].name == "users.yaml"
+    listed = cli("fixtures", "list", "--format", "json").json["dataSources"]
+    assert listed[0] == {"id": 158, "name": "Users", "columns": ["email", "name", "age"],
+                         "fixture": "fixtures/datasources/users.yaml", "edited": True}
+
+
+def test_an_id_yaml_holding_another_source_is_never_replaced(cli, pointed, tree):
+    tree({"fixtures/datasources/158.yaml": "id: 9\nname: Orders\nentries: []\n"})
+    refused = cli("fixtures", "pull", "Users", "--force")
+    assert refused.exit_code == 1
+    assert refused.stderr == ("error: fixtures/datasources/158.yaml holds data source 9 (its `id:`) — remove it to "
+                              "pull into fixtures/datasources/<id>.yaml; nothing was written [FIXTURE_EDITED]\n")
+    assert fixture_text(pointed, 158) == "id: 9\nname: Orders\nentries: []\n"
+
+
 def test_names_the_app_does_not_have_or_has_twice_are_refused(cli, pointed, service):
     unknown = cli("fixtures", "pull", "Userz")
     assert unknown.exit_code == 2

@@ -156,3 +156,13 @@ def test_timezone_suggestions():
     assert schedule.check_timezone("europe/rome") == "Europe/Rome"
     assert schedule.check_timezone("Europe/Rom") == "Europe/Rome"
     assert schedule.check_timezone("Mars/Olympus_Mons") == ""
+
+
+def test_a_moment_without_an_offset_is_utc_and_one_with_keeps_it():
+    utc = dt.timezone.utc
+    assert schedule.parse_moment("2026-10-12") == dt.datetime(2026, 10, 12, tzinfo=utc)
+    assert schedule.parse_moment(" 2026-10-12T08:30:00z ") == dt.datetime(2026, 10, 12, 8, 30, tzinfo=utc)
+    rome = schedule.parse_moment("2026-10-12T08:30:00+02:00")
+    assert rome.utcoffset() == dt.timedelta(hours=2) and rome == dt.datetime(2026, 10, 12, 6, 30, tzinfo=utc)
+    with pytest.raises(ValueError):
+        schedule.parse_moment("next tuesday")

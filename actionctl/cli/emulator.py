@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import sys
 import threading
@@ -67,16 +66,12 @@ def emulator(
     token = usable_token(token, f"--token or {Env.EMULATOR_TOKEN}")
     here = find_root(Path.cwd())
     project = _project(project_dir, find_root) if project_dir is not None else here
-    db = data if data is not None else (here / DATA_FILE if here is not None else Path.cwd() / LOOSE_DATA_FILE)
-    try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise EmulatorDataError(f"{db}: cannot make its folder {db.parent} ({exc.strerror})") from None
+    db = _data_file(data, here)
     options = EmulatorOptions(
         db=db, token=token, account=Account(two_factor=two_factor), app_published=app_published, faults=faults,
         project=project, host=host, port=port,
         rate_limits={"crud": rate_crud, "run": rate_run, "publish": rate_publish}, rate_window=rate_window,
-        clock=_moment(clock), clock_speed=_speed(clock_speed))
+        **_clock_options(clock, clock_speed))
     try:
         server = serve(options)
     except OSError as exc:
@@ -89,11 +84,8 @@ def emulator(
     sys.stderr.write(f"emulator listening on {server.url} (token: {shown}, data: {db}) — Ctrl-C stops it\n"
                      f"sign in with `actionctl login --api-url {server.url}`: the browser comes straight back "
                      f"signed in; --email {options.account.email} takes the password {options.account.password}"
-                     f"{' and the --two-factor code' if two_factor is not None else ''}\n")
-    if server.clock.moved:
-        state = server.clock.state()
-        pace = "stopped" if not state["speed"] else f"running at {state['speed']:g}× real time"
-        sys.stderr.write(f"clock: {state['now']}, {pace} — set or advance it with POST {server.url}_emulator/clock\n")
+                     f"{' and the --two-factor code' if two_factor is not None else ''}\n"
+                     f"{_clock_line(server)}")
     sys.stderr.flush()
     try:
         threading.Event().wait()  # the server runs on its own thread; this one waits for Ctrl-C
@@ -103,25 +95,39 @@ def emulator(
         server.close()
 
 
-def _moment(text: str | None) -> dt.datetime | None:
-    from actionctl.emulator.clock import parse
-
-    if text is None:
-        return None
+def _data_file(data: Path | None, here: Path | None) -> Path:
+    """--data, or the default in the project `here` (or the working directory), with its folder made."""
+    db = data if data is not None else (here / DATA_FILE if here is not None else Path.cwd() / LOOSE_DATA_FILE)
     try:
-        return parse(text)
-    except ValueError:
-        raise UsageError(f"--clock {text!r} is not an ISO date or time, e.g. 2026-10-12T00:00:00Z") from None
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EmulatorDataError(f"{db}: cannot make its folder {db.parent} ({exc.strerror})") from None
+    return db
 
 
-def _speed(speed: float) -> float:
+def _clock_options(moment: str | None, speed: float) -> dict:
+    """The emulator's clock options from --clock and --clock-speed, either refused as a usage error."""
     from actionctl.emulator.clock import check_speed
+    from actionctl.schedule import parse_moment
 
+    try:
+        start = None if moment is None else parse_moment(moment)
+    except ValueError:
+        raise UsageError(f"--clock {moment!r} is not an ISO date or time, e.g. 2026-10-12T00:00:00Z") from None
     try:
         check_speed(speed)
     except ValueError as exc:
         raise UsageError(f"--clock-speed: {exc}") from None
-    return speed
+    return {"clock": start, "clock_speed": speed}
+
+
+def _clock_line(server) -> str:
+    """The start-up line of a clock other than the machine's (none for the machine's)."""
+    if not server.clock.moved:
+        return ""
+    state = server.clock.state()
+    pace = "stopped" if not state["speed"] else f"running at {state['speed']:g}× real time"
+    return f"clock: {state['now']}, {pace} — set or advance it with POST {server.url}_emulator/clock\n"
 
 
 def _project(folder: Path, find_root) -> Path:

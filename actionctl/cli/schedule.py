@@ -50,13 +50,14 @@ def schedule_command(
 
 
 def _parse_start(text: str | None) -> dt.datetime:
+    from actionctl import schedule
+
     if text is None:
         return dt.datetime.now(dt.timezone.utc)
     try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        return schedule.parse_moment(text)
     except ValueError:
         raise UsageError(f"--from {text!r} is not an ISO date or time, e.g. 2026-03-29T00:00:00Z") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def _as_json(item) -> dict:

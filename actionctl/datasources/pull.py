@@ -32,10 +32,10 @@ from actionctl.errors import (
     FixtureEditedError,
     RedactColumnUnknownError,
 )
+from actionctl.runtime.fixtures import load_datasources
 from actionctl.suggest import did_you_mean
 
 FOLDER = "fixtures/datasources"
-_SUFFIXES = (".yaml", ".yml", ".json")  # what runtime/fixtures.py reads
 _MARK = re.compile(r"^# pulled by `actionctl fixtures pull` .* sha256:([0-9a-f]{64})$")
 _ENTRY_FIELDS = ("id", "data", "createdAt", "updatedAt")  # dataSourceId is the file's own id
 _WIDE = 1_000_000  # never fold a line
@@ -107,9 +107,11 @@ def check_redactions(pulled: list[Pulled], redact: list[str]) -> None:
 
 def refuse_edited(pulled: list[Pulled], root: Path, *, force: bool) -> None:
     """Refuse, before anything is written, when a file a pull would replace is the user's (unless `force`), or
-    when the user's fixture of that source is a .yml or .json file (always: two files of one source are an
-    error of every run, so --force would break the project rather than replace the file)."""
-    problems = [problem for item in pulled for problem in _local_problems(item.source["id"], root)]
+    when the source's fixture is another file than <id>.yaml, or <id>.yaml holds another source (always: two
+    files of one source are an error of every run, so --force would break the project rather than replace
+    the file)."""
+    files = local_files(root)
+    problems = [problem for item in pulled for problem in _local_problems(str(item.source["id"]), files)]
     beside = [message for message, replaceable in problems if not replaceable]
     edited = [message for message, replaceable in problems if replaceable]
     if beside:
@@ -136,21 +138,19 @@ def render(item: Pulled, redactor, redact: list[str], app: object) -> str:
     return _marked(body, item.source["id"], app)
 
 
-def state(source_id: Any, root: Path) -> tuple[Path | None, bool]:
-    """The data source's local fixture (None: none) and whether it is edited (not as a pull wrote it)."""
-    for suffix in _SUFFIXES:
-        path = root / FOLDER / f"{source_id}{suffix}"
-        if path.is_file():
-            return path, not _as_pulled(path)
-    return None, False
+def local_files(root: Path) -> dict[str, Path]:
+    """Each data source id (as text) → the fixture file that holds it, as runs read them: the id is the file's
+    `id:` key first, its name second, so users.yaml may hold source 158."""
+    return load_datasources(root).files
 
 
 def listing(sources: list[dict], root: Path) -> list[dict]:
-    rows = []
+    files, rows = local_files(root), []
     for source in sources:
-        path, edited = state(source.get("id"), root)
+        path = files.get(str(source.get("id")))
         rows.append({"id": source.get("id"), "name": source.get("name"), "columns": source.get("columns"),
-                     "fixture": path.relative_to(root).as_posix() if path else None, "edited": edited})
+                     "fixture": f"{FOLDER}/{path.name}" if path else None,
+                     "edited": path is not None and not _as_pulled(path)})
     return rows
 
 
@@ -179,19 +179,18 @@ def _entry_keys(entries: list[dict]) -> list[str]:
     return list(keys)
 
 
-def _local_problems(source_id: Any, root: Path) -> list[tuple[str, bool]]:
+def _local_problems(source_id: str, files: dict[str, Path]) -> list[tuple[str, bool]]:
     """What stands in a pull's way: (the problem, whether --force may replace the file)."""
-    problems = []
-    for suffix in _SUFFIXES:
-        path = root / FOLDER / f"{source_id}{suffix}"
-        if not path.is_file():
-            continue
-        shown = path.relative_to(root).as_posix()
-        if suffix != ".yaml":
-            problems.append((f"{shown} already holds data source {source_id}", False))
-        elif not _as_pulled(path):
-            problems.append((f"{shown} was edited since it was pulled (or never pulled)", True))
-    return problems
+    target = f"{source_id}.yaml"
+    held = files.get(source_id)
+    owner = next((key for key, path in files.items() if path.name == target), source_id)
+    if held is not None and held.name != target:
+        return [(f"{FOLDER}/{held.name} already holds data source {source_id}", False)]
+    if owner != source_id:
+        return [(f"{FOLDER}/{target} holds data source {owner} (its `id:`)", False)]
+    if held is not None and not _as_pulled(held):
+        return [(f"{FOLDER}/{target} was edited since it was pulled (or never pulled)", True)]
+    return []
 
 
 def _marked(body: str, source_id: Any, app: object) -> str:

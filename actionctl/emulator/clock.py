@@ -18,6 +18,10 @@ import threading
 import time
 from collections.abc import Callable
 
+from actionctl.schedule import parse_moment
+
+parse = parse_moment  # the emulator's scheduler still imports it by this name (to go: import parse_moment)
+
 UTC = dt.timezone.utc
 MAX_SPEED = 10_000_000.0  # emulated seconds per real second: four months a second, past any useful test
 
@@ -64,8 +68,7 @@ class Clock:
 
     def advance(self, seconds: float) -> dt.datetime:
         """Move the clock forward by `seconds` (≥ 0)."""
-        if not (isinstance(seconds, (int, float)) and math.isfinite(seconds) and seconds >= 0):
-            raise ValueError(f"the clock only advances by a number of seconds of at least 0, not {seconds!r}")
+        check_advance(seconds)
         with self._lock:
             target = self._read() + dt.timedelta(seconds=seconds)
         return self.set(now=target)
@@ -95,14 +98,16 @@ class Clock:
 
 
 def check_speed(speed: float) -> None:
+    """ValueError unless `speed` is a speed the clock runs at."""
     if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 <= speed <= MAX_SPEED:
         raise ValueError(f"the clock's speed is a number from 0 (stopped) to {MAX_SPEED:g}, not {speed!r}")
 
 
-def parse(text: str) -> dt.datetime:
-    """An ISO date or time; without an offset it is UTC (as `actionctl schedule --from` reads it)."""
-    moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def check_advance(seconds: float) -> None:
+    """ValueError unless the clock may advance by `seconds`: a finite number, at least 0."""
+    if isinstance(seconds, bool) or not (isinstance(seconds, (int, float)) and math.isfinite(seconds)
+                                         and seconds >= 0):
+        raise ValueError(f"the clock only advances by a number of seconds of at least 0, not {seconds!r}")
 
 
 def iso(moment: dt.datetime) -> str:

@@ -41,15 +41,8 @@ class Fixtures:
 
 def load(root: Path, profile: str | None = None) -> Fixtures:
     """The project's fixtures; a file leading outside `root` is refused (an action could return what it holds)."""
-    fixtures = Fixtures()
     root = sourcefile.resolved(root)
-    for path in _files(root / "fixtures" / "datasources"):
-        source = datasource(_read(path, root), path)
-        key = str(source["id"])
-        if key in fixtures.datasources:
-            raise FixtureError(f"{path}: data source {key} is also defined in {fixtures.files[key]}")
-        fixtures.datasources[key] = source
-        fixtures.files[key] = path
+    fixtures = load_datasources(root)
     for path in _files(root / "fixtures" / "http"):
         fixtures.http.extend(responses(_read(path, root), path))
     for suffix in _SUFFIXES:
@@ -63,6 +56,21 @@ def load(root: Path, profile: str | None = None) -> Fixtures:
         if not isinstance(values, dict):
             raise FixtureError(f"{settings}: settings must be a mapping of keys to values")
         fixtures.settings = values
+    return fixtures
+
+
+def load_datasources(root: Path) -> Fixtures:
+    """The project's data-source fixtures alone (`datasources` and `files`): what `fixtures pull` asks to know
+    which file holds a source, without the other fixtures having to be valid."""
+    fixtures = Fixtures()
+    root = sourcefile.resolved(root)
+    for path in _files(root / "fixtures" / "datasources"):
+        source = datasource(_read(path, root), path)
+        key = str(source["id"])
+        if key in fixtures.datasources:
+            raise FixtureError(f"{path}: data source {key} is also defined in {fixtures.files[key]}")
+        fixtures.datasources[key] = source
+        fixtures.files[key] = path
     return fixtures
 
 
