@@ -18,10 +18,6 @@ import threading
 import time
 from collections.abc import Callable
 
-from actionctl.schedule import parse_moment
-
-parse = parse_moment  # the emulator's scheduler still imports it by this name (to go: import parse_moment)
-
 UTC = dt.timezone.utc
 MAX_SPEED = 10_000_000.0  # emulated seconds per real second: four months a second, past any useful test
 

@@ -32,7 +32,6 @@ started without waiting for the thread.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import threading
 import traceback
 from dataclasses import dataclass
@@ -40,9 +39,10 @@ from typing import TYPE_CHECKING, Any
 
 from actionctl import schedule
 from actionctl.emulator import errors as api
-from actionctl.emulator.clock import MAX_SPEED, Clock, iso, parse
+from actionctl.emulator.clock import MAX_SPEED, Clock, check_advance, check_speed, iso
 from actionctl.emulator.errors import ApiError
 from actionctl.manifest import trigger_kinds
+from actionctl.schedule import parse_moment
 
 if TYPE_CHECKING:
     from actionctl.emulator.service import Service
@@ -152,7 +152,7 @@ class Scheduler:
 
     def _counted_from(self, key: tuple, copy: StoredAction, now: dt.datetime) -> dt.datetime:
         if key not in self._since:
-            self._since[key] = min(parse(copy.updated_at), now)
+            self._since[key] = min(parse_moment(copy.updated_at), now)
         return self._since[key]
 
     def _forget_except(self, keys: set) -> None:
@@ -202,18 +202,18 @@ def _clock_changes(changes: Any) -> tuple[dt.datetime | None, float | None, floa
     now = changes.get("now")
     if now is not None:
         try:
-            now = parse(now) if isinstance(now, str) else None
+            now = parse_moment(now) if isinstance(now, str) else None
         except ValueError:
             now = None
         if now is None:
             raise refuse('now is an ISO date or time, e.g. "2026-10-12T00:00:00Z" (no offset: UTC)')
     advance, speed = changes.get("advance"), changes.get("speed")
-    if advance is not None and not (_finite(advance) and advance >= 0):
-        raise refuse("advance is a number of seconds of at least 0")
-    if speed is not None and not (_finite(speed) and 0 <= speed <= MAX_SPEED):
-        raise refuse(f"speed is a number from 0 (stopped) to {MAX_SPEED:g} (emulated seconds per second)")
+    for value, check, says in ((advance, check_advance, "advance is a number of seconds of at least 0"),
+                               (speed, check_speed, f"speed is a number from 0 (stopped) to {MAX_SPEED:g} "
+                                                    "(emulated seconds per second)")):
+        try:
+            if value is not None:
+                check(value)
+        except ValueError:
+            raise refuse(says) from None
     return now, advance, speed
-
-
-def _finite(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
