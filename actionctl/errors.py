@@ -204,6 +204,12 @@ class FixtureError(ActionctlError):
     code = "FIXTURE_INVALID"
 
 
+class RedactionKeyError(ActionctlError):
+    """The project's redaction key is too short to keep stand-ins from being traced back; nothing was written."""
+
+    code = "REDACTION_KEY_INVALID"
+
+
 class FixtureEditedError(ActionctlError):
     """`fixtures pull` would replace a fixture edited (or written) by hand; nothing was written (--force does)."""
 

@@ -66,7 +66,7 @@ def test_pull_with_where_and_redact_writes_the_selected_entries_with_stand_ins(c
     assert source["name"] == "Users"
     assert [e["id"] for e in source["entries"]] == [1, 3]  # "17" is not above 20: Bob is left out
     ada, cy = (e["data"] for e in source["entries"])
-    assert re.fullmatch(r"user-[0-9a-f]{10}@example\.com", ada["email"])
+    assert re.fullmatch(r"user-[0-9a-f]{16}@example\.com", ada["email"])
     assert ada["email"] != cy["email"]
     assert {k: v for k, v in ada.items() if k != "email"} == {"name": "Ada", "age": 36, "tags": ["admin", "ops"],
                                                               "profile": {"phone": "+44 1234"}}
@@ -85,9 +85,9 @@ def test_every_kind_of_value_gets_a_stand_in_of_its_kind_and_none_stays(cli, poi
         assert raw not in text, raw
     ada, bob, cy = (e["data"] for e in fixture_files.load(pointed).datasources["158"]["entries"])
     assert ada["age"] != 36 and cy["age"] != 52 and cy["score"] != 2.5
-    assert re.fullmatch(r"redacted-[0-9a-f]{10}", ada["name"])
-    assert isinstance(ada["age"], int) and not isinstance(ada["age"], bool) and 0 <= ada["age"] < 10**9
-    assert re.fullmatch(r"redacted-[0-9a-f]{10}", bob["age"])  # text stays text
+    assert re.fullmatch(r"redacted-[0-9a-f]{16}", ada["name"])
+    assert isinstance(ada["age"], int) and not isinstance(ada["age"], bool) and 0 <= ada["age"] < 2**53
+    assert re.fullmatch(r"redacted-[0-9a-f]{16}", bob["age"])  # text stays text
     assert len(ada["tags"]) == 2 and all(t.startswith("redacted-") for t in ada["tags"])
     assert list(ada["profile"]) == ["phone"] and ada["profile"]["phone"].startswith("redacted-")
     assert isinstance(cy["vip"], bool) and isinstance(cy["score"], float)
@@ -119,12 +119,34 @@ def test_the_redaction_key_is_its_owners_alone_and_the_fixture_is_an_ordinary_fi
     assert stat.S_IMODE((pointed / "fixtures/datasources/158.yaml").stat().st_mode) == 0o644
 
 
+def test_stand_ins_of_numbers_are_wide_enough_that_joins_hold():
+    # 10⁹ whole numbers met one another once in a hundred among 5,000 ids: a redacted key column joined
+    # rows that do not belong together.
+    redactor = Redactor(b"k" * 32)
+    ids = [redactor.value(n) for n in range(20_000)]
+    prices = [redactor.value(n + 0.5) for n in range(20_000)]
+    assert len(set(ids)) == len(ids) and len(set(prices)) == len(prices)
+    assert all(isinstance(i, int) and 0 <= i < 2**53 for i in ids) and max(ids) > 10**12
+
+
+def test_a_redaction_key_cut_short_is_refused_and_nothing_is_written(cli, pointed):
+    key = pointed / KEY_FILE
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_text("\n")
+    refused = cli("fixtures", "pull", "Users", "--redact", "email")
+    assert refused.exit_code == 1
+    assert refused.stderr == ("error: .actionctl/local/redaction.key holds 0 characters, fewer than 32: stand-ins "
+                              "keyed by it could be traced back — delete it for a new one (or copy the whole key from "
+                              "the clone whose stand-ins you want) [REDACTION_KEY_INVALID]\n")
+    assert not (pointed / "fixtures/datasources/158.yaml").exists()
+
+
 def test_stand_ins_follow_the_key_alone():
     one, other = Redactor(b"k1"), Redactor(b"k2")
     assert one.value("ada@example.org") == Redactor(b"k1").value("ada@example.org")
     assert one.value("ada@example.org") != other.value("ada@example.org")
     assert one.value({"a": [1, "x@y.z"]}) == {"a": [one.value(1), one.value("x@y.z")]}
-    assert isinstance(one.value(12), int) and re.fullmatch(r"redacted-[0-9a-f]{10}", one.value("12"))
+    assert isinstance(one.value(12), int) and re.fullmatch(r"redacted-[0-9a-f]{16}", one.value("12"))
     assert one.value(None) is None
 
 
@@ -259,3 +281,19 @@ def test_an_answer_of_the_wrong_shape_is_the_services_fault_and_writes_nothing(c
     assert pulled.stderr == ("error: POST v1/data-sources/3/data/query: the service's entries are not a list of "
                              "objects [SERVICE_ANSWER_INVALID]\n")
     assert not (project / "fixtures").exists()
+
+
+def test_a_service_that_ignores_the_limit_still_gives_no_more_than_asked(cli, project, monkeypatch):
+    # `limit` in the query body is inferred: were the service to ignore it, --limit still holds.
+    def answer(method: str, target: str):
+        if target.startswith("/v1/data-sources?"):
+            return 200, {"dataSources": [{"id": 3, "name": "Users", "columns": ["n"]}]}
+        return 200, {"entries": [{"id": n, "data": {"n": n}} for n in range(1, 6)]}
+
+    with fake_service(answer) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "a-token")
+        pulled = cli("fixtures", "pull", "Users", "--limit", "2", "--format", "json")
+    assert pulled.exit_code == 0, pulled.stderr
+    assert pulled.json["dataSources"][0]["entries"] == 2
+    assert [e["id"] for e in fixture_files.load(project).datasources["3"]["entries"]] == [1, 2]

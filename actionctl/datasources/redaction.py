@@ -7,14 +7,20 @@ stand-in cannot be traced back by hashing guesses (an email address or a name is
 digest of it is not).
 
 The stand-in keeps the value's kind:
-- text shaped like an email address (`x@y`) → `user-<10 hex>@example.com`;
-- other text → `redacted-<10 hex>`;
-- a whole number → a whole number from 0 to 999,999,999; a fractional one → a number with two decimals;
+- text shaped like an email address (`x@y`) → `user-<16 hex>@example.com`;
+- other text → `redacted-<16 hex>`;
+- a whole number → a whole number from 0 to 2^53 − 1 (JavaScript's safe integers); a fractional one → a
+  number with two decimals below 2^46 / 100 (exact in a double);
 - true/false → true or false (from the digest, not the value);
 - null stays null (it holds nothing), and lists and objects keep their shape with each value replaced.
 
-The key is `.actionctl/local/redaction.key` (created on first use, never committed: `.actionctl/local/` is
-git-ignored); copy it to another clone to get the same stand-ins there.
+Stand-ins are wide enough that two values meeting on one is out of reach for any data source: 64 bits for
+text, 53 for whole numbers and 46 for fractions (a million distinct values collide with odds near 3·10⁻⁸,
+5·10⁻⁵ and 7·10⁻³); a join on a fractional column of a million rows is the only case to think about.
+
+The key is `.actionctl/local/redaction.key` (created on first use, 0600, never committed: `.actionctl/local/`
+is git-ignored); copy it to another clone to get the same stand-ins there. A key shorter than 32 characters
+(an empty file, a copy cut short) is refused: stand-ins keyed by next to nothing can be traced back.
 """
 
 from __future__ import annotations
@@ -28,10 +34,12 @@ from pathlib import Path
 from typing import Any
 
 from actionctl.atomicfile import write_new
+from actionctl.errors import RedactionKeyError
 
 KEY_FILE = ".actionctl/local/redaction.key"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
-_HEX = 10  # characters of the digest a text stand-in shows: 40 bits, no collision among a data source's values
+_HEX = 16  # characters of the digest a text stand-in shows: 64 bits (see the odds above)
+_KEY_MIN = 32  # characters of a key: the one made is 64 hex characters (256 bits)
 
 
 class Redactor:
@@ -50,9 +58,9 @@ class Redactor:
         if isinstance(value, bool):
             return digest[0] % 2 == 1
         if isinstance(value, int):
-            return int.from_bytes(digest[:8], "big") % 1_000_000_000
+            return int.from_bytes(digest[:8], "big") % 2**53
         if isinstance(value, float):
-            return int.from_bytes(digest[:8], "big") % 100_000_000 / 100
+            return int.from_bytes(digest[:8], "big") % 2**46 / 100
         shown = digest.hex()[:_HEX]
         return f"user-{shown}@example.com" if _EMAIL.fullmatch(str(value).strip()) else f"redacted-{shown}"
 
@@ -68,4 +76,9 @@ def project_redactor(root: Path) -> Redactor:
     if not path.is_file():
         # A secret: whoever reads it can test guesses against the stand-ins. Two pulls at once: the first key stays.
         write_new(path, secrets.token_hex(32) + "\n", private=True)
-    return Redactor(path.read_text(encoding="utf-8").strip().encode("utf-8"))
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < _KEY_MIN:
+        raise RedactionKeyError(f"{KEY_FILE} holds {len(key)} characters, fewer than {_KEY_MIN}: stand-ins keyed by "
+                                "it could be traced back — delete it for a new one (or copy the whole key from the "
+                                "clone whose stand-ins you want)")
+    return Redactor(key.encode("utf-8"))
