@@ -245,11 +245,12 @@ def http_service(respond: Callable[[Request], Answer], *, date: str | None = Non
         def do_GET(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             status, body, *extra = respond(Request(self.command, self.path, dict(self.headers), raw))
-            data = b"" if body is None else json.dumps(body).encode()
+            # Bytes go out as they are, as a web page would (a proxy's sign-in page, a wrong --api-url).
+            data = body if isinstance(body, bytes) else b"" if body is None else json.dumps(body).encode()
             self.send_response(status)
             for name, value in (extra[0] if extra else {}).items():
                 self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/html" if isinstance(body, bytes) else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -297,3 +297,31 @@ def test_a_service_that_ignores_the_limit_still_gives_no_more_than_asked(cli, pr
     assert pulled.exit_code == 0, pulled.stderr
     assert pulled.json["dataSources"][0]["entries"] == 2
     assert [e["id"] for e in fixture_files.load(project).datasources["3"]["entries"]] == [1, 2]
+
+
+@pytest.mark.parametrize("query_answer", [(200, b"<html>Sign in</html>"), (200, {"data": []}),
+                                          (200, {"entries": None})],
+                         ids=["a web page", "another shape", "null entries"])
+def test_an_answer_that_is_not_the_documented_one_writes_nothing(cli, project, monkeypatch, query_answer):
+    def answer(method: str, target: str):
+        if target.startswith("/v1/data-sources?"):
+            return 200, {"dataSources": [{"id": 3, "name": "Users", "columns": ["n"]}]}
+        return query_answer
+
+    (project / "fixtures/datasources").mkdir(parents=True, exist_ok=True)
+    with fake_service(answer) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "a-token")
+        pulled = cli("fixtures", "pull", "Users", "--force")
+    assert pulled.exit_code == 3, pulled.stdout
+    assert pulled.stderr.endswith("[SERVICE_ANSWER_INVALID]\n"), pulled.stderr
+    assert list((project / "fixtures/datasources").iterdir()) == []
+
+
+def test_a_listing_that_is_not_the_documented_one_is_not_an_app_without_data_sources(cli, project, monkeypatch):
+    with fake_service(lambda method, target: (200, b"<html>Sign in</html>")) as url:
+        (project / "actionctl.yaml").write_text(f"app: 1\napi_url: {url}\n")
+        monkeypatch.setenv("ACTIONCTL_TOKEN", "a-token")
+        listed = cli("fixtures", "list")
+    assert listed.exit_code == 3
+    assert listed.stderr.endswith("[SERVICE_ANSWER_INVALID]\n"), listed.stderr

@@ -257,7 +257,7 @@ class Client:
     def list_datasources(self) -> list[dict]:
         """The app's data sources, `{id, name, columns, …}` each, as `GET v1/data-sources?appId=` lists them."""
         route = self.routes.build("list_datasources")
-        body = _object(self._call(route, params={"appId": self._app()}), route)
+        body = _object(self._call(route, params={"appId": self._app()}, json_required=True), route)
         return _objects(body, "dataSources", route)
 
     def query_datasource(self, source_id: int | str, where: dict | None = None, limit: int | None = None) -> list[dict]:
@@ -268,7 +268,7 @@ class Client:
             query["where"] = where
         if limit is not None:
             query["limit"] = limit
-        entries = _objects(_object(self._call(route, body=query), route), "entries", route)
+        entries = _objects(_object(self._call(route, body=query, json_required=True), route), "entries", route)
         # `limit` in this body is inferred (paths.py): a service that ignores it still gives no more than asked.
         return entries if limit is None else entries[:limit]
 
@@ -472,8 +472,9 @@ def _object(body: Any, route: paths.Route) -> dict:
 
 
 def _objects(body: dict, key: str, route: paths.Route) -> list[dict]:
-    """`body[key]`, once it is a list of JSON objects (missing or null: none)."""
-    items = body.get(key) if body.get(key) is not None else []
+    """`body[key]`, once it is a list of JSON objects. Missing is not "none": an answer without the documented
+    key is not the answer (a proxy's page, another route's), and taken as empty it would empty a fixture."""
+    items = body.get(key)
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise ServiceAnswerError(f"{route.method} {route.path}: the service's {key} are not a list of objects")
     return items
