@@ -146,6 +146,10 @@ def test_stand_ins_follow_the_key_alone():
     assert one.value("ada@example.org") == Redactor(b"k1").value("ada@example.org")
     assert one.value("ada@example.org") != other.value("ada@example.org")
     assert one.value({"a": [1, "x@y.z"]}) == {"a": [one.value(1), one.value("x@y.z")]}
+    # A key shaped like a field name is the data's shape; any other holds data, and is replaced.
+    keyed = one.value({"ada@real.org": True, "Ada Lovelace": 1, "home_phone": "555"})
+    assert "ada@real.org" not in json.dumps(keyed) and "Lovelace" not in json.dumps(keyed)
+    assert "home_phone" in keyed and "555" not in json.dumps(keyed)
     assert isinstance(one.value(12), int) and re.fullmatch(r"redacted-[0-9a-f]{16}", one.value("12"))
     assert one.value(None) is None
 

@@ -12,7 +12,9 @@ The stand-in keeps the value's kind:
 - a whole number → a whole number from 0 to 2^53 − 1 (JavaScript's safe integers); a fractional one → a
   number with two decimals below 2^46 / 100 (exact in a double);
 - true/false → true or false (from the digest, not the value);
-- null stays null (it holds nothing), and lists and objects keep their shape with each value replaced.
+- null stays null (it holds nothing), and lists and objects keep their shape with each value replaced; an
+  object's key is kept when it is shaped like a field name (`phone`: code reads it) and replaced otherwise
+  (`ada@example.org`, `Ada Lovelace`: data held in a key).
 
 Stand-ins are wide enough that two values meeting on one is out of reach for any data source: 64 bits for
 text, 53 for whole numbers and 46 for fractions (a million distinct values collide with odds near 3·10⁻⁸,
@@ -38,6 +40,7 @@ from actionctl.errors import RedactionKeyError
 
 KEY_FILE = ".actionctl/local/redaction.key"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_FIELD_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}")
 _HEX = 16  # characters of the digest a text stand-in shows: 64 bits (see the odds above)
 _KEY_MIN = 32  # characters of a key: the one made is 64 hex characters (256 bits)
 
@@ -53,7 +56,7 @@ class Redactor:
         if isinstance(value, list):
             return [self.value(item) for item in value]
         if isinstance(value, dict):
-            return {name: self.value(item) for name, item in value.items()}
+            return {self._key_of(str(name)): self.value(item) for name, item in value.items()}
         digest = self._digest(value)
         if isinstance(value, bool):
             return digest[0] % 2 == 1
@@ -63,6 +66,11 @@ class Redactor:
             return int.from_bytes(digest[:8], "big") % 2**46 / 100
         shown = digest.hex()[:_HEX]
         return f"user-{shown}@example.com" if _EMAIL.fullmatch(str(value).strip()) else f"redacted-{shown}"
+
+    def _key_of(self, name: str) -> str:
+        """A key shaped like a field name (`phone`, `home_address`) is the data's shape, which code reading it
+        relies on: kept. Any other (`ada@example.org`, `Ada Lovelace`) is data held in a key: replaced."""
+        return name if _FIELD_NAME.fullmatch(name) else self.value(name)
 
     def _digest(self, value: Any) -> bytes:
         # Typed: 12 and "12" are different values and may get different stand-ins.
