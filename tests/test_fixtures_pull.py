@@ -329,3 +329,18 @@ def test_a_listing_that_is_not_the_documented_one_is_not_an_app_without_data_sou
         listed = cli("fixtures", "list")
     assert listed.exit_code == 3
     assert listed.stderr.endswith("[SERVICE_ANSWER_INVALID]\n"), listed.stderr
+
+
+def test_a_where_that_backtracks_for_ever_is_stopped_and_later_queries_still_answer(cli, pointed, service,
+                                                                                   monkeypatch):
+    # `^(a+)+$` over forty a's and a "!" never ends: it is stopped (at a limit lowered for the test, so the
+    # outcome does not hang on the machine's speed) and holds no later query.
+    monkeypatch.setattr("actionctl.emulator.datasources.QUERY_SECONDS", 0.2)
+    (service.options.project / "fixtures/datasources/14.yaml").write_text(
+        "name: Notes\nentries:\n  - data: {s: " + "a" * 40 + "!}\n")
+    stuck = cli("fixtures", "pull", "Notes", "--where", '{"s": {"$regex": "^(a+)+$"}}')
+    assert stuck.exit_code == 3
+    assert stuck.stderr.endswith("where took longer than 0.2 s to evaluate [BAD_REQUEST]\n"), stuck.stderr
+    after = cli("fixtures", "pull", "Users", "--where", '{"age": {"$gt": 40}}', "--format", "json")
+    assert after.exit_code == 0, after.stderr
+    assert after.json["dataSources"][0]["entries"] == 1

@@ -27,6 +27,9 @@ DATASOURCE_NOT_FOUND: api.Answer = (404, "DATASOURCE_NOT_FOUND")  # inferred: th
 _QUERY_JS = Path(__file__).resolve().parent.parent / "runtime" / "js" / "query.js"
 _lock = threading.Lock()  # one V8 context, and requests arrive on many threads
 
+# A query's where is the user's code: stopped after this long (inferred: the service's limit is not published).
+QUERY_SECONDS = 10.0
+
 
 def prepare(project: Path | None) -> None:
     """Start V8 here, on the thread that starts the emulator: V8 started first on a request's thread makes any
@@ -83,8 +86,13 @@ def _select(entries: list[dict], where: Any) -> list[dict]:
     script = (f"JSON.stringify((function (entries, where) {{ try {{ return entries.filter(__actionctlQuery.compile("
               f"where)); }} catch (e) {{ return {{error: String(e && e.message || e)}}; }} }})("
               f"{json.dumps(entries)}, {json.dumps(where)}))")
+    from py_mini_racer import JSTimeoutException
+
     with _lock:
-        answer = json.loads(_context().eval(script))
+        try:
+            answer = json.loads(_context().eval(script, timeout_sec=QUERY_SECONDS))
+        except JSTimeoutException:  # a $regex that backtracks for ever would hold every later query
+            raise ApiError(api.BAD_REQUEST, f"where took longer than {QUERY_SECONDS:g} s to evaluate") from None
     if isinstance(answer, dict):
         raise ApiError(api.BAD_REQUEST, f"where: {answer['error']}")
     return answer
