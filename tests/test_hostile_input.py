@@ -462,3 +462,14 @@ def test_a_command_that_wrote_its_document_adds_no_second(cli, action, tree):
     result = cli("run", "a", "--format", "json")
     assert result.exit_code == 1
     assert result.json["error"]["code"] == "VALIDATION_FAILED"  # one document: json.loads would refuse two
+
+
+@pytest.mark.parametrize("args", [("run", "a", "--payload"), ("fixtures", "pull", "Users", "--where"),
+                                  ("dev", "--run", "a", "--payload")], ids=["run", "fixtures pull", "dev"])
+def test_json_nested_past_what_python_reads_is_a_usage_error(cli, action, tmp_path, args):
+    action(CODE)
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"a":' * 100_000 + "1" + "}" * 100_000)
+    result = cli(*args, f"@{deep}")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {args[-1]}: the JSON nests too deep to read [USAGE]\n"

@@ -32,6 +32,8 @@ def json_argument(value: str | None, option: str) -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise UsageError(f"{option}: not valid JSON ({exc})") from None
+    except RecursionError:  # nested deeper than Python's parser goes (`{"a":` 100,000 times)
+        raise UsageError(f"{option}: the JSON nests too deep to read") from None
 
 
 @app.command(rich_help_panel=usage.LOCAL,
