@@ -76,12 +76,28 @@ def test_a_name_two_fixtures_share_gives_no_columns_by_name(cli, tree):
 
 
 def test_new_refreshes_types_an_older_actionctl_wrote(cli, tree):
+    import hashlib
+
     from actionctl.surface.typescript import HEADER
 
-    tree({TYPES: HEADER + "declare const Fliplet: any;\n"})
+    older = "declare const Fliplet: any;\n"
+    tree({TYPES: f"{HEADER} (sha256 {hashlib.sha256(older.encode()).hexdigest()})\n{older}"})
     result = cli("new", "hello", "--format", "json")
     assert result.json["updated"] == [TYPES]
     assert Path(TYPES).read_text() == declaration()
+
+
+def test_a_declaration_of_ours_edited_since_is_kept(cli, tree):
+    cli("types")
+    edited = Path(TYPES).read_text() + "declare const MINE: number;\n"
+    Path(TYPES).write_text(edited)
+    result = cli("new", "hello", "--format", "json")
+    assert Path(TYPES).read_text() == edited
+    assert TYPES not in result.json.get("updated", [])
+    types = cli("types", "--format", "json").json
+    assert types["kept"] == [TYPES]
+    assert types["notes"] == [f"{TYPES} was edited since actionctl wrote it, so it is left as it is — remove it and "
+                              "run `actionctl types` to have the platform's types there"]
 
 
 def test_a_changed_fixture_updates_the_declaration(cli, tree):

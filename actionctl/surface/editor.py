@@ -33,12 +33,12 @@ class EditorFiles:
 def write_types(project: Project, sources: list[dict] | None = None) -> EditorFiles:
     """Write or refresh the types and jsconfig.json of `project`. `sources` are the data sources whose columns
     the types give (default: the project's fixtures; FIXTURE_INVALID when one cannot be read)."""
-    from actionctl.surface.typescript import MARKER, declaration
+    from actionctl.surface.typescript import declaration
 
     if sources is None:
         sources = fixture_sources(project.root)
     files = EditorFiles(project.root, datasources=[_summary(s) for s in sources])
-    _write_ours(files, project.root / TYPES_FILE, declaration(sources), MARKER)
+    _write_ours(files, project.root / TYPES_FILE, declaration(sources))
     _write_jsconfig(files, project)
     return files
 
@@ -62,19 +62,22 @@ def jsconfig_text(project: Project) -> str:
     return json.dumps(config, indent=2) + "\n"
 
 
-def _write_ours(files: EditorFiles, path: Path, text: str, marker: str) -> None:
+def _write_ours(files: EditorFiles, path: Path, text: str) -> None:
+    from actionctl.surface.typescript import MARKER, untouched
+
     current = _read(path)
     if current is None:
         (files.created if write_new(path, text) else files.kept).append(path)
     elif current == text:
         files.unchanged.append(path)
-    elif current.startswith(marker):
+    elif untouched(current):
         write_atomic(path, text)
         files.updated.append(path)
     else:
         files.kept.append(path)
-        files.notes.append(f"{TYPES_FILE} was not written by actionctl, so it is left as it is — remove it and run "
-                           "`actionctl types` to have the platform's types there")
+        whose = "was edited since actionctl wrote it" if current.startswith(MARKER) else "was not written by actionctl"
+        files.notes.append(f"{TYPES_FILE} {whose}, so it is left as it is — remove it and run `actionctl types` to "
+                           "have the platform's types there")
 
 
 def _write_jsconfig(files: EditorFiles, project: Project) -> None:
