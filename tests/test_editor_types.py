@@ -208,3 +208,10 @@ def test_tsc_reports_a_misspelt_method_a_misspelt_column_and_a_scheduled_payload
         "'{ Name: any; Status: any; Age: any; }'. Did you mean 'Status'?",
         "actions/b.js(3,26): error TS2339: Property 'id' does not exist on type '{}'.",
     ]
+
+
+def test_column_names_reach_the_terminal_shown_never_obeyed(cli, tree):
+    tree({"fixtures/datasources/158.yaml": 'name: "B\\e]0;TITLE\\a"\ncolumns: ["\\e[31mRED"]\nentries: []\n'})
+    shown = cli("types").stdout
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b[31mRED" in shown

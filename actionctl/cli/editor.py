@@ -32,6 +32,7 @@ def report_files(files, fmt: OutputFormat) -> None:
     from rich.markup import escape
 
     from actionctl.render import console, json_writer
+    from actionctl.render.printable import printable
 
     def rel(path: Path) -> str:
         return path.relative_to(files.root).as_posix()
@@ -45,9 +46,10 @@ def report_files(files, fmt: OutputFormat) -> None:
     styles = {"created": "green", "updated": "green", "unchanged": "dim", "kept": "dim"}
     for kind, paths in groups.items():
         for path in paths:
-            out.print(f"[{styles[kind]}]{kind:<9}[/] {escape(rel(path))}")
+            out.print(f"[{styles[kind]}]{kind:<9}[/] {escape(printable(rel(path)))}")
     for source in files.datasources:
         columns = ", ".join(source["columns"]) or "none known"
-        out.print(escape(f"columns   data source {source['id']} ({source['name']}): {columns}"))
+        # Column names come from fixtures, which came from a service: shown, never obeyed by the terminal.
+        out.print(escape(printable(f"columns   data source {source['id']} ({source['name']}): {columns}")))
     for note in files.notes:
         console.note(note)
