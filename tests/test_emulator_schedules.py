@@ -38,6 +38,7 @@ CODE = "async function execute(context) {\n  return { at: new Date().toISOString
 MONDAYS = ["2026-10-12T06:00:00.000Z", "2026-10-19T06:00:00.000Z", "2026-10-26T07:00:00.000Z",
            "2026-11-02T07:00:00.000Z"]
 START, END = "2026-10-12T00:00:00Z", "2026-11-02T12:00:00Z"
+LATEST = "9000-01-01T00:00:00Z"  # the last moment the emulator's clock reads
 
 
 def scheduled(name: str = "weekly", **changes) -> dict:
@@ -266,6 +267,37 @@ def test_the_clock_endpoint_refuses_what_it_cannot_do(clocked):
     assert forged.status_code == 415 and clocked.state() == before
 
 
+def test_the_clock_endpoint_refuses_a_moment_the_clock_cannot_read(clocked):
+    clocked.move(now="8999-12-31T23:59:00Z")
+    before = clocked.state()
+    for bad in ({"now": "9999-12-31T23:59:50Z", "speed": 1}, {"now": "0001-01-01T00:00:00+01:00"},
+                {"now": "1969-12-31T23:59:59Z"}, {"advance": 1e300}, {"advance": 120}, {"advance": 120, "speed": 5}):
+        answer = clocked.http.post("_emulator/clock", json=bad)
+        assert (answer.status_code, answer.json()["status"]) == (400, "BAD_REQUEST"), bad
+    assert answer.json()["error"] == ("the clock reads at most 9000-01-01T00:00:00.000Z: "
+                                      "8999-12-31T23:59:00.000Z cannot advance by 120 s")
+    assert clocked.state() == before
+    assert clocked.move(advance=60)["clock"]["now"] == "9000-01-01T00:00:00.000Z"  # the very end is a moment
+
+
+def test_a_running_clock_that_reaches_its_end_stops_there(clocked):
+    # A millisecond before the end, at ten million seconds a second: the end passes within any real moment.
+    clocked.move(now="8999-12-31T23:59:59.999Z", speed=10_000_000)
+    assert clocked.state()["clock"] == {"now": "9000-01-01T00:00:00.000Z", "speed": 0, "moved": True}
+    assert clocked.move(advance=0)["runs"] == []  # the schedules look at it too
+    assert clocked.move(now=START)["clock"] == {"now": "2026-10-12T00:00:00.000Z", "speed": 0, "moved": True}
+
+
+def test_a_jump_of_millennia_counts_a_yearly_schedules_skipped_ticks_without_passing_the_last_year(clocked):
+    # 23:00 on 31 December in New York is 04:00 UTC on 1 January: ticks from 2027 to 8999, 6973 of them.
+    # Counting the skipped ones must not follow the schedule past year 9999, where dates end.
+    published(clocked.server, scheduled(frequency="0 23 31 12 *", timezone="America/New_York"))
+    moved = clocked.move(now="8999-12-31T00:00:00Z")
+    assert (len(moved["runs"]), moved["runs"][-1]["at"], moved["runsSkipped"]) == (
+        100, "2126-01-01T04:00:00.000Z", 6873)
+    assert clocked.move(now=LATEST)["runs"] == []  # the year's tick is at 04:00 UTC, past the clock's end
+
+
 def test_stamps_read_the_emulators_clock(clocked):
     copy = published(clocked.server, scheduled())
     assert copy["createdAt"] == copy["updatedAt"] == "2026-10-12T00:00:00.000Z"
@@ -283,6 +315,23 @@ def test_the_clock_runs_from_where_it_was_set_at_its_speed():
     assert clock.real_seconds_until(dt.datetime(2026, 10, 12, 3, tzinfo=UTC)) is None  # stopped: never
     assert clock.advance(90) == dt.datetime(2026, 10, 12, 2, 1, 30, tzinfo=UTC)
     assert Clock().moved is False and abs((Clock().now() - dt.datetime.now(UTC)).total_seconds()) < HANG_LIMIT
+
+
+def test_the_clock_stops_at_the_end_of_what_it_reads_and_refuses_a_move_past_it():
+    ticks = FakeClock(100.0)
+    clock = Clock(dt.datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC), speed=10, monotonic=ticks)
+    ticks.now += 1e6  # ten million emulated seconds: far past the end, and past year 9999
+    assert (clock.now(), clock.speed) == (dt.datetime(9000, 1, 1, tzinfo=UTC), 0)
+    assert clock.state() == {"now": "9000-01-01T00:00:00.000Z", "speed": 0, "moved": True}
+    for bad in ({"now": dt.datetime(9000, 1, 1, 0, 0, 0, 1, tzinfo=UTC)},
+                {"now": dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))},
+                {"now": dt.datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC)}):
+        with pytest.raises(ValueError) as refused:
+            clock.set(**bad)
+        assert str(refused.value) == "the clock reads moments from 1970-01-01T00:00:00.000Z to 9000-01-01T00:00:00.000Z"
+    with pytest.raises(ValueError):
+        clock.advance(1e300)
+    assert clock.set(now=dt.datetime(2026, 10, 12, tzinfo=UTC)) == dt.datetime(2026, 10, 12, tzinfo=UTC)
 
 
 def test_the_command_starts_its_clock_where_told(project):
@@ -308,6 +357,10 @@ def test_the_command_refuses_a_clock_it_cannot_read(cli, project):
     result = cli("emulator", "--port", "0", "--clock", "next monday")
     assert (result.exit_code, result.stderr.strip()) == (2, "error: --clock 'next monday' is not an ISO date or "
                                                             "time, e.g. 2026-10-12T00:00:00Z [USAGE]")
+    result = cli("emulator", "--port", "0", "--clock", "0001-01-01T00:00:00+01:00")
+    assert (result.exit_code, result.stderr.strip()) == (2, "error: --clock '0001-01-01T00:00:00+01:00': the clock "
+                                                            "reads moments from 1970-01-01T00:00:00.000Z to "
+                                                            "9000-01-01T00:00:00.000Z [USAGE]")
 
 
 # --- logs --follow watches them arrive ---------------------------------------------------------------

@@ -107,13 +107,18 @@ def _data_file(data: Path | None, here: Path | None) -> Path:
 
 def _clock_options(moment: str | None, speed: float) -> dict:
     """The emulator's clock options from --clock and --clock-speed, either refused as a usage error."""
-    from actionctl.emulator.clock import check_speed
+    from actionctl.emulator.clock import check_moment, check_speed
     from actionctl.schedule import parse_moment
 
     try:
         start = None if moment is None else parse_moment(moment)
     except ValueError:
         raise UsageError(f"--clock {moment!r} is not an ISO date or time, e.g. 2026-10-12T00:00:00Z") from None
+    try:
+        if start is not None:
+            check_moment(start)
+    except ValueError as exc:
+        raise UsageError(f"--clock {moment!r}: {exc}") from None
     try:
         check_speed(speed)
     except ValueError as exc:

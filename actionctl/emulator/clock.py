@@ -8,6 +8,11 @@ drive schedules without depending on how fast the machine is.
 
 The clock runs from an anchor — an emulated moment and the monotonic instant it was taken — so the
 machine's own clock being adjusted does not move it once it has been moved.
+
+It reads only moments from EARLIEST to LATEST: a move outside is refused (ValueError), and a running
+clock that reaches LATEST stops there (speed 0) — reading it never fails. LATEST leaves a thousand
+years below Python's last year (9999) so that a schedule's next runs after any moment the clock reads
+are still representable.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from collections.abc import Callable
 
 UTC = dt.timezone.utc
 MAX_SPEED = 10_000_000.0  # emulated seconds per real second: four months a second, past any useful test
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=UTC)  # the service's stamps are epoch milliseconds: none before
+LATEST = dt.datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class Clock:
@@ -50,6 +57,8 @@ class Clock:
         """Move the clock to `now` (aware) and/or run it at `speed`; the moment it reads after the change."""
         if speed is not None:
             check_speed(speed)
+        if now is not None:
+            check_moment(now)
         with self._lock:
             before = self._read()
             after = before if now is None else now.astimezone(UTC)
@@ -63,10 +72,14 @@ class Clock:
         return after
 
     def advance(self, seconds: float) -> dt.datetime:
-        """Move the clock forward by `seconds` (≥ 0)."""
+        """Move the clock forward by `seconds` (≥ 0), to LATEST at most (ValueError past it)."""
         check_advance(seconds)
         with self._lock:
-            target = self._read() + dt.timedelta(seconds=seconds)
+            now = self._read()
+            # Compared as numbers first: a timedelta of 1e300 seconds does not exist.
+            if seconds > (LATEST - now).total_seconds():
+                raise ValueError(f"the clock reads at most {iso(LATEST)}: {iso(now)} cannot advance by {seconds:g} s")
+            target = now + dt.timedelta(seconds=seconds)
         return self.set(now=target)
 
     def real_seconds_until(self, moment: dt.datetime) -> float | None:
@@ -90,13 +103,24 @@ class Clock:
         if self._anchor is None:
             return dt.datetime.now(UTC)
         moment, since = self._anchor
-        return moment + dt.timedelta(seconds=(self._monotonic() - since) * self._speed)
+        instant = self._monotonic()
+        elapsed = (instant - since) * self._speed
+        if elapsed >= (LATEST - moment).total_seconds():  # the end of what it reads: it stops there
+            self._anchor, self._speed = (LATEST, instant), 0.0
+            return LATEST
+        return moment + dt.timedelta(seconds=elapsed)
 
 
 def check_speed(speed: float) -> None:
     """ValueError unless `speed` is a speed the clock runs at."""
     if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 <= speed <= MAX_SPEED:
         raise ValueError(f"the clock's speed is a number from 0 (stopped) to {MAX_SPEED:g}, not {speed!r}")
+
+
+def check_moment(moment: dt.datetime) -> None:
+    """ValueError unless the clock can read `moment` (aware): from EARLIEST to LATEST."""
+    if not EARLIEST <= moment <= LATEST:  # compared without converting: converting may itself overflow
+        raise ValueError(f"the clock reads moments from {iso(EARLIEST)} to {iso(LATEST)}")
 
 
 def check_advance(seconds: float) -> None:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from actionctl import schedule
 from actionctl.emulator import errors as api
-from actionctl.emulator.clock import MAX_SPEED, Clock, check_advance, check_speed, iso
+from actionctl.emulator.clock import MAX_SPEED, Clock, check_advance, check_moment, check_speed, iso
 from actionctl.emulator.errors import ApiError
 from actionctl.manifest import trigger_kinds
 from actionctl.schedule import parse_moment
@@ -113,10 +113,13 @@ class Scheduler:
         """Apply a control request (`now`, `advance`, `speed`), start what fell due, and say what happened."""
         now, advance, speed = _clock_changes(changes)
         with self._lock:
+            if advance is not None:  # first: an advance past the clock's end is refused before anything changes
+                try:
+                    self.clock.advance(advance)
+                except ValueError as exc:
+                    raise ApiError(api.BAD_REQUEST, str(exc)) from None
             if now is not None or speed is not None:
                 self.clock.set(now=now, speed=speed)
-            if advance is not None:
-                self.clock.advance(advance)
             ticks, skipped = self.catch_up()
             return {**self.state(), "runs": [t.summary() for t in ticks], "runsSkipped": skipped}
 
@@ -142,7 +145,7 @@ class Scheduler:
             passed = 0
             if len(runs) > MAX_DUE:
                 runs = runs[:MAX_DUE]
-                passed = len([r for r in schedule.next_runs(frequency, zone, runs[-1], SKIPS_COUNTED) if r.utc <= now])
+                passed = _count_due(frequency, zone, runs[-1], now)
             following = schedule.next_runs(frequency, zone, now, 1)
         except Exception:  # a frequency or zone the service would have refused (a database from elsewhere)
             self._upcoming[key] = None
@@ -184,6 +187,19 @@ class Scheduler:
             self._wake.clear()
 
 
+def _count_due(frequency: str, zone: str | None, after: dt.datetime, now: dt.datetime) -> int:
+    """The ticks after `after` up to `now`, SKIPS_COUNTED at most; asked for MAX_DUE at a time, so that a rare
+    schedule (yearly, say) is never followed thousands of runs past `now`, beyond the last year there is."""
+    counted = 0
+    while counted < SKIPS_COUNTED:
+        runs = [r.utc for r in schedule.next_runs(frequency, zone, after, MAX_DUE)]
+        counted += len([r for r in runs if r <= now])
+        if len(runs) < MAX_DUE or runs[-1] > now:
+            break
+        after = runs[-1]
+    return min(counted, SKIPS_COUNTED)
+
+
 def _key(copy: StoredAction) -> tuple:
     """A production copy as published: a copy published again, even at the same moment of a stopped clock,
     with another schedule, is another key."""
@@ -207,6 +223,10 @@ def _clock_changes(changes: Any) -> tuple[dt.datetime | None, float | None, floa
             now = None
         if now is None:
             raise refuse('now is an ISO date or time, e.g. "2026-10-12T00:00:00Z" (no offset: UTC)')
+        try:
+            check_moment(now)
+        except ValueError as exc:
+            raise refuse(f"now: {exc}") from None
     advance, speed = changes.get("advance"), changes.get("speed")
     for value, check, says in ((advance, check_advance, "advance is a number of seconds of at least 0"),
                                (speed, check_speed, f"speed is a number from 0 (stopped) to {MAX_SPEED:g} "
