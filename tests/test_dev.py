@@ -436,6 +436,31 @@ def test_the_command_follows_an_edit_and_leaves_no_worker_on_ctrl_c(two_actions)
     assert workers(marker) == {}
 
 
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_reader_that_stops_reading_ends_the_command_quietly_and_leaves_no_worker(two_actions, fmt):
+    # `actionctl dev --format json | head -1`: the next line written meets a closed pipe
+    marker = uuid.uuid4().hex
+    process = subprocess.Popen([*ACTIONCTL, "dev", "--format", fmt, "-j", "1"], cwd=two_actions,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "ACTIONCTL_TEST_MARK": marker})
+    try:
+        first = process.stdout.readline()
+        assert json.loads(first)["event"] == "ready" if fmt == "json" else first.startswith("cycle 0 · start")
+        assert workers(marker)
+        process.stdout.close()
+        (two_actions / "actions/b.js").write_text(DOUBLE.replace("* 2", "* 3"))  # a cycle, so a line to write
+        assert process.wait(timeout=HANG_LIMIT) == 0
+        assert process.stderr.read() == ""
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    deadline = time.monotonic() + 10
+    while workers(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers(marker) == {}
+
+
 def test_the_summary_shows_the_totals_the_run_and_each_failure_with_its_diff(two_actions):
     from rich.console import Console
 
