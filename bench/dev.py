@@ -1,6 +1,8 @@
 """How soon `actionctl dev` shows the result of a save, next to a cold `actionctl test NAME` doing the same.
 
-A project of 50 actions with 10 cases each is generated in a temporary folder; `actionctl dev --format json`
+A project of 50 actions with 10 cases each is generated in a temporary folder, each action as `actionctl new`
+makes it (the on-demand template, whose comment names Fliplet.App.V3.Actions) with ten cases of the template's
+own shape; `actionctl dev --format json`
 is started on it and, once its `ready` line is out, each of N edits changes one line of one action's code
 (a different action each time, as a developer moves around), and the time from the save (the file written
 and closed) to the next JSON line on the command's stdout is taken: that line is the first result on screen,
@@ -26,22 +28,22 @@ from pathlib import Path
 
 ACTIONS, CASES = 50, 10
 TARGET_P50_MS, TARGET_P95_MS = 200, 400
-CODE = "async function execute(context) {\n  const n = context.payload.n;\n  return { n: n * %d };\n}\n"
-MANIFEST = "name: {name}\nactive: true\ntriggers: [{{trigger: manual}}]\n"
+PASSING, FAILING = "success: true", "success: false"  # the template's result, and a one-line edit that fails
 READY_WITHIN = 300  # seconds: the first cycle runs all 500 cases
 
 
 def generate(root: Path) -> list[str]:
-    (root / "actions").mkdir(parents=True)
-    (root / "tests").mkdir()
-    (root / "actionctl.yaml").write_text("region: eu\n")
+    from actionctl.scaffold import init_project, new_action
+
+    init_project(root)
     names = [f"action-{index:02d}" for index in range(ACTIONS)]
     for name in names:
-        (root / f"actions/{name}.yaml").write_text(MANIFEST.format(name=name))
-        (root / f"actions/{name}.js").write_text(CODE % 2)
+        new_action(name, start=root)  # what `actionctl new NAME` writes
+        code = (root / f"actions/{name}.js").read_text()
+        assert code.count(PASSING) == 1 and "Fliplet.App.V3.Actions" in code, "the template changed: adapt the bench"
         (root / f"tests/{name}.test.yaml").write_text(f"action: {name}\ncases:\n" + "".join(
-            f"  - name: doubles {n}\n    payload: {{n: {n}}}\n    expect: {{result: {{n: {2 * n}}}}}\n"
-            for n in range(CASES)))
+            f"  - name: answers {n}\n    payload: {{id: {n}}}\n"
+            f"    expect: {{result: {{success: true, received: {{id: {n}}}}}}}\n" for n in range(CASES)))
     return names
 
 
@@ -68,10 +70,12 @@ def follow(root: Path, names: list[str], edits: int) -> tuple[list[float], list[
         for index in range(edits):
             name = names[(index * 7) % len(names)]
             path = root / f"actions/{name}.js"
-            factor = 3 if path.read_text() == CODE % 2 else 2  # one line changed: fail, then pass again
+            code = path.read_text()
+            edited = (code.replace(PASSING, FAILING) if PASSING in code  # one line changed: fail, then pass again
+                      else code.replace(FAILING, PASSING))
             time.sleep(0.2)  # a developer's pause; and a new modification time for the file
             saved = time.perf_counter()
-            path.write_text(CODE % factor)
+            path.write_text(edited)
             seen, line = lines.get(timeout=60)
             document = json.loads(line)
             assert document["changed"] == [f"actions/{name}.js"] and len(document["ran"]) == CASES, line[:300]

@@ -247,6 +247,86 @@ def test_a_reported_code_edit_is_read_again_even_when_its_size_and_time_did_not_
         opened.close()
 
 
+BROKEN = "name: broken\n  x: [\n"
+
+
+@pytest.fixture
+def from_new(cli, project) -> Path:
+    """A project as `actionctl new` makes it: a, tested; sched, scheduled, with its test file removed."""
+    for args in (("new", "a"), ("new", "sched", "--template", "scheduled")):
+        assert cli(*args).exit_code == 0
+    (project / "tests/sched.test.yaml").unlink()
+    return project
+
+
+def diagnosed(cycle: devloop.Cycle) -> set[tuple[str, str]]:
+    return {(d.file.name, d.severity.value) for d in cycle.report.diagnostics}
+
+
+def test_a_new_manifest_that_cannot_be_read_is_a_diagnostic_of_its_cycle(from_new):
+    opened = devloop.Session(from_new, workers=1)
+    try:
+        assert opened.first().ok
+        broken = from_new / "actions/broken.yaml"
+        broken.write_text(BROKEN)
+        cycle = opened.cycle([broken])
+        assert cycle is not None and not cycle.ok
+        assert (cycle.results, diagnosed(cycle)) == ([], {("broken.yaml", "error")})
+    finally:
+        opened.close()
+
+
+def test_a_broken_manifest_of_an_action_without_tests_is_a_diagnostic_as_validate_says(cli, from_new):
+    opened = devloop.Session(from_new, workers=1)
+    try:
+        opened.first()
+        manifest = from_new / "actions/sched.yaml"
+        manifest.write_text(BROKEN.replace("broken", "sched"))
+        cycle = opened.cycle([manifest])
+        assert not cycle.ok and diagnosed(cycle) == {("sched.yaml", "error")}
+        validated = cli("validate", "--format", "json").json
+        assert [d.code for d in cycle.report.diagnostics] == [d["code"] for d in validated["diagnostics"]]
+    finally:
+        opened.close()
+
+
+def test_a_broken_manifest_of_a_named_action_is_a_diagnostic_beside_its_failing_cases(from_new):
+    opened = devloop.Session(from_new, ["a"], workers=1)
+    try:
+        opened.first()
+        manifest = from_new / "actions/a.yaml"
+        manifest.write_text(BROKEN.replace("broken", "a"))
+        cycle = opened.cycle([manifest])
+        assert not cycle.ok and diagnosed(cycle) == {("a.yaml", "error")}
+        assert ran(cycle) == ["a.test.yaml::answers with what it received"]
+    finally:
+        opened.close()
+
+
+def test_an_edit_to_an_action_from_the_template_runs_only_its_own_cases(cli, from_new):
+    # the template's comment names Fliplet.App.V3.Actions.runWithResult: a comment is not a use
+    assert cli("new", "b").exit_code == 0
+    opened = devloop.Session(from_new, workers=1)
+    try:
+        assert opened.first().ok
+        code = from_new / "actions/a.js"
+        code.write_text(code.read_text().replace("success: true", "success: false"))
+        assert ran(opened.cycle([code])) == ["a.test.yaml::answers with what it received"]
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize(("code", "sees_all"), [
+    (READER, True),
+    ("// Fliplet.App.V3.Actions.get()\nasync function execute() {}\n", False),
+    ("async function execute() { return 'Fliplet.App.V3.Actions'; }\n", False),
+    ("async function execute() { return Fliplet.App.V3.Actions.run('x', {}); }\n", True),
+])
+def test_an_action_reads_every_action_only_when_its_code_uses_the_namespace(tree, code, sees_all):
+    root = tree({"actions/r.yaml": MANUAL.format(name="r"), "actions/r.js": code})
+    assert devloop._action_files(root / "actions/r.yaml", root).sees_all is sees_all
+
+
 def test_names_keep_the_loop_to_those_actions(two_actions):
     named = devloop.Session(two_actions, ["b"], workers=1)
     try:
@@ -346,6 +426,31 @@ def test_the_command_follows_an_edit_and_leaves_no_worker_on_ctrl_c(two_actions)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=HANG_LIMIT) == 130
         assert process.stderr.read() == "interrupted\n"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    deadline = time.monotonic() + 10
+    while workers(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers(marker) == {}
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_reader_that_stops_reading_ends_the_command_quietly_and_leaves_no_worker(two_actions, fmt):
+    # `actionctl dev --format json | head -1`: the next line written meets a closed pipe
+    marker = uuid.uuid4().hex
+    process = subprocess.Popen([*ACTIONCTL, "dev", "--format", fmt, "-j", "1"], cwd=two_actions,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "ACTIONCTL_TEST_MARK": marker})
+    try:
+        first = process.stdout.readline()
+        assert json.loads(first)["event"] == "ready" if fmt == "json" else first.startswith("cycle 0 · start")
+        assert workers(marker)
+        process.stdout.close()
+        (two_actions / "actions/b.js").write_text(DOUBLE.replace("* 2", "* 3"))  # a cycle, so a line to write
+        assert process.wait(timeout=HANG_LIMIT) == 0
+        assert process.stderr.read() == ""
     finally:
         if process.poll() is None:
             process.kill()

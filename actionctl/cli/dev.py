@@ -46,6 +46,19 @@ def dev(
     try:
         for cycle in devloop.cycles(session):
             view.show(cycle)
+    except BrokenPipeError:  # the reader stopped reading (`| head`): nobody is left to tell, so dev ends, exit 0
+        _stdout_gone()
     finally:  # Ctrl-C included: the live view gives the terminal back, and no worker is left running
         view.close()
         session.close()
+
+
+def _stdout_gone() -> None:
+    """stdout's reader is gone: what is still buffered for it, and anything written later, goes nowhere, so
+    that flushing it at exit raises no second BrokenPipeError."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

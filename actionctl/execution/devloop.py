@@ -14,7 +14,8 @@ What depends on what, from how a run is put together (execution/prepare.py, runt
 - actionctl.yaml (settings, vars, limits, profiles) is read by every run: everything re-runs;
 - every run is given all of the project's fixtures (fixtures/…): which of them an action reads is decided by
   ids its code may compute at run time, so a fixture's users are every case, and everything re-runs;
-- an action's manifest or code → the cases of the test files naming it, and of the actions whose code names
+- an action's manifest or code → that manifest validated again, by its path (whatever its name, read or not,
+  tested or not), and the cases of the test files naming it, and of the actions whose code uses
   Fliplet.App.V3.Actions (they are given every action of the project);
 - a test file → its own cases.
 A file that cannot be read is never an exception here: it is a diagnostic, or a case failing with why.
@@ -51,7 +52,7 @@ class ActionFiles:
     name: Any  # as the manifest says it (None when it cannot be read)
     manifest: Path
     code: Path | None
-    sees_all: bool = False  # its code names Fliplet.App.V3.Actions: a run is given every action of the project
+    sees_all: bool = False  # its code uses Fliplet.App.V3.Actions: a run is given every action of the project
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,16 @@ class Index:
 
 @dataclass
 class Selection:
-    """What a batch of changes touches: everything, or these actions and these test files."""
+    """What a batch of changes touches: everything, or these actions, manifests and test files."""
 
     everything: bool = False
     actions: set[str] = field(default_factory=set)  # validated again; the cases naming them run again
+    # The manifests whose files changed, validated again by path: one that cannot be read has no name to select
+    manifests: set[Path] = field(default_factory=set)
     tests: set[Path] = field(default_factory=set)  # test files changed: their cases run again
 
     def __bool__(self) -> bool:
-        return self.everything or bool(self.actions or self.tests)
+        return self.everything or bool(self.actions or self.manifests or self.tests)
 
 
 def select(changed: Iterable[Path], before: Index, after: Index) -> Selection:
@@ -102,6 +105,7 @@ def select(changed: Iterable[Path], before: Index, after: Index) -> Selection:
             selection.tests.update(test for test in (*before.tests, *after.tests) if test.is_relative_to(path))
         elif path.is_relative_to(after.actions_dir) or path.is_relative_to(before.actions_dir):
             selection.actions.update(_names_of(path, before) | _names_of(path, after))
+            selection.manifests.update(a.manifest for a in _actions_at(path, after))
     if selection.actions:
         selection.actions.update(a.name for a in after.actions if a.sees_all and isinstance(a.name, str))
     return selection
@@ -122,9 +126,14 @@ def _known(path: Path, index: Index) -> bool:
 
 
 def _names_of(path: Path, index: Index) -> set[str]:
+    """The names of the actions whose manifest or code is `path`, or is in the folder `path`."""
+    return {a.name for a in _actions_at(path, index) if isinstance(a.name, str)}
+
+
+def _actions_at(path: Path, index: Index) -> list[ActionFiles]:
     """The actions whose manifest or code is `path`, or is in the folder `path`."""
-    return {a.name for a in index.actions if isinstance(a.name, str)
-            and any(file is not None and file.is_relative_to(path) for file in (a.manifest, a.code))}
+    return [a for a in index.actions
+            if any(file is not None and file.is_relative_to(path) for file in (a.manifest, a.code))]
 
 
 def test_files_for(selection: Selection, index: Index) -> list[Path]:
@@ -263,11 +272,12 @@ class Session:
         return self._finish(cycle, started)
 
     def _validate(self, project: Project, selection: Selection, tested: set[str]) -> Report:
-        """The touched actions, and those whose cases run (a case of an invalid action is not run)."""
+        """The touched actions, and those whose cases run (a case of an invalid action is not run). A manifest
+        whose files changed is validated whatever it is named, or if it cannot be read: the save is the user's."""
         from actionctl.validation import validate_manifests
 
-        wanted = [a for a in self.index.actions if self._in_scope(a.name)
-                  and (selection.everything or a.name in selection.actions or a.name in tested)]
+        wanted = [a for a in self.index.actions if a.manifest in selection.manifests or (self._in_scope(a.name)
+                  and (selection.everything or a.name in selection.actions or a.name in tested))]
         return validate_manifests(project, [a.manifest for a in wanted], self.profile)
 
     def _test(self, project: Project, selection: Selection, files: list[Path], found: list[cases.Case],
@@ -366,7 +376,18 @@ def _action_files(path: Path, root: Path) -> ActionFiles:
     readable = manifest.doc is not None and isinstance(manifest.doc.data, dict)
     code = code_path_for(path, manifest.code_setting) if readable else path.with_suffix(".js")
     text = manifest.code.text if manifest.code is not None else None
-    return ActionFiles(manifest.name if readable else None, path, code, prepare.ACTIONS_NAMESPACE in (text or ""))
+    return ActionFiles(manifest.name if readable else None, path, code, _runs_other_actions(text))
+
+
+def _runs_other_actions(code: str | None) -> bool:
+    """Whether the code uses Fliplet.App.V3.Actions, from the validator's parse: a comment or a string naming
+    it does not count. Code tree-sitter cannot parse is invalid, so none of its cases run."""
+    if not code or prepare.ACTIONS_NAMESPACE not in code:  # no mention at all: no parse needed
+        return False
+    from actionctl.rules import jsparse, v8syntax
+
+    facts = jsparse.analyze(code, v8syntax.Unavailable)  # tree-sitter alone: V8's exact message is not needed here
+    return any(use.namespace == "App.V3.Actions" for use in facts.fliplet)
 
 
 def _named_action(path: Path, root: Path) -> Any:

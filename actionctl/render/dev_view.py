@@ -3,6 +3,7 @@ line per cycle (`--format json`) for editors and scripts."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from rich.console import Group
@@ -60,8 +61,12 @@ class View:
             json_writer.emit_line(to_json(cycle, self.relpath))
         elif self._live is not None:
             self._live.update(self.summary(cycle), refresh=True)
-        else:
-            console.out().print(self.summary(cycle))
+        else:  # a pipe: written here, so that a reader gone is a BrokenPipeError as for the JSON lines (Rich
+            # would end the process itself, exit 1)
+            with console.out().capture() as captured:
+                console.out().print(self.summary(cycle))
+            sys.stdout.write(captured.get())
+            sys.stdout.flush()
 
     def close(self) -> None:
         if self._live is not None:
