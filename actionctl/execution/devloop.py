@@ -376,18 +376,7 @@ def _action_files(path: Path, root: Path) -> ActionFiles:
     readable = manifest.doc is not None and isinstance(manifest.doc.data, dict)
     code = code_path_for(path, manifest.code_setting) if readable else path.with_suffix(".js")
     text = manifest.code.text if manifest.code is not None else None
-    return ActionFiles(manifest.name if readable else None, path, code, _runs_other_actions(text))
-
-
-def _runs_other_actions(code: str | None) -> bool:
-    """Whether the code uses Fliplet.App.V3.Actions, from the validator's parse: a comment or a string naming
-    it does not count. Code tree-sitter cannot parse is invalid, so none of its cases run."""
-    if not code or prepare.ACTIONS_NAMESPACE not in code:  # no mention at all: no parse needed
-        return False
-    from actionctl.rules import jsparse, v8syntax
-
-    facts = jsparse.analyze(code, v8syntax.Unavailable)  # tree-sitter alone: V8's exact message is not needed here
-    return any(use.namespace == "App.V3.Actions" for use in facts.fliplet)
+    return ActionFiles(manifest.name if readable else None, path, code, prepare.uses_other_actions(text))
 
 
 def _named_action(path: Path, root: Path) -> Any:

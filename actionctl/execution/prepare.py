@@ -147,11 +147,23 @@ def prepare(project: Project, manifest: ManifestFile, options: RunOptions,
 
 
 def _actions_for(running: ManifestFile, actions: Callable[[], list[dict]]) -> list[dict]:
-    """The project's actions, for Fliplet.App.V3.Actions: asked for only when the code names that namespace,
+    """The project's actions, for Fliplet.App.V3.Actions: asked for only when the code uses that namespace,
     so that other runs do not read every manifest."""
-    if running.code is None or ACTIONS_NAMESPACE not in (running.code.text or ""):
+    if running.code is None or not uses_other_actions(running.code.text):
         return []
     return actions()
+
+
+def uses_other_actions(code: str | None) -> bool:
+    """Whether the code uses Fliplet.App.V3.Actions, as the validator's parse finds Fliplet uses: a comment or a
+    string naming it (the on-demand template's comment does) is not a use. Code the parse cannot read is
+    treated as a use: the run reads every action rather than miss one."""
+    if not code or ACTIONS_NAMESPACE not in code:  # no mention at all: no parse needed
+        return False
+    from actionctl.rules import jsparse, v8syntax
+
+    facts = jsparse.analyze(code, v8syntax.Unavailable)  # tree-sitter alone: V8's exact message is not needed
+    return facts.syntax is not None or any(use.namespace == "App.V3.Actions" for use in facts.fliplet)
 
 
 def _synced_app(project: Project, profile: str | None) -> tuple[Any, str]:
