@@ -427,13 +427,8 @@ def test_the_command_follows_an_edit_and_leaves_no_worker_on_ctrl_c(two_actions)
         assert process.wait(timeout=HANG_LIMIT) == 130
         assert process.stderr.read() == "interrupted\n"
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    deadline = time.monotonic() + 10
-    while workers(marker) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert workers(marker) == {}
+        _stopped(process)
+    _assert_no_worker_left(marker)
 
 
 @pytest.mark.parametrize("fmt", ["json", "text"])
@@ -452,13 +447,8 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly_and_leaves_no_work
         assert process.wait(timeout=HANG_LIMIT) == 0
         assert process.stderr.read() == ""
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    deadline = time.monotonic() + 10
-    while workers(marker) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert workers(marker) == {}
+        _stopped(process)
+    _assert_no_worker_left(marker)
 
 
 def test_the_summary_shows_the_totals_the_run_and_each_failure_with_its_diff(two_actions):
@@ -487,3 +477,17 @@ def test_the_summary_shows_the_totals_the_run_and_each_failure_with_its_diff(two
         "✗ tests/a.test.yaml::two\n"
         "    result differs:\n    --- expected\n    +++ actual\n    @@ -1,3 +1,3 @@\n     {\n"
         '    -  "n": 4\n    +  "n": 6\n     }\n')
+
+
+def _stopped(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def _assert_no_worker_left(marker: str) -> None:
+    """Workers end when their command does; a generous while for a busy machine to reap them."""
+    deadline = time.monotonic() + 10
+    while workers(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers(marker) == {}
