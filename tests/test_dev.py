@@ -319,7 +319,9 @@ def test_an_edit_to_an_action_from_the_template_runs_only_its_own_cases(cli, fro
 @pytest.mark.parametrize(("code", "sees_all"), [
     (READER, True),
     ("// Fliplet.App.V3.Actions.get()\nasync function execute() {}\n", False),
-    ("async function execute() { return 'Fliplet.App.V3.Actions'; }\n", False),
+    # A string may name the namespace (`Fliplet.App['V3']`): counted, as the run is handed the actions then.
+    ("async function execute() { return 'Fliplet.App.V3.Actions'; }\n", True),
+    ("async function execute() { const V3 = Fliplet.App.V3; return V3.Actions.get(); }\n", True),
     ("async function execute() { return Fliplet.App.V3.Actions.run('x', {}); }\n", True),
 ])
 def test_an_action_reads_every_action_only_when_its_code_uses_the_namespace(tree, code, sees_all):

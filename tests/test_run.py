@@ -431,3 +431,19 @@ def test_dates_are_read_in_utc_whatever_the_machines_zone(cli, action, monkeypat
     code, body, _ = run_json(cli, "a", "--now", "2026-01-05T08:00:00Z")
     assert code == 0, body
     assert body["result"] == ["2026-01-05T00:00:00.000Z", 1777593600000, 0]
+
+
+@pytest.mark.parametrize("reach", ["const V3 = Fliplet.App.V3; const found = await V3.Actions.get();",
+                                   "const found = await globalThis.Fliplet.App.V3.Actions.get();",
+                                   "const { Actions } = Fliplet.App.V3; const found = await Actions.get();",
+                                   "const found = await Fliplet.App['V3']['Actions'].get();"],
+                         ids=["alias", "globalThis", "destructured", "brackets"])
+def test_every_way_of_reaching_the_actions_namespace_sees_the_projects_actions(cli, action, reach):
+    # Whether a run is handed the project's actions is decided from the code outside its comments: any way of
+    # reaching Fliplet.App.V3 counts, and only a comment mentioning it (the on-demand template's) does not.
+    action("async function execute(context) { return 1; }", name="target")
+    action(f"async function execute(context) {{ {reach} return found.actions.map((a) => a.name).sort(); }}",
+           name="caller")
+    result = cli("run", "caller", "--format", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.json["result"] == ["caller", "target"]

@@ -33,11 +33,11 @@ QUERY_SECONDS = 10.0
 
 def prepare(project: Path | None) -> None:
     """Start V8 here, on the thread that starts the emulator: V8 started first on a request's thread makes any
-    later V8 of the process (validation's syntax check) crash. Not needed without a project: no data sources."""
-    if project is not None:
-        from py_mini_racer import init_mini_racer
+    later V8 of the process (validation's syntax check) crash. Always, project or not: a test process runs
+    emulators of both kinds, and whichever first reaches V8 on a request thread would bring the others down."""
+    from py_mini_racer import init_mini_racer
 
-        init_mini_racer(ignore_duplicate_init=True)
+    init_mini_racer(ignore_duplicate_init=True)
 
 
 def listing(project: Path | None, query: dict[str, str]) -> dict:

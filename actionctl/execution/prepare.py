@@ -26,8 +26,6 @@ from actionctl.runtime import job, payloads
 from actionctl.runtime.errors import PAYLOAD_TOO_LARGE
 from actionctl.runtime.host import Execution, Worker, error, execute
 
-ACTIONS_NAMESPACE = "V3.Actions"  # code that names it may run the project's other actions
-
 
 @dataclass
 class RunOptions:
@@ -155,15 +153,14 @@ def _actions_for(running: ManifestFile, actions: Callable[[], list[dict]]) -> li
 
 
 def uses_other_actions(code: str | None) -> bool:
-    """Whether the code uses Fliplet.App.V3.Actions, as the validator's parse finds Fliplet uses: a comment or a
-    string naming it (the on-demand template's comment does) is not a use. Code the parse cannot read is
-    treated as a use: the run reads every action rather than miss one."""
-    if not code or ACTIONS_NAMESPACE not in code:  # no mention at all: no parse needed
+    """Whether the code may reach Fliplet.App.V3.Actions: it names `V3` outside its comments (an alias
+    `const V3 = Fliplet.App.V3`, `globalThis.Fliplet…`, destructuring and `['V3']` all do). A mention in a
+    comment — the on-demand template's — is not one, and spares every run of reading every action."""
+    if not code or "V3" not in code:  # no mention at all: no parse needed
         return False
-    from actionctl.rules import jsparse, v8syntax
+    from actionctl.rules import jsparse
 
-    facts = jsparse.analyze(code, v8syntax.Unavailable)  # tree-sitter alone: V8's exact message is not needed
-    return facts.syntax is not None or any(use.namespace == "App.V3.Actions" for use in facts.fliplet)
+    return "V3" in jsparse.without_comments(code)
 
 
 def _synced_app(project: Project, profile: str | None) -> tuple[Any, str]:

@@ -128,6 +128,29 @@ _HINTS = {
 }
 
 
+def without_comments(source: str) -> str:
+    """The code with its comments blanked out (strings stay: `Fliplet.App['V3']` names a namespace in one).
+    Code the parse finds in error is returned whole: nothing is taken out on a guess."""
+    parser, _ = _language()
+    data = source.encode("utf-8")
+    tree = parser.parse(data)
+    if tree.root_node.has_error:
+        return source
+    kept, start, stack = bytearray(), 0, [tree.root_node]
+    spans = []
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            spans.append((node.start_byte, node.end_byte))
+        else:
+            stack.extend(node.children)
+    for begin, end in sorted(spans):
+        kept += data[start:begin] + b" "
+        start = end
+    kept += data[start:]
+    return kept.decode("utf-8", "replace")
+
+
 def analyze(source: str, verdict: object = ASK_V8) -> JsFacts:
     parser, query = _language()
     data = source.encode("utf-8")
