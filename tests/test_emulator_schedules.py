@@ -411,3 +411,29 @@ def test_logs_follow_shows_a_run_stamped_earlier_than_one_it_has_shown(cli, remo
     # Monday 19 October's run arrives, then — the clock set back to the 12th and on to the 13th — the 12th's
     # again, stamped a week before the one already shown.
     assert shown == ["2026-10-12T06:00", "2026-10-19T06:00", "2026-10-12T06:00"]
+
+
+def test_logs_follow_of_a_master_and_its_copy_shows_the_copys_late_run_and_never_an_old_master_log(
+        cli, remote, monkeypatch):
+    # With --limit 1, cut across the master and its copy together, the copy's run stamped at an earlier
+    # tick let the master's older log in as new, and the copy's run was never shown.
+    control = Clocked(remote)
+    control.move(now="2026-10-13T00:00:00Z", speed=0)
+    copy = published(remote, scheduled())
+    with service_client(remote) as client:
+        master_id = copy.get("masterTaskId") or client.find_action("weekly")["id"]
+        client.run_action(master_id, {})  # the master's log, stamped 13 October
+    control.move(now="2026-10-20T00:00:00Z")  # the copy's run of Monday 19 October
+    control.logs(2)
+
+    def between_polls(seconds: float) -> None:  # the clock set back: the copy runs Monday 12 October again
+        control.move(now="2026-10-12T00:00:00Z")
+        control.move(now="2026-10-12T12:00:00Z")
+        control.logs(3)
+
+    monkeypatch.setattr("actionctl.cli.publishing.time", SimpleNamespace(sleep=between_polls))
+    follow = cli("logs", "weekly", "--follow", "--polls", "1", "--limit", "1", "--format", "json")
+    assert follow.exit_code == 0, follow.stderr
+    shown = [(json.loads(line)["data"]["mode"], json.loads(line)["createdAt"][:10]) for line in
+             follow.stdout.splitlines()]
+    assert shown == [("scheduled", "2026-10-19"), ("scheduled", "2026-10-12")]

@@ -142,20 +142,22 @@ def logs(
     kind = FAILED_LOG if failed else None
     with remote.client() as client:
         ids, names = _one_action(client, name) if name else ([None], _names(client))
-        entries = _newest(client, ids, kind, limit)
+        pages = _pages(client, ids, kind, limit)
+        entries = _newest(pages, limit)
         if fmt is OutputFormat.json and not follow:
             json_writer.emit({"count": len(entries), "logs": entries})
             return
         _print_logs(fmt, entries, names)
-        # New is what the newest `limit` hold now and did not before: the older logs `--limit` left out never
-        # enter them (logs only come), while a log stamped earlier than one shown does — a scheduled run is
-        # stamped at its tick's end, and a longer run of the same tick logs after a shorter one.
-        seen = {_key(e) for e in entries}
+        # New is what an action's newest `limit` hold now and did not before, each action on its own: the older
+        # logs `--limit` left out never enter them (logs only come), while a log stamped earlier than one shown
+        # does — a scheduled run is stamped at its tick's end, and a longer run of a tick logs after a shorter
+        # one. (Cut across the master and its copy together, a copy's late stamp could let an old master log in.)
+        seen = {_key(e) for e in pages}
         count = 0
         while follow and (not polls or count < polls):
             time.sleep(interval)
             count += 1
-            fresh = [e for e in _newest(client, ids, kind, limit) if _key(e) not in seen]
+            fresh = sorted((e for e in _pages(client, ids, kind, limit) if _key(e) not in seen), key=_recency)
             seen.update(_key(e) for e in fresh)
             _print_logs(fmt, fresh, names if name else _names(client) if fresh else names)
 
@@ -176,10 +178,15 @@ def _one_action(client, name: str) -> tuple[list, dict]:
     return list(names), names
 
 
-def _newest(client, ids: list, kind, limit: int) -> list[dict]:
-    """The newest `limit` logs of the actions `ids` (None: the whole app's), oldest first (the order to read
-    them in). The service's `count` is the size of its page, not a total: a page shorter than asked for is
-    the last."""
+def _newest(pages: list[dict], limit: int) -> list[dict]:
+    """The newest `limit` of the actions' logs, oldest first (the order to read them in)."""
+    return list(reversed(sorted(pages, key=_recency, reverse=True)[:limit]))
+
+
+def _pages(client, ids: list, kind, limit: int) -> list[dict]:
+    """The newest `limit` logs of each of the actions `ids` (None: the whole app's), as the service orders
+    them. The service's `count` is the size of its page, not a total: a page shorter than asked for is the
+    last."""
     found: list[dict] = []
     for action_id in ids:
         mine: list[dict] = []
@@ -193,8 +200,7 @@ def _newest(client, ids: list, kind, limit: int) -> list[dict]:
             if len(page) < asked:
                 break
         found += mine
-    found.sort(key=_recency, reverse=True)
-    return list(reversed(found[:limit]))
+    return found
 
 
 def _key(entry: dict) -> str:
