@@ -87,6 +87,14 @@ def test_new_refreshes_types_an_older_actionctl_wrote(cli, tree):
     assert Path(TYPES).read_text() == declaration()
 
 
+def test_a_declaration_written_before_declarations_carried_their_digest_is_refreshed(cli, tree):
+    from actionctl.surface.typescript import HEADER
+
+    tree({TYPES: f"{HEADER}.\ndeclare const Fliplet: any;\n"})
+    assert cli("types", "--format", "json").json["updated"] == [TYPES]
+    assert Path(TYPES).read_text() == declaration()
+
+
 def test_a_declaration_of_ours_edited_since_is_kept(cli, tree):
     cli("types")
     edited = Path(TYPES).read_text() + "declare const MINE: number;\n"
