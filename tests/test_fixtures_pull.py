@@ -344,3 +344,17 @@ def test_a_where_that_backtracks_for_ever_is_stopped_and_later_queries_still_ans
     after = cli("fixtures", "pull", "Users", "--where", '{"age": {"$gt": 40}}', "--format", "json")
     assert after.exit_code == 0, after.stderr
     assert after.json["dataSources"][0]["entries"] == 1
+
+
+def test_an_unreadable_fixture_is_kept_unless_forced_and_stops_neither_pull_nor_list(cli, pointed):
+    broken = pointed / "fixtures/datasources/9.yaml"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("name: Orders\nentries: [\n")
+    listed = cli("fixtures", "list", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert {s["id"]: s["edited"] for s in listed.json["dataSources"]} == {158: False, 9: True}
+    refused = cli("fixtures", "pull", "Orders")
+    assert refused.exit_code == 1 and refused.stderr.endswith("[FIXTURE_EDITED]\n"), refused.stderr
+    assert broken.read_text() == "name: Orders\nentries: [\n"
+    assert cli("fixtures", "pull", "Orders", "--force").exit_code == 0
+    assert fixture_files.load(pointed).datasources["9"]["name"] == "Orders"

@@ -141,7 +141,7 @@ def render(item: Pulled, redactor, redact: list[str], app: object) -> str:
 def local_files(root: Path) -> dict[str, Path]:
     """Each data source id (as text) → the fixture file that holds it, as runs read them: the id is the file's
     `id:` key first, its name second, so users.yaml may hold source 158."""
-    return load_datasources(root).files
+    return load_datasources(root, lenient=True).files  # an unreadable one is "edited": --force replaces it
 
 
 def listing(sources: list[dict], root: Path) -> list[dict]:

@@ -59,13 +59,20 @@ def load(root: Path, profile: str | None = None) -> Fixtures:
     return fixtures
 
 
-def load_datasources(root: Path) -> Fixtures:
+def load_datasources(root: Path, *, lenient: bool = False) -> Fixtures:
     """The project's data-source fixtures alone (`datasources` and `files`): what `fixtures pull` asks to know
-    which file holds a source, without the other fixtures having to be valid."""
+    which file holds a source, without the other fixtures having to be valid. `lenient`: a file that cannot be
+    read is known by its name alone (`files` only), so that a pull may be forced to replace it."""
     fixtures = Fixtures()
     root = sourcefile.resolved(root)
     for path in _files(root / "fixtures" / "datasources"):
-        source = datasource(_read(path, root), path)
+        try:
+            source = datasource(_read(path, root), path)
+        except FixtureError:
+            if not lenient:
+                raise
+            fixtures.files.setdefault(path.stem, path)
+            continue
         key = str(source["id"])
         if key in fixtures.datasources:
             raise FixtureError(f"{path}: data source {key} is also defined in {fixtures.files[key]}")
