@@ -99,13 +99,8 @@ def test_a_push_killed_part_way_converges_when_run_again(cli, remote, project, t
 
 
 def test_a_push_interrupted_part_way_says_what_landed_and_how_to_finish(cli, remote, project, tmp_path_factory):
-    make_actions(project, 6)
     # The listing and three creates are served; the fourth create waits on a 429 that lasts the hour: Ctrl-C there.
-    configure(remote, rate_limits={"crud": 4}, rate_window=3600)
-    outside = tmp_path_factory.mktemp("interrupted-push")
-    env = {**os.environ, "ACTIONCTL_TOKEN": EMULATOR_TOKEN, "ACTIONCTL_CONFIG_DIR": str(outside / "config")}
-    process = subprocess.Popen([*ACTIONCTL, "push", "--yes"], cwd=project, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, preexec_fn=ctrl_c_as_in_a_terminal)
+    process = _push_held_at_the_limit(remote, project, tmp_path_factory, actions=6, crud=4)
     try:
         deadline = time.monotonic() + HANG_LIMIT
         while stats(remote)["byBucket"]["crud"]["rateLimited"] == 0 and process.poll() is None:
@@ -140,13 +135,8 @@ def lines_until(process: subprocess.Popen, start: str) -> list[str]:
 
 def test_a_push_waiting_on_the_rate_limit_says_what_it_waits_for_how_long_and_what_is_left(remote, project,
                                                                                            tmp_path_factory):
-    make_actions(project, 3)
     # The listing and one create are served; the next create is answered 429 for the rest of the hour.
-    configure(remote, rate_limits={"crud": 2}, rate_window=3600)
-    outside = tmp_path_factory.mktemp("waiting-push")
-    env = {**os.environ, "ACTIONCTL_TOKEN": EMULATOR_TOKEN, "ACTIONCTL_CONFIG_DIR": str(outside / "config")}
-    process = subprocess.Popen([*ACTIONCTL, "push", "--yes"], cwd=project, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, preexec_fn=ctrl_c_as_in_a_terminal)
+    process = _push_held_at_the_limit(remote, project, tmp_path_factory, actions=3, crud=2)
     try:
         lines = lines_until(process, "waiting")
         process.send_signal(signal.SIGINT)
@@ -171,3 +161,13 @@ def test_a_long_push_says_how_long_it_has_taken_and_how_much_longer_it_should(cl
         "[2/3] create action-001: done (50 s elapsed, about 25 s left)",
         "[3/3] create action-002: done (75 s elapsed)",
     ]
+
+
+def _push_held_at_the_limit(remote, project, tmp_path_factory, *, actions: int, crud: int) -> subprocess.Popen:
+    """`push --yes` of `actions` new actions, as a process, against a service allowing `crud` requests an hour."""
+    make_actions(project, actions)
+    configure(remote, rate_limits={"crud": crud}, rate_window=3600)
+    outside = tmp_path_factory.mktemp("held-push")
+    env = {**os.environ, "ACTIONCTL_TOKEN": EMULATOR_TOKEN, "ACTIONCTL_CONFIG_DIR": str(outside / "config")}
+    return subprocess.Popen([*ACTIONCTL, "push", "--yes"], cwd=project, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, preexec_fn=ctrl_c_as_in_a_terminal)
