@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,6 +159,13 @@ def uses_other_actions(code: str | None) -> bool:
     comment — the on-demand template's — is not one, and spares every run of reading every action."""
     if not code or "V3" not in code:  # no mention at all: no parse needed
         return False
+    return _names_v3_in_code(code)
+
+
+@functools.lru_cache(maxsize=256)
+def _names_v3_in_code(code: str) -> bool:
+    """The parse behind `uses_other_actions`, once per code text: a test file runs one action's code case after
+    case, and `dev` asks again for every action at every save."""
     from actionctl.rules import jsparse
 
     return "V3" in jsparse.without_comments(code)
